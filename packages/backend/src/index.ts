@@ -1,0 +1,36 @@
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// Software templates: `backstage.io/source-template` is a golden-path check.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+// The events backend delivers GitHub, GitLab and PagerDuty webhooks to our modules.
+backend.add(import('@backstage/plugin-events-backend'));
+
+// DevOps maturity: DORA, CALMS and golden-path scorecards.
+backend.add(import('@devops-maturity/backstage-plugin-backend'));
+
+backend.start();

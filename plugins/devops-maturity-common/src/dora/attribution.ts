@@ -1,0 +1,95 @@
+import { DeploymentEvent } from '../events';
+
+/** Options that decide which events count and how incidents link to deployments. @public */
+export interface DoraOptions {
+  /** Environments that count as production, compared case-insensitively. */
+  productionEnvironments: string[];
+  /**
+   * Link an incident with no resolvable explicit cause to the latest successful production
+   * deployment of its entity that finished before it opened.
+   */
+  linkIncidentsToLatestDeployment: boolean;
+}
+
+/** The defaults the spec names. @public */
+export const DEFAULT_DORA_OPTIONS: DoraOptions = {
+  productionEnvironments: ['production', 'prod'],
+  linkIncidentsToLatestDeployment: true,
+};
+
+/** Whether an environment counts as production. @public */
+export function isProductionEnvironment(environment: string, options: DoraOptions): boolean {
+  const env = environment.trim().toLowerCase();
+  return options.productionEnvironments.some(p => p.trim().toLowerCase() === env);
+}
+
+/** Whether a deployment counts in DORA metrics: successful and to production. @public */
+export function countsAsDeployment(
+  d: Pick<DeploymentEvent, 'status' | 'environment'>,
+  options: DoraOptions,
+): boolean {
+  return d.status === 'success' && isProductionEnvironment(d.environment, options);
+}
+
+/** Whether a deployment is an unplanned repair (rework). @public */
+export function isRework(d: Pick<DeploymentEvent, 'kind' | 'fixes'>): boolean {
+  return d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes;
+}
+
+/** Whether a deployment marks the one its `fixes` names as failed. @public */
+export function marksFixedDeploymentFailed(d: Pick<DeploymentEvent, 'kind' | 'fixes'>): boolean {
+  return (d.kind === 'rollback' || d.kind === 'hotfix') && !!d.fixes;
+}
+
+/**
+ * The deployments an incident could be caused by, each found by one rule; keys are whatever
+ * the caller uses to name deployments.
+ * @public
+ */
+export interface IncidentCauseCandidates<K> {
+  /** A deployment of the entity whose id is the incident's `deploymentId`. */
+  byDeploymentId?: K;
+  /** The first successful production deployment of the entity containing `causeSha`. */
+  byCauseSha?: K;
+  /** The latest successful production deployment of the entity finished before `openedAt`. */
+  latestBefore?: K;
+}
+
+/**
+ * The precedence of the cause rules: an explicit deployment id that names a known
+ * deployment, else a cause sha that a production deployment contained, else (when enabled)
+ * the latest deployment before the incident opened. An explicit reference that names
+ * nothing known falls through to the next rule.
+ * @public
+ */
+export function chooseIncidentCause<K>(
+  candidates: IncidentCauseCandidates<K>,
+  options: Pick<DoraOptions, 'linkIncidentsToLatestDeployment'>,
+): K | undefined {
+  if (candidates.byDeploymentId !== undefined) return candidates.byDeploymentId;
+  if (candidates.byCauseSha !== undefined) return candidates.byCauseSha;
+  if (options.linkIncidentsToLatestDeployment) return candidates.latestBefore;
+  return undefined;
+}
+
+/**
+ * The canonical order of deployments: by finish time, then source, then id, so that "first"
+ * and "latest" are the same everywhere, ties included.
+ * @public
+ */
+export function compareDeployments(
+  a: { finishedAt: number; source: string; id: string },
+  b: { finishedAt: number; source: string; id: string },
+): number {
+  if (a.finishedAt !== b.finishedAt) return a.finishedAt - b.finishedAt;
+  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
+
+/** Keeps the last copy of each (source, id): a resend updates, never duplicates. @public */
+export function latestCopies<T extends { source: string; id: string }>(events: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const e of events) byKey.set(`${e.source}\u0000${e.id}`, e);
+  return [...byKey.values()];
+}

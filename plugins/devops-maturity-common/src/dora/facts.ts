@@ -1,0 +1,78 @@
+/**
+ * The facts the DORA metrics are computed from, already attributed and cut to a window.
+ * The backend's store derives them with SQL; `deriveDoraFacts` derives them from raw events.
+ * Both feed the same `computeDoraMetrics`, so the math exists once.
+ */
+
+/** A successful production deployment inside the window. @public */
+export interface DeploymentFact {
+  /** Deploy time, epoch ms. */
+  finishedAt: number;
+  /** An incident links to it, or a later rollback/hotfix names it in `fixes`. */
+  failed: boolean;
+  /** An unplanned repair: kind rollback or hotfix, or `fixes` set. */
+  rework: boolean;
+}
+
+/** A commit whose first successful production deployment is inside the window. @public */
+export interface ChangeFact {
+  /** When that first deployment finished, epoch ms. */
+  deployedAt: number;
+  /** First deployment time minus commit time, in seconds; values <= 0 are dropped later. */
+  leadSeconds: number;
+}
+
+/** An incident resolved inside the window. @public */
+export interface RestoreFact {
+  /** Epoch ms. */
+  resolvedAt: number;
+  /** Resolve time minus open time, in seconds. */
+  seconds: number;
+}
+
+/** All facts for one entity (or one pooled owner) and one window. @public */
+export interface DoraFacts {
+  deployments: DeploymentFact[];
+  changes: ChangeFact[];
+  restores: RestoreFact[];
+  /** Incidents open at the window's end. */
+  openIncidents: { count: number; oldestOpenedAt: number | null };
+  /** Whether any successful production deployment finished before the window. */
+  deployedBefore: boolean;
+  /** Whether any incident was ever reported for this entity (for the empty-state hint). */
+  incidentsEverReported?: boolean;
+}
+
+/** Facts with nothing in them. @public */
+export function emptyFacts(): DoraFacts {
+  return {
+    deployments: [],
+    changes: [],
+    restores: [],
+    openIncidents: { count: 0, oldestOpenedAt: null },
+    deployedBefore: false,
+    incidentsEverReported: false,
+  };
+}
+
+/** Pools facts of several entities into one (for owners); never averages. @public */
+export function poolFacts(all: DoraFacts[]): DoraFacts {
+  const pooled = emptyFacts();
+  for (const f of all) {
+    pooled.deployments.push(...f.deployments);
+    pooled.changes.push(...f.changes);
+    pooled.restores.push(...f.restores);
+    pooled.openIncidents.count += f.openIncidents.count;
+    const oldest = f.openIncidents.oldestOpenedAt;
+    if (
+      oldest !== null &&
+      (pooled.openIncidents.oldestOpenedAt === null ||
+        oldest < pooled.openIncidents.oldestOpenedAt)
+    ) {
+      pooled.openIncidents.oldestOpenedAt = oldest;
+    }
+    pooled.deployedBefore ||= f.deployedBefore;
+    pooled.incidentsEverReported ||= !!f.incidentsEverReported;
+  }
+  return pooled;
+}

@@ -1,0 +1,211 @@
+import { bucketsOf, DAY_MS, TimeWindow, utcDayStart } from '../time';
+import { mean, median, percentileOfSorted } from '../stats';
+import { DoraFacts } from './facts';
+import {
+  deploymentFrequencyTier,
+  DoraProfile,
+  DoraTier,
+  overallTier,
+  tierAtMost,
+  tierBelow,
+} from './tiers';
+
+/** Deployment frequency. @public */
+export interface DeploymentFrequencyMetric {
+  /** Successful production deployments in the window. */
+  deployments: number;
+  /** Distinct UTC days with a deployment. */
+  deployDays: number;
+  /** Deployments per day of the window; null when the entity never deployed. */
+  perDay: number | null;
+  /** W: median over the window's weeks of deploy-days per week. */
+  medianDeployDaysPerWeek: number | null;
+  /** M: median over the window's calendar months of deploy-days per month. */
+  medianDeployDaysPerMonth: number | null;
+  tier: DoraTier | null;
+}
+
+/** Lead time for changes. @public */
+export interface LeadTimeMetric {
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  /** Commits counted (first deployed in the window, positive lead time). */
+  changes: number;
+  tier: DoraTier | null;
+}
+
+/** Change failure rate. @public */
+export interface ChangeFailureRateMetric {
+  /** Failed share of the window's deployments, 0..1. */
+  value: number | null;
+  failedDeployments: number;
+  deployments: number;
+  tier: DoraTier | null;
+}
+
+/** Time to restore service. @public */
+export interface TimeToRestoreMetric {
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  meanSeconds: number | null;
+  restoredIncidents: number;
+  /** Incidents open at the window's end. */
+  openIncidents: number;
+  /** Age at the window's end of the oldest open incident. */
+  oldestOpenSeconds: number | null;
+  tier: DoraTier | null;
+}
+
+/** Rework rate (DORA 2024): no published tiers. @public */
+export interface ReworkRateMetric {
+  value: number | null;
+  reworkDeployments: number;
+}
+
+/** The metric names, as keys of `reasons`. @public */
+export type DoraMetricName =
+  | 'deploymentFrequency'
+  | 'leadTime'
+  | 'changeFailureRate'
+  | 'timeToRestore'
+  | 'reworkRate'
+  | 'overall';
+
+/** The five DORA metrics of one entity or owner over one window. @public */
+export interface DoraMetrics {
+  window: { from: string; to: string };
+  profile: string;
+  deploymentFrequency: DeploymentFrequencyMetric;
+  leadTime: LeadTimeMetric;
+  changeFailureRate: ChangeFailureRateMetric;
+  timeToRestore: TimeToRestoreMetric;
+  reworkRate: ReworkRateMetric;
+  overallTier: DoraTier | null;
+  /** Why a value is null, for every null metric. */
+  reasons: Partial<Record<DoraMetricName, string>>;
+}
+
+/** Reason texts, stable so the UI can match them to setup hints. @public */
+export const DORA_REASONS = {
+  neverDeployed: 'no production deployments reported',
+  noDeploymentsInWindow: 'no deployments in window',
+  noChanges: 'no commits with a positive lead time first deployed in window',
+  noIncidentsEver: 'no incidents reported',
+  noRestoresInWindow: 'no incidents resolved in window',
+  noTiers: 'no metric has data',
+} as const;
+
+function deployDaysIn(dayStarts: readonly number[], window: TimeWindow): number {
+  let n = 0;
+  for (const d of dayStarts) if (d >= window.from && d < window.to) n++;
+  return n;
+}
+
+/**
+ * Computes the five metrics from facts. Pure; the single place the DORA math lives.
+ * @public
+ */
+export function computeDoraMetrics(
+  facts: DoraFacts,
+  window: TimeWindow,
+  profile: DoraProfile,
+): DoraMetrics {
+  const reasons: DoraMetrics['reasons'] = {};
+
+  // Deployment frequency
+  const deployments = facts.deployments.length;
+  const days = [...new Set(facts.deployments.map(d => utcDayStart(d.finishedAt)))];
+  const everDeployed = deployments > 0 || facts.deployedBefore;
+  const weekly = bucketsOf(window, 'week').map(b => deployDaysIn(days, b.window));
+  const monthly = bucketsOf(window, 'month').map(b => deployDaysIn(days, b.window));
+  const W = everDeployed ? median(weekly) : null;
+  const M = everDeployed ? median(monthly) : null;
+  const windowDays = (window.to - window.from) / DAY_MS;
+  let dfTier: DoraTier | null = null;
+  if (everDeployed) {
+    dfTier = deploymentFrequencyTier(
+      { weeklyDeployDays: W ?? 0, monthlyDeployDays: M ?? 0, deployments },
+      profile.deploymentFrequency,
+    );
+  } else {
+    reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
+  }
+
+  // Lead time for changes
+  const leads = facts.changes
+    .map(c => c.leadSeconds)
+    .filter(s => s > 0)
+    .sort((a, b) => a - b);
+  const leadMedian = percentileOfSorted(leads, 0.5);
+  if (leadMedian === null) reasons.leadTime = DORA_REASONS.noChanges;
+
+  // Change failure rate and rework rate share a denominator
+  const failed = facts.deployments.filter(d => d.failed).length;
+  const rework = facts.deployments.filter(d => d.rework).length;
+  const cfr = deployments > 0 ? failed / deployments : null;
+  const reworkRate = deployments > 0 ? rework / deployments : null;
+  if (deployments === 0) {
+    const why = everDeployed ? DORA_REASONS.noDeploymentsInWindow : DORA_REASONS.neverDeployed;
+    reasons.changeFailureRate = why;
+    reasons.reworkRate = why;
+  }
+
+  // Time to restore
+  const restores = facts.restores.map(r => r.seconds).sort((a, b) => a - b);
+  const restoreMedian = percentileOfSorted(restores, 0.5);
+  if (restoreMedian === null) {
+    const never = facts.incidentsEverReported === false && facts.openIncidents.count === 0;
+    reasons.timeToRestore = never ? DORA_REASONS.noIncidentsEver : DORA_REASONS.noRestoresInWindow;
+  }
+
+  const tiers = {
+    deploymentFrequency: dfTier,
+    leadTime: leadMedian === null ? null : tierBelow(leadMedian, profile.leadTimeSeconds),
+    changeFailureRate: cfr === null ? null : tierAtMost(cfr, profile.changeFailureRate),
+    timeToRestore:
+      restoreMedian === null ? null : tierBelow(restoreMedian, profile.timeToRestoreSeconds),
+  };
+  const overall = overallTier(Object.values(tiers));
+  if (overall === null) reasons.overall = DORA_REASONS.noTiers;
+
+  const oldest = facts.openIncidents.oldestOpenedAt;
+  return {
+    window: {
+      from: new Date(window.from).toISOString(),
+      to: new Date(window.to).toISOString(),
+    },
+    profile: profile.id,
+    deploymentFrequency: {
+      deployments,
+      deployDays: days.length,
+      perDay: everDeployed && windowDays > 0 ? deployments / windowDays : null,
+      medianDeployDaysPerWeek: W,
+      medianDeployDaysPerMonth: M,
+      tier: tiers.deploymentFrequency,
+    },
+    leadTime: {
+      medianSeconds: leadMedian,
+      p90Seconds: percentileOfSorted(leads, 0.9),
+      changes: leads.length,
+      tier: tiers.leadTime,
+    },
+    changeFailureRate: {
+      value: cfr,
+      failedDeployments: failed,
+      deployments,
+      tier: tiers.changeFailureRate,
+    },
+    timeToRestore: {
+      medianSeconds: restoreMedian,
+      p90Seconds: percentileOfSorted(restores, 0.9),
+      meanSeconds: mean(restores),
+      restoredIncidents: restores.length,
+      openIncidents: facts.openIncidents.count,
+      oldestOpenSeconds: oldest === null ? null : Math.max(0, (window.to - oldest) / 1000),
+      tier: tiers.timeToRestore,
+    },
+    reworkRate: { value: reworkRate, reworkDeployments: rework },
+    overallTier: overall,
+    reasons,
+  };
+}

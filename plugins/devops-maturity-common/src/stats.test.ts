@@ -1,0 +1,28 @@
+import { mean, median, percentile } from './stats';
+
+describe('stats', () => {
+  it('interpolates the median of an even count like PERCENTILE_CONT(0.5)', () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([10, 20])).toBe(15);
+  });
+
+  it('takes the middle value of an odd count', () => {
+    expect(median([7, 1, 3])).toBe(3);
+  });
+
+  it('interpolates p90 between the closest ranks', () => {
+    // rank = 0.9 * (5 - 1) = 3.6: 40 + 0.6 * (50 - 40)
+    expect(percentile([10, 20, 30, 40, 50], 0.9)).toBeCloseTo(46);
+    expect(percentile([5], 0.9)).toBe(5);
+  });
+
+  it('has no value for no data, never 0', () => {
+    expect(median([])).toBeNull();
+    expect(percentile([], 0.9)).toBeNull();
+    expect(mean([])).toBeNull();
+  });
+
+  it('computes the mean', () => {
+    expect(mean([1, 2, 6])).toBe(3);
+  });
+});
