@@ -50,10 +50,13 @@ export function deriveDoraFacts(
 
   // Failed deployments: linked by an incident, or named by a later rollback/hotfix.
   const failed = new Set<Parsed>();
+  // `fixes` names deployments of the entity by id; should ids collide across sources, each
+  // earlier deployment with that id is marked.
   for (const f of prod) {
     if (!marksFixedDeploymentFailed(f.event)) continue;
-    const target = findById(all, f.event.fixes!, f.source);
-    if (target && target.finishedAt < f.finishedAt) failed.add(target);
+    for (const target of all) {
+      if (target.id === f.event.fixes && target.finishedAt < f.finishedAt) failed.add(target);
+    }
   }
   const firstWithSha = new Map<string, Parsed>();
   for (const d of prod) {

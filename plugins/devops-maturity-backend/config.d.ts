@@ -1,0 +1,71 @@
+import { HumanDuration } from '@backstage/types';
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Settings of the devops-maturity plugins. */
+  devopsMaturity?: {
+    /**
+     * Environments whose successful deployments count in DORA metrics, compared
+     * case-insensitively. Default: `production`, `prod`.
+     */
+    productionEnvironments?: string[];
+    /**
+     * The benchmark profile used when a request names none: `dora-2021` (the default),
+     * `dora-2023`, or the id of a profile under `profiles`.
+     * @visibility frontend
+     */
+    profile?: string;
+    /**
+     * Profiles that override thresholds of a built-in one, or add new ones. Use a built-in id
+     * (`dora-2021`, `dora-2023`) to change its thresholds, or a new id with `extends`.
+     */
+    profiles?: {
+      [id: string]: {
+        /** The profile to start from; default the built-in of the same id, else `dora-2021`. */
+        extends?: string;
+        /** A name to show. */
+        title?: string;
+        /** Deployment-frequency rules per tier: at least `atLeast` of `measure`. */
+        deploymentFrequency?: {
+          [tier in 'elite' | 'high' | 'medium']?: {
+            measure: 'weeklyDeployDays' | 'monthlyDeployDays' | 'deployments';
+            atLeast: number;
+          };
+        };
+        /** Median lead time must be strictly below these for each tier. */
+        leadTime?: { [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string };
+        /** Change failure rate (0..1) must be at most these for each tier. */
+        changeFailureRate?: { [tier in 'elite' | 'high' | 'medium']?: number };
+        /** Median time to restore must be strictly below these for each tier. */
+        timeToRestore?: { [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string };
+      };
+    };
+    incidents?: {
+      /**
+       * Link an incident that names no known deployment or commit to the latest successful
+       * production deployment of its entity before it opened. Default: true.
+       */
+      linkToLatestDeployment?: boolean;
+    };
+    owners?: {
+      /** Pool the entities of child groups into a team's figures. Default: true. */
+      includeChildGroups?: boolean;
+    };
+    catalog?: {
+      /** Catalog kinds whose entities get scorecards. Default: `Component`. */
+      kinds?: string[];
+      /**
+       * How often the plugin re-reads ownership and the group hierarchy from the catalog.
+       * Default: every 5 minutes, first after 10 seconds.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    demo?: {
+      /**
+       * Seed 180 days of generated history for catalog entities annotated with
+       * `devops-maturity.io/demo-profile`. For the demo only; default false.
+       */
+      seed?: boolean;
+    };
+  };
+}

@@ -1,0 +1,100 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { InputError } from '@backstage/errors';
+import {
+  BUILT_IN_PROFILES,
+  DEFAULT_DORA_OPTIONS,
+  DEFAULT_PROFILE_ID,
+  DoraOptions,
+  DoraProfile,
+  DoraProfileOverride,
+  overrideProfile,
+  TierBounds,
+} from '@devops-maturity/backstage-plugin-common';
+
+/** The plugin's settings, read once from app-config. */
+export interface DevopsMaturitySettings {
+  options: DoraOptions;
+  profiles: Record<string, DoraProfile>;
+  defaultProfile: string;
+  includeChildGroups: boolean;
+  /** Catalog kinds whose entities get scorecards. */
+  kinds: string[];
+  seedDemoData: boolean;
+}
+
+function durationBounds(config: Config | undefined): Partial<TierBounds<number>> | undefined {
+  if (!config) return undefined;
+  const out: Partial<TierBounds<number>> = {};
+  for (const tier of ['elite', 'high', 'medium'] as const) {
+    if (config.has(tier)) {
+      const value = config.get(tier);
+      out[tier] =
+        typeof value === 'number'
+          ? value
+          : durationToMilliseconds(readDurationFromConfig(config, { key: tier })) / 1000;
+    }
+  }
+  return out;
+}
+
+function numberBounds(config: Config | undefined): Partial<TierBounds<number>> | undefined {
+  if (!config) return undefined;
+  const out: Partial<TierBounds<number>> = {};
+  for (const tier of ['elite', 'high', 'medium'] as const) {
+    const v = config.getOptionalNumber(tier);
+    if (v !== undefined) out[tier] = v;
+  }
+  return out;
+}
+
+function readProfiles(config: Config): Record<string, DoraProfile> {
+  const profiles: Record<string, DoraProfile> = { ...BUILT_IN_PROFILES };
+  const custom = config.getOptionalConfig('devopsMaturity.profiles');
+  for (const id of custom?.keys() ?? []) {
+    const c = custom!.getConfig(id);
+    const baseId = c.getOptionalString('extends') ?? (BUILT_IN_PROFILES[id] ? id : DEFAULT_PROFILE_ID);
+    const base = profiles[baseId];
+    if (!base) throw new InputError(`devopsMaturity.profiles.${id}.extends: unknown profile '${baseId}'`);
+    const df = c.getOptionalConfig('deploymentFrequency');
+    const override: DoraProfileOverride = {
+      title: c.getOptionalString('title'),
+      leadTimeSeconds: durationBounds(c.getOptionalConfig('leadTime')),
+      timeToRestoreSeconds: durationBounds(c.getOptionalConfig('timeToRestore')),
+      changeFailureRate: numberBounds(c.getOptionalConfig('changeFailureRate')),
+      deploymentFrequency: df
+        ? Object.fromEntries(
+            (['elite', 'high', 'medium'] as const)
+              .filter(t => df.has(t))
+              .map(t => [t, { measure: df.getString(`${t}.measure`) as any, atLeast: df.getNumber(`${t}.atLeast`) }]),
+          )
+        : undefined,
+    };
+    profiles[id] = overrideProfile(base, id, override);
+  }
+  return profiles;
+}
+
+/** Reads `devopsMaturity.*` with the defaults documented in config.d.ts. */
+export function readSettings(config: Config): DevopsMaturitySettings {
+  const profiles = readProfiles(config);
+  const defaultProfile = config.getOptionalString('devopsMaturity.profile') ?? DEFAULT_PROFILE_ID;
+  if (!profiles[defaultProfile]) {
+    throw new InputError(`devopsMaturity.profile: unknown profile '${defaultProfile}'`);
+  }
+  return {
+    options: {
+      productionEnvironments:
+        config.getOptionalStringArray('devopsMaturity.productionEnvironments') ??
+        DEFAULT_DORA_OPTIONS.productionEnvironments,
+      linkIncidentsToLatestDeployment:
+        config.getOptionalBoolean('devopsMaturity.incidents.linkToLatestDeployment') ??
+        DEFAULT_DORA_OPTIONS.linkIncidentsToLatestDeployment,
+    },
+    profiles,
+    defaultProfile,
+    includeChildGroups: config.getOptionalBoolean('devopsMaturity.owners.includeChildGroups') ?? true,
+    kinds: config.getOptionalStringArray('devopsMaturity.catalog.kinds') ?? ['Component'],
+    seedDemoData: config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
+  };
+}

@@ -1,0 +1,94 @@
+import { Knex } from 'knex';
+import { DeploymentKind, DeploymentStatus } from '@devops-maturity/backstage-plugin-common';
+import { DeploymentListItem, IncidentListItem, ListOptions, Page } from './types';
+import { failedExpression } from './readFacts';
+import { isoOrUndefined, toBoolean, toNumber, toNumberOrNull, undefinedIfNull } from './util';
+
+function windowed(q: Knex.QueryBuilder, column: string, options: ListOptions) {
+  if (options.window) {
+    q.where(column, '>=', options.window.from).where(column, '<', options.window.to);
+  }
+  return q;
+}
+
+/** An entity's deployments, newest first, with commits, failure marks and caused incidents. */
+export async function listDeployments(
+  knex: Knex,
+  entityRef: string,
+  options: ListOptions,
+): Promise<Page<DeploymentListItem>> {
+  const base = () => windowed(knex('dm_deployments as d').where('d.entity_ref', entityRef), 'd.finished_at', options);
+  const [{ n }] = await base().count({ n: '*' });
+  const rows = await base()
+    .select('d.*', failedExpression(knex))
+    .orderBy([{ column: 'd.finished_at', order: 'desc' }, { column: 'd.pk', order: 'desc' }])
+    .limit(options.limit)
+    .offset(options.offset);
+  const pks = rows.map((r: any) => r.pk);
+  const commits = pks.length
+    ? await knex('dm_deployment_commits').whereIn('deployment_pk', pks).orderBy('committed_at')
+    : [];
+  const incidents = pks.length
+    ? await knex('dm_incidents').whereIn('cause_deployment_pk', pks).select('cause_deployment_pk', 'source', 'external_id')
+    : [];
+  const items = rows.map((r: any) => ({
+    id: r.external_id,
+    source: r.source,
+    entityRef: r.entity_ref,
+    environment: r.environment,
+    status: r.status as DeploymentStatus,
+    startedAt: isoOrUndefined(r.started_at),
+    finishedAt: isoOrUndefined(r.finished_at)!,
+    kind: r.kind as DeploymentKind,
+    fixes: undefinedIfNull(r.fixes),
+    version: undefinedIfNull(r.version),
+    url: undefinedIfNull(r.url),
+    actor: undefinedIfNull(r.actor),
+    labels: r.labels ? JSON.parse(r.labels) : undefined,
+    commits: commits
+      .filter(c => toNumber(c.deployment_pk) === toNumber(r.pk))
+      .map(c => ({ sha: c.sha, committedAt: isoOrUndefined(c.committed_at)! })),
+    counts: toBoolean(r.counts),
+    failed: toBoolean(r.failed),
+    causedIncidents: incidents
+      .filter(i => toNumber(i.cause_deployment_pk) === toNumber(r.pk))
+      .map(i => ({ source: i.source, id: i.external_id })),
+  }));
+  return { items, totalCount: toNumber(n) };
+}
+
+/** An entity's incidents: open ones first, then newest first. */
+export async function listIncidents(
+  knex: Knex,
+  entityRef: string,
+  options: ListOptions,
+): Promise<Page<IncidentListItem>> {
+  const base = () => windowed(knex('dm_incidents as i').where('i.entity_ref', entityRef), 'i.opened_at', options);
+  const [{ n }] = await base().count({ n: '*' });
+  const rows = await base()
+    .leftJoin('dm_deployments as d', 'd.pk', 'i.cause_deployment_pk')
+    .select('i.*', 'd.source as cause_source', 'd.external_id as cause_id')
+    .orderByRaw('CASE WHEN i.resolved_at IS NULL THEN 0 ELSE 1 END')
+    .orderBy([{ column: 'i.opened_at', order: 'desc' }, { column: 'i.pk', order: 'desc' }])
+    .limit(options.limit)
+    .offset(options.offset);
+  const items = rows.map((r: any) => {
+    const resolvedAt = toNumberOrNull(r.resolved_at);
+    return {
+      id: r.external_id,
+      source: r.source,
+      entityRef: r.entity_ref,
+      openedAt: isoOrUndefined(r.opened_at)!,
+      resolvedAt: isoOrUndefined(r.resolved_at),
+      severity: undefinedIfNull(r.severity),
+      title: undefinedIfNull(r.title),
+      url: undefinedIfNull(r.url),
+      postmortemUrl: undefinedIfNull(r.postmortem_url),
+      deploymentId: undefinedIfNull(r.deployment_id),
+      causeSha: undefinedIfNull(r.cause_sha),
+      causeDeployment: r.cause_id ? { source: r.cause_source, id: r.cause_id } : null,
+      restoreSeconds: resolvedAt === null ? null : (resolvedAt - toNumber(r.opened_at)) / 1000,
+    };
+  });
+  return { items, totalCount: toNumber(n) };
+}

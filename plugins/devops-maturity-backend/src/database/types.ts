@@ -1,0 +1,108 @@
+import { DeploymentEvent, DoraFacts, DoraOptions, IncidentEvent, TimeWindow } from '@devops-maturity/backstage-plugin-common';
+
+/** A catalog entity as the plugin mirrors it. */
+export interface MirroredEntity {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  type?: string;
+  lifecycle?: string;
+  ownerRef?: string;
+  systemRef?: string;
+  /** Annotations that identify the entity to event sources, e.g. github.com/project-slug. */
+  identities: Array<{ annotation: string; value: string }>;
+}
+
+/** A catalog group and its parent. */
+export interface MirroredGroup {
+  groupRef: string;
+  title?: string;
+  parentRef?: string;
+}
+
+/** An event kept because no catalog entity matched it. */
+export interface UnmatchedEvent {
+  eventType: 'deployment' | 'incident';
+  source: string;
+  id: string;
+  /** What the event named: an entity ref or annotations. */
+  identity: Record<string, string>;
+  reason: string;
+  /** The validated item, as it came (without a resolved entityRef). */
+  payload: unknown;
+  receivedAt: number;
+}
+
+/** A batch of validated, resolved events; written in one transaction. */
+export interface EventBatch {
+  deployments: DeploymentEvent[];
+  incidents: IncidentEvent[];
+  unmatched: UnmatchedEvent[];
+}
+
+/** What a batch write did. */
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+  unmatched: number;
+}
+
+/** A deployment as listed on an entity page. */
+export interface DeploymentListItem extends DeploymentEvent {
+  /** Successful and to production: counts in DORA metrics. */
+  counts: boolean;
+  /** An incident or a later rollback/hotfix marks it failed. */
+  failed: boolean;
+  /** Incidents that name this deployment as their cause. */
+  causedIncidents: Array<{ source: string; id: string }>;
+}
+
+/** An incident as listed on an entity page. */
+export interface IncidentListItem extends IncidentEvent {
+  /** The deployment this incident made failed, if any. */
+  causeDeployment: { source: string; id: string } | null;
+  restoreSeconds: number | null;
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/** Paging and an optional window for lists. */
+export interface ListOptions {
+  limit: number;
+  offset: number;
+  window?: TimeWindow;
+}
+
+/** The plugin's storage. */
+export interface DoraStore {
+  /** Replaces the catalog mirror in one transaction. */
+  replaceCatalog(entities: MirroredEntity[], groups: MirroredGroup[]): Promise<void>;
+  /** The refs among `entityRefs` that the catalog mirror has. */
+  existingEntities(entityRefs: string[]): Promise<Set<string>>;
+  /** The entities each annotation value identifies. */
+  entitiesByIdentity(
+    pairs: Array<{ annotation: string; value: string }>,
+  ): Promise<Map<string, string[]>>;
+  listEntities(): Promise<Omit<MirroredEntity, 'identities'>[]>;
+  getEntity(entityRef: string): Promise<Omit<MirroredEntity, 'identities'> | undefined>;
+  listGroups(): Promise<MirroredGroup[]>;
+  /** The group and, if asked, all groups below it. */
+  groupWithDescendants(groupRef: string, includeChildren: boolean): Promise<string[]>;
+
+  /** Writes a batch in one transaction: all of it or nothing. */
+  writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
+  listUnmatched(options: { limit: number; offset: number }): Promise<Page<UnmatchedEvent>>;
+  /** Unmatched events in arrival order after a cursor, for replays. */
+  unmatchedAfter(pk: number, limit: number): Promise<Array<UnmatchedEvent & { pk: number }>>;
+
+  /** The facts of each entity for the window; entities with no events get empty facts. */
+  readFacts(entityRefs: string[], window: TimeWindow): Promise<Map<string, DoraFacts>>;
+  listDeployments(entityRef: string, options: ListOptions): Promise<Page<DeploymentListItem>>;
+  listIncidents(entityRef: string, options: ListOptions): Promise<Page<IncidentListItem>>;
+}

@@ -1,0 +1,89 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_CHILD_OF,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { DoraStore, MirroredEntity, MirroredGroup } from '../database/types';
+
+/** Annotations that identify an entity to event sources, by default. */
+export const DEFAULT_IDENTITY_ANNOTATIONS = [
+  'github.com/project-slug',
+  'gitlab.com/project-slug',
+  'pagerduty.com/service-id',
+];
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+function relationTarget(entity: Entity, type: string, kind?: string): string | undefined {
+  const r = entity.relations?.find(
+    rel => rel.type === type && (!kind || parseEntityRef(rel.targetRef).kind.toLocaleLowerCase('en-US') === kind),
+  );
+  return r ? lower(r.targetRef) : undefined;
+}
+
+/** Maps a catalog entity to what the plugin keeps of it. */
+export function mirrorEntity(entity: Entity, identityAnnotations: string[]): MirroredEntity {
+  const annotations = entity.metadata.annotations ?? {};
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  return {
+    entityRef: lower(stringifyEntityRef(entity)),
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+    title: entity.metadata.title,
+    type: typeof spec.type === 'string' ? spec.type : undefined,
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    ownerRef: relationTarget(entity, RELATION_OWNED_BY),
+    systemRef: relationTarget(entity, RELATION_PART_OF, 'system'),
+    identities: identityAnnotations
+      .filter(a => annotations[a])
+      .map(a => ({ annotation: a, value: annotations[a] })),
+  };
+}
+
+/**
+ * Keeps the plugin's copy of the catalog: the entities that get scorecards, their owners and
+ * the group hierarchy. Ownership follows the catalog on every refresh; events that named an
+ * entity the catalog did not have yet are replayed afterwards.
+ */
+export class CatalogMirror {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      store: DoraStore;
+      logger: LoggerService;
+      kinds: string[];
+      identityAnnotations: string[];
+      onRefreshed?: () => Promise<void>;
+    },
+  ) {}
+
+  async refresh(): Promise<{ entities: number; groups: number }> {
+    const { catalog, auth, store, kinds, identityAnnotations } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const [{ items: entities }, { items: groupEntities }] = await Promise.all([
+      catalog.getEntities({ filter: { kind: kinds } }, { credentials }),
+      catalog.getEntities(
+        { filter: { kind: 'Group' }, fields: ['kind', 'metadata', 'spec', 'relations'] },
+        { credentials },
+      ),
+    ]);
+    const groups: MirroredGroup[] = groupEntities.map(g => ({
+      groupRef: lower(stringifyEntityRef(g)),
+      title: (g.spec?.profile as any)?.displayName ?? g.metadata.title,
+      parentRef: relationTarget(g, RELATION_CHILD_OF),
+    }));
+    await store.replaceCatalog(
+      entities.map(e => mirrorEntity(e, identityAnnotations)),
+      groups,
+    );
+    await this.deps.onRefreshed?.();
+    return { entities: entities.length, groups: groups.length };
+  }
+}

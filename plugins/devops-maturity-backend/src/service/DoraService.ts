@@ -1,0 +1,184 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  computeDoraMetrics,
+  computeDoraTrend,
+  DAY_MS,
+  DoraMetrics,
+  DoraProfile,
+  DoraTrendPoint,
+  poolFacts,
+  TimeWindow,
+  TrendInterval,
+} from '@devops-maturity/backstage-plugin-common';
+import { DoraStore, MirroredEntity } from '../database/types';
+import { DevopsMaturitySettings } from '../config';
+
+/** The default window: the last 90 days ending now. */
+export const DEFAULT_WINDOW_DAYS = 90;
+/** Longer windows are refused: they are slow and no profile is meant for them. */
+export const MAX_WINDOW_DAYS = 731;
+
+/** An entity's figures as the ranking lists them. */
+export interface EntityScorecard extends DoraMetrics {
+  entityRef: string;
+  title?: string;
+  kind: string;
+  type?: string;
+  lifecycle?: string;
+  ownerRef?: string;
+  systemRef?: string;
+}
+
+/** An owner's figures, pooled over every entity it owns. */
+export interface OwnerScorecard extends DoraMetrics {
+  ownerRef: string;
+  title?: string;
+  parentRef?: string;
+  /** Entities whose events were pooled. */
+  entityRefs: string[];
+  includeChildren: boolean;
+}
+
+/** Reads figures: facts from the store, math from -common. */
+export class DoraService {
+  constructor(
+    private readonly store: DoraStore,
+    private readonly settings: DevopsMaturitySettings,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The window `[from, to)`: `to` defaults to now, `from` to `days` (default 90) before it. */
+  window(query: { from?: string; to?: string; days?: number }): TimeWindow {
+    const to = query.to ? Date.parse(query.to) : this.clock();
+    const from = query.from ? Date.parse(query.from) : to - (query.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS;
+    if (from >= to) throw new InputError('from: must be before to');
+    if (to - from > MAX_WINDOW_DAYS * DAY_MS) {
+      throw new InputError(`from: the window may span at most ${MAX_WINDOW_DAYS} days`);
+    }
+    return { from, to };
+  }
+
+  profile(id?: string): DoraProfile {
+    const profileId = id ?? this.settings.defaultProfile;
+    const profile = this.settings.profiles[profileId];
+    if (!profile) {
+      throw new InputError(
+        `profile: unknown profile '${profileId}', expected one of ${Object.keys(this.settings.profiles).join(', ')}`,
+      );
+    }
+    return profile;
+  }
+
+  listProfiles() {
+    return {
+      defaultProfile: this.settings.defaultProfile,
+      profiles: Object.values(this.settings.profiles),
+    };
+  }
+
+  private async requireEntity(entityRef: string): Promise<Omit<MirroredEntity, 'identities'>> {
+    const entity = await this.store.getEntity(entityRef);
+    if (!entity) {
+      throw new NotFoundError(
+        `No catalog entity ${entityRef} with scorecards (kinds: ${this.settings.kinds.join(', ')})`,
+      );
+    }
+    return entity;
+  }
+
+  async entityMetrics(entityRef: string, window: TimeWindow, profile: DoraProfile) {
+    await this.requireEntity(entityRef);
+    const facts = (await this.store.readFacts([entityRef], window)).get(entityRef)!;
+    return { entityRef, ...computeDoraMetrics(facts, window, profile) };
+  }
+
+  async entityTrend(
+    entityRef: string,
+    window: TimeWindow,
+    interval: TrendInterval,
+    profile: DoraProfile,
+  ): Promise<{ entityRef: string; interval: TrendInterval; window: { from: string; to: string }; profile: string; points: DoraTrendPoint[] }> {
+    await this.requireEntity(entityRef);
+    const facts = (await this.store.readFacts([entityRef], window)).get(entityRef)!;
+    return {
+      entityRef,
+      interval,
+      window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
+      profile: profile.id,
+      points: computeDoraTrend(facts, window, interval, profile),
+    };
+  }
+
+  /** Entities owned by the group, by default with those of its descendant groups. */
+  async ownedEntities(ownerRef: string, includeChildren: boolean): Promise<string[]> {
+    const owners = new Set(await this.store.groupWithDescendants(ownerRef, includeChildren));
+    return (await this.store.listEntities())
+      .filter(e => e.ownerRef && owners.has(e.ownerRef))
+      .map(e => e.entityRef);
+  }
+
+  async ownerMetrics(
+    ownerRef: string,
+    includeChildren: boolean | undefined,
+    window: TimeWindow,
+    profile: DoraProfile,
+  ): Promise<OwnerScorecard> {
+    const children = includeChildren ?? this.settings.includeChildGroups;
+    const groups = await this.store.listGroups();
+    const group = groups.find(g => g.groupRef === ownerRef);
+    const entityRefs = await this.ownedEntities(ownerRef, children);
+    if (!group && entityRefs.length === 0) {
+      throw new NotFoundError(`No group or owner ${ownerRef} in the catalog`);
+    }
+    const facts = await this.store.readFacts(entityRefs, window);
+    return {
+      ownerRef,
+      title: group?.title,
+      parentRef: group?.parentRef,
+      entityRefs,
+      includeChildren: children,
+      ...computeDoraMetrics(poolFacts([...facts.values()]), window, profile),
+    };
+  }
+
+  /** Every mirrored entity with its figures. */
+  async entityScorecards(window: TimeWindow, profile: DoraProfile): Promise<EntityScorecard[]> {
+    const entities = await this.store.listEntities();
+    const facts = await this.store.readFacts(entities.map(e => e.entityRef), window);
+    return entities.map(e => ({
+      entityRef: e.entityRef,
+      title: e.title,
+      kind: e.kind,
+      type: e.type,
+      lifecycle: e.lifecycle,
+      ownerRef: e.ownerRef,
+      systemRef: e.systemRef,
+      ...computeDoraMetrics(facts.get(e.entityRef)!, window, profile),
+    }));
+  }
+
+  /** Every group with figures pooled over what it owns (with child groups by default). */
+  async ownerScorecards(
+    window: TimeWindow,
+    profile: DoraProfile,
+    includeChildren?: boolean,
+  ): Promise<OwnerScorecard[]> {
+    const children = includeChildren ?? this.settings.includeChildGroups;
+    const [groups, entities] = await Promise.all([this.store.listGroups(), this.store.listEntities()]);
+    const facts = await this.store.readFacts(entities.map(e => e.entityRef), window);
+    const result: OwnerScorecard[] = [];
+    for (const g of groups) {
+      const owners = new Set(await this.store.groupWithDescendants(g.groupRef, children));
+      const owned = entities.filter(e => e.ownerRef && owners.has(e.ownerRef)).map(e => e.entityRef);
+      result.push({
+        ownerRef: g.groupRef,
+        title: g.title,
+        parentRef: g.parentRef,
+        entityRefs: owned,
+        includeChildren: children,
+        ...computeDoraMetrics(poolFacts(owned.map(r => facts.get(r)!)), window, profile),
+      });
+    }
+    return result;
+  }
+}

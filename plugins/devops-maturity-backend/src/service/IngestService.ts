@@ -1,0 +1,140 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  DeploymentEvent,
+  DoraOptions,
+  IncidentEvent,
+  latestCopies,
+} from '@devops-maturity/backstage-plugin-common';
+import { DoraStore, UnmatchedEvent } from '../database/types';
+import { DeploymentItem, IncidentItem } from './validation';
+
+/** What a push answers. */
+export interface IngestResult {
+  /** New events stored against a catalog entity. */
+  accepted: number;
+  /** Events that replaced an earlier copy with the same source and id. */
+  updated: number;
+  /** Events kept for later because no catalog entity matched them yet. */
+  unmatched: number;
+}
+
+/** Normalises an entity ref as the catalog compares them: case-insensitively. */
+export function normalizeEntityRef(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' }),
+  ).toLocaleLowerCase('en-US');
+}
+
+type Item = (DeploymentItem | IncidentItem) & { source: string; id: string };
+
+/**
+ * Resolves events to catalog entities and writes them: the one path every event takes, from
+ * the push API, webhooks, the demo seeder and replays of unmatched events.
+ */
+export class IngestService {
+  constructor(
+    private readonly store: DoraStore,
+    private readonly options: DoraOptions,
+    private readonly logger: LoggerService,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async ingestDeployments(items: DeploymentItem[]): Promise<IngestResult> {
+    return this.ingest('deployment', items);
+  }
+
+  async ingestIncidents(items: IncidentItem[]): Promise<IngestResult> {
+    return this.ingest('incident', items);
+  }
+
+  private async ingest(type: 'deployment' | 'incident', all: Item[]): Promise<IngestResult> {
+    // A later copy in the same batch wins, as it would across batches.
+    const items = latestCopies(all);
+    const resolved = await this.resolve(items);
+    const matched: Array<DeploymentEvent | IncidentEvent> = [];
+    const unmatched: UnmatchedEvent[] = [];
+    items.forEach((item, i) => {
+      const r = resolved[i];
+      const { entityRef: _ref, annotations: _ann, ...rest } = item;
+      if (r.entityRef) {
+        matched.push({ ...rest, entityRef: r.entityRef } as any);
+      } else {
+        unmatched.push({
+          eventType: type,
+          source: item.source,
+          id: item.id,
+          identity: item.entityRef ? { entityRef: item.entityRef } : { ...item.annotations },
+          reason: r.reason!,
+          payload: item,
+          receivedAt: this.clock(),
+        });
+      }
+    });
+    const result = await this.store.writeBatch(
+      {
+        deployments: type === 'deployment' ? (matched as DeploymentEvent[]) : [],
+        incidents: type === 'incident' ? (matched as IncidentEvent[]) : [],
+        unmatched,
+      },
+      this.options,
+    );
+    return {
+      accepted: result.inserted,
+      updated: result.updated + (all.length - items.length),
+      unmatched: result.unmatched,
+    };
+  }
+
+  /** Finds each item's entity: its entityRef if the catalog has it, else its annotations. */
+  private async resolve(items: Item[]): Promise<Array<{ entityRef?: string; reason?: string }>> {
+    const refs = items.map(i => {
+      try {
+        return i.entityRef ? normalizeEntityRef(i.entityRef) : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    const existing = await this.store.existingEntities(refs.filter((r): r is string => !!r));
+    const pairs = items.flatMap(i =>
+      Object.entries(i.annotations ?? {}).map(([annotation, value]) => ({ annotation, value })),
+    );
+    const byIdentity = pairs.length ? await this.store.entitiesByIdentity(pairs) : new Map();
+    return items.map((item, i) => {
+      const ref = refs[i];
+      if (ref && existing.has(ref)) return { entityRef: ref };
+      if (item.entityRef) return { reason: `no catalog entity ${ref ?? item.entityRef}` };
+      for (const [annotation, value] of Object.entries(item.annotations ?? {})) {
+        const found: string[] = byIdentity.get(`${annotation}=${value}`) ?? [];
+        if (found.length === 1) return { entityRef: found[0] };
+        if (found.length > 1) {
+          return { reason: `${annotation}=${value} is on ${found.length} entities; send entityRef` };
+        }
+      }
+      return { reason: 'no catalog entity carries these annotations' };
+    });
+  }
+
+  /** Replays unmatched events; those that now resolve leave the unmatched list. */
+  async replayUnmatched(): Promise<{ matched: number; remaining: number }> {
+    let matched = 0;
+    let remaining = 0;
+    let cursor = 0;
+    for (;;) {
+      const page = await this.store.unmatchedAfter(cursor, 500);
+      if (page.length === 0) break;
+      cursor = page[page.length - 1].pk;
+      for (const type of ['deployment', 'incident'] as const) {
+        const items = page.filter(u => u.eventType === type).map(u => u.payload as Item);
+        if (items.length === 0) continue;
+        const result = await this.ingest(type, items);
+        matched += result.accepted + result.updated;
+        remaining += result.unmatched;
+      }
+    }
+    if (matched > 0) {
+      this.logger.info(`Matched ${matched} events to catalog entities; ${remaining} remain unmatched`);
+    }
+    return { matched, remaining };
+  }
+}

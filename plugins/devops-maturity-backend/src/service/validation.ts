@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { InputError } from '@backstage/errors';
+
+const instant = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
+const text = (max = 1000) => z.string().min(1, 'must not be empty').max(max);
+
+/**
+ * How an event names its entity: a catalog ref, or annotations the entity carries
+ * (e.g. `{ "github.com/project-slug": "acme/payments-api" }`).
+ */
+const identity = {
+  entityRef: text(500).optional(),
+  annotations: z.record(text(200), text(500)).optional(),
+};
+
+function requireIdentity(item: { entityRef?: string; annotations?: Record<string, string> }, ctx: z.RefinementCtx) {
+  if (!item.entityRef && !(item.annotations && Object.keys(item.annotations).length)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entityRef'], message: 'is required (or annotations that identify the entity)' });
+  }
+}
+
+export const deploymentItemSchema = z
+  .object({
+    id: text(255),
+    source: text(100).default('api'),
+    ...identity,
+    environment: text(100),
+    status: z.enum(['success', 'failure']),
+    startedAt: instant.optional(),
+    finishedAt: instant,
+    commits: z
+      .array(z.object({ sha: text(100), committedAt: instant }).strict())
+      .max(10_000)
+      .default([]),
+    kind: z.enum(['normal', 'rollback', 'hotfix']).default('normal'),
+    fixes: text(255).optional(),
+    version: text(255).optional(),
+    url: z.string().url().max(2000).optional(),
+    actor: text(255).optional(),
+    labels: z.record(z.string().max(500)).optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    requireIdentity(item, ctx);
+    if (item.startedAt && Date.parse(item.startedAt) > Date.parse(item.finishedAt)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['startedAt'], message: 'must not be after finishedAt' });
+    }
+  });
+
+export const incidentItemSchema = z
+  .object({
+    id: text(255),
+    source: text(100).default('api'),
+    ...identity,
+    openedAt: instant,
+    resolvedAt: instant.nullable().optional(),
+    severity: text(100).optional(),
+    title: text(1000).optional(),
+    url: z.string().url().max(2000).optional(),
+    postmortemUrl: z.string().url().max(2000).optional(),
+    deploymentId: text(255).optional(),
+    causeSha: text(100).optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    requireIdentity(item, ctx);
+    if (item.resolvedAt && Date.parse(item.resolvedAt) < Date.parse(item.openedAt)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['resolvedAt'], message: 'must not be before openedAt' });
+    }
+  });
+
+export type DeploymentItem = z.infer<typeof deploymentItemSchema>;
+export type IncidentItem = z.infer<typeof incidentItemSchema>;
+
+/** The most items one request may carry. */
+export const MAX_BATCH_ITEMS = 1000;
+
+function batchSchema<T extends z.ZodTypeAny>(item: T) {
+  return z
+    .object({
+      items: z
+        .array(item)
+        .min(1, `must hold 1 to ${MAX_BATCH_ITEMS} items`)
+        .max(MAX_BATCH_ITEMS, `must hold 1 to ${MAX_BATCH_ITEMS} items`),
+    })
+    .strict();
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+    '',
+  );
+}
+
+/** Parses a request body, or throws an InputError naming every bad item by index and field. */
+export function parseBatch<T extends z.ZodTypeAny>(item: T, body: unknown): z.infer<T>[] {
+  const result = batchSchema(item).safeParse(body);
+  if (result.success) return result.data.items;
+  const problems = result.error.issues.slice(0, 50).map(i => `${formatPath(i.path) || 'body'}: ${i.message}`);
+  const more = result.error.issues.length > 50 ? ` (and ${result.error.issues.length - 50} more)` : '';
+  throw new InputError(`Invalid request, nothing was stored: ${problems.join('; ')}${more}`);
+}
