@@ -1,0 +1,18 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+
+/**
+ * SQLite always; PostgreSQL when a server is given through
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (scripts/test.sh starts one).
+ * With DEVOPS_MATURITY_REQUIRE_POSTGRES=1 a missing PostgreSQL fails the run instead of
+ * quietly testing SQLite alone.
+ */
+export function createTestDatabases(): TestDatabases {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  if (process.env.DEVOPS_MATURITY_REQUIRE_POSTGRES === '1' && !databases.supports('POSTGRES_15')) {
+    throw new Error('PostgreSQL is required but BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set');
+  }
+  return databases;
+}
+
+export const databaseIds = (databases: TestDatabases): Array<[TestDatabaseId]> =>
+  databases.eachSupportedId();
