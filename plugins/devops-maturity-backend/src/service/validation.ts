@@ -13,9 +13,11 @@ const identity = {
   annotations: z.record(text(200), text(500)).optional(),
 };
 
+const IDENTITY_REQUIRED = 'is required (or annotations that identify the entity)';
+
 function requireIdentity(item: { entityRef?: string; annotations?: Record<string, string> }, ctx: z.RefinementCtx) {
   if (!item.entityRef && !(item.annotations && Object.keys(item.annotations).length)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entityRef'], message: 'is required (or annotations that identify the entity)' });
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entityRef'], message: IDENTITY_REQUIRED });
   }
 }
 
@@ -97,7 +99,22 @@ function formatPath(path: (string | number)[]): string {
 export function parseBatch<T extends z.ZodTypeAny>(item: T, body: unknown): z.infer<T>[] {
   const result = batchSchema(item).safeParse(body);
   if (result.success) return result.data.items;
-  const problems = result.error.issues.slice(0, 50).map(i => `${formatPath(i.path) || 'body'}: ${i.message}`);
-  const more = result.error.issues.length > 50 ? ` (and ${result.error.issues.length - 50} more)` : '';
+  // zod skips refinements of an object whose fields fail, so the identity rule is checked
+  // on the raw items too: every problem of a batch is named at once.
+  const rawItems = (body as { items?: unknown })?.items;
+  const identityIssues = (Array.isArray(rawItems) ? rawItems : []).flatMap((raw, index) => {
+    const it = raw as { entityRef?: unknown; annotations?: unknown } | null;
+    if (typeof it !== 'object' || it === null || it.entityRef) return [];
+    if (it.annotations && typeof it.annotations === 'object' && Object.keys(it.annotations).length) return [];
+    return [`items[${index}].entityRef: ${IDENTITY_REQUIRED}`];
+  });
+  const issues = [
+    ...new Set([
+      ...result.error.issues.map(i => `${formatPath(i.path) || 'body'}: ${i.message}`),
+      ...identityIssues,
+    ]),
+  ];
+  const problems = issues.slice(0, 50);
+  const more = issues.length > 50 ? ` (and ${issues.length - 50} more)` : '';
   throw new InputError(`Invalid request, nothing was stored: ${problems.join('; ')}${more}`);
 }
