@@ -18,7 +18,7 @@ step() {
 
 step "Typecheck (tsc)" yarn tsc
 step "Lint" yarn backstage-cli repo lint
-step "Prettier" yarn prettier --check --log-level warn .
+step "Prettier" yarn prettier --check --loglevel warn .
 
 start_postgres
 export DEVOPS_MATURITY_REQUIRE_POSTGRES=1

@@ -33,11 +33,15 @@ export interface Config {
           };
         };
         /** Median lead time must be strictly below these for each tier. */
-        leadTime?: { [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string };
+        leadTime?: {
+          [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string;
+        };
         /** Change failure rate (0..1) must be at most these for each tier. */
         changeFailureRate?: { [tier in 'elite' | 'high' | 'medium']?: number };
         /** Median time to restore must be strictly below these for each tier. */
-        timeToRestore?: { [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string };
+        timeToRestore?: {
+          [tier in 'elite' | 'high' | 'medium']?: HumanDuration | string;
+        };
       };
     };
     incidents?: {

@@ -57,7 +57,10 @@ exports.up = async function up(knex) {
     table.text('labels');
     table.integer('commit_count').notNullable();
     table.unique(['source', 'external_id']);
-    table.index(['entity_ref', 'counts', 'finished_at'], 'dm_deployments_entity_time_idx');
+    table.index(
+      ['entity_ref', 'counts', 'finished_at'],
+      'dm_deployments_entity_time_idx',
+    );
     table.index(['entity_ref', 'external_id'], 'dm_deployments_entity_id_idx');
     table.index(['entity_ref', 'fixes'], 'dm_deployments_entity_fixes_idx');
   });
@@ -77,7 +80,10 @@ exports.up = async function up(knex) {
     table.bigInteger('first_deployment_pk').notNullable().index();
     table.bigInteger('first_deployed_at').notNullable();
     table.primary(['entity_ref', 'sha']);
-    table.index(['entity_ref', 'first_deployed_at'], 'dm_entity_changes_time_idx');
+    table.index(
+      ['entity_ref', 'first_deployed_at'],
+      'dm_entity_changes_time_idx',
+    );
   });
 
   await knex.schema.createTable('dm_incidents', table => {
@@ -96,7 +102,10 @@ exports.up = async function up(knex) {
     // the deployment this incident makes failed, by the precedence in docs/metrics.md
     table.bigInteger('cause_deployment_pk').index();
     table.unique(['source', 'external_id']);
-    table.index(['entity_ref', 'resolved_at'], 'dm_incidents_entity_resolved_idx');
+    table.index(
+      ['entity_ref', 'resolved_at'],
+      'dm_incidents_entity_resolved_idx',
+    );
     table.index(['entity_ref', 'opened_at'], 'dm_incidents_entity_opened_idx');
   });
 

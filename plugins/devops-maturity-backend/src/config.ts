@@ -23,7 +23,9 @@ export interface DevopsMaturitySettings {
   seedDemoData: boolean;
 }
 
-function durationBounds(config: Config | undefined): Partial<TierBounds<number>> | undefined {
+function durationBounds(
+  config: Config | undefined,
+): Partial<TierBounds<number>> | undefined {
   if (!config) return undefined;
   const out: Partial<TierBounds<number>> = {};
   for (const tier of ['elite', 'high', 'medium'] as const) {
@@ -32,13 +34,17 @@ function durationBounds(config: Config | undefined): Partial<TierBounds<number>>
       out[tier] =
         typeof value === 'number'
           ? value
-          : durationToMilliseconds(readDurationFromConfig(config, { key: tier })) / 1000;
+          : durationToMilliseconds(
+              readDurationFromConfig(config, { key: tier }),
+            ) / 1000;
     }
   }
   return out;
 }
 
-function numberBounds(config: Config | undefined): Partial<TierBounds<number>> | undefined {
+function numberBounds(
+  config: Config | undefined,
+): Partial<TierBounds<number>> | undefined {
   if (!config) return undefined;
   const out: Partial<TierBounds<number>> = {};
   for (const tier of ['elite', 'high', 'medium'] as const) {
@@ -53,20 +59,33 @@ function readProfiles(config: Config): Record<string, DoraProfile> {
   const custom = config.getOptionalConfig('devopsMaturity.profiles');
   for (const id of custom?.keys() ?? []) {
     const c = custom!.getConfig(id);
-    const baseId = c.getOptionalString('extends') ?? (BUILT_IN_PROFILES[id] ? id : DEFAULT_PROFILE_ID);
+    const baseId =
+      c.getOptionalString('extends') ??
+      (BUILT_IN_PROFILES[id] ? id : DEFAULT_PROFILE_ID);
     const base = profiles[baseId];
-    if (!base) throw new InputError(`devopsMaturity.profiles.${id}.extends: unknown profile '${baseId}'`);
+    if (!base)
+      throw new InputError(
+        `devopsMaturity.profiles.${id}.extends: unknown profile '${baseId}'`,
+      );
     const df = c.getOptionalConfig('deploymentFrequency');
     const override: DoraProfileOverride = {
       title: c.getOptionalString('title'),
       leadTimeSeconds: durationBounds(c.getOptionalConfig('leadTime')),
-      timeToRestoreSeconds: durationBounds(c.getOptionalConfig('timeToRestore')),
+      timeToRestoreSeconds: durationBounds(
+        c.getOptionalConfig('timeToRestore'),
+      ),
       changeFailureRate: numberBounds(c.getOptionalConfig('changeFailureRate')),
       deploymentFrequency: df
         ? Object.fromEntries(
             (['elite', 'high', 'medium'] as const)
               .filter(t => df.has(t))
-              .map(t => [t, { measure: df.getString(`${t}.measure`) as any, atLeast: df.getNumber(`${t}.atLeast`) }]),
+              .map(t => [
+                t,
+                {
+                  measure: df.getString(`${t}.measure`) as any,
+                  atLeast: df.getNumber(`${t}.atLeast`),
+                },
+              ]),
           )
         : undefined,
     };
@@ -78,23 +97,33 @@ function readProfiles(config: Config): Record<string, DoraProfile> {
 /** Reads `devopsMaturity.*` with the defaults documented in config.d.ts. */
 export function readSettings(config: Config): DevopsMaturitySettings {
   const profiles = readProfiles(config);
-  const defaultProfile = config.getOptionalString('devopsMaturity.profile') ?? DEFAULT_PROFILE_ID;
+  const defaultProfile =
+    config.getOptionalString('devopsMaturity.profile') ?? DEFAULT_PROFILE_ID;
   if (!profiles[defaultProfile]) {
-    throw new InputError(`devopsMaturity.profile: unknown profile '${defaultProfile}'`);
+    throw new InputError(
+      `devopsMaturity.profile: unknown profile '${defaultProfile}'`,
+    );
   }
   return {
     options: {
       productionEnvironments:
-        config.getOptionalStringArray('devopsMaturity.productionEnvironments') ??
-        DEFAULT_DORA_OPTIONS.productionEnvironments,
+        config.getOptionalStringArray(
+          'devopsMaturity.productionEnvironments',
+        ) ?? DEFAULT_DORA_OPTIONS.productionEnvironments,
       linkIncidentsToLatestDeployment:
-        config.getOptionalBoolean('devopsMaturity.incidents.linkToLatestDeployment') ??
-        DEFAULT_DORA_OPTIONS.linkIncidentsToLatestDeployment,
+        config.getOptionalBoolean(
+          'devopsMaturity.incidents.linkToLatestDeployment',
+        ) ?? DEFAULT_DORA_OPTIONS.linkIncidentsToLatestDeployment,
     },
     profiles,
     defaultProfile,
-    includeChildGroups: config.getOptionalBoolean('devopsMaturity.owners.includeChildGroups') ?? true,
-    kinds: config.getOptionalStringArray('devopsMaturity.catalog.kinds') ?? ['Component'],
-    seedDemoData: config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
+    includeChildGroups:
+      config.getOptionalBoolean('devopsMaturity.owners.includeChildGroups') ??
+      true,
+    kinds: config.getOptionalStringArray('devopsMaturity.catalog.kinds') ?? [
+      'Component',
+    ],
+    seedDemoData:
+      config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
   };
 }

@@ -7,7 +7,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { devopsMaturityPermissions } from '@devops-maturity/backstage-plugin-common';
 import { readSettings } from './config';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
-import { CatalogMirror, DEFAULT_IDENTITY_ANNOTATIONS } from './service/CatalogMirror';
+import {
+  CatalogMirror,
+  DEFAULT_IDENTITY_ANNOTATIONS,
+} from './service/CatalogMirror';
 import { DoraService } from './service/DoraService';
 import { IngestService } from './service/IngestService';
 import { createRouter } from './service/router';
@@ -33,13 +36,29 @@ export const devopsMaturityPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, auth, permissions, permissionsRegistry, scheduler, catalog }) {
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        catalog,
+      }) {
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database });
         const ingest = new IngestService(store, settings.options, logger);
         const dora = new DoraService(store, settings);
         const seeder = settings.seedDemoData
-          ? new DemoSeeder({ catalog, auth, ingest, logger: logger.child({ task: 'demo-seed' }) })
+          ? new DemoSeeder({
+              catalog,
+              auth,
+              ingest,
+              logger: logger.child({ task: 'demo-seed' }),
+            })
           : undefined;
         const mirror = new CatalogMirror({
           catalog,
@@ -55,23 +74,49 @@ export const devopsMaturityPlugin = createBackendPlugin({
         });
 
         permissionsRegistry.addPermissions(devopsMaturityPermissions);
-        httpRouter.use(await createRouter({ httpAuth, permissions, logger, store, ingest, dora }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            logger,
+            store,
+            ingest,
+            dora,
+          }),
+        );
 
         const scheduleConfigKey = 'devopsMaturity.catalog.schedule';
-        const taskLogger = logger.child({ task: 'devops-maturity-catalog-mirror' });
+        const taskLogger = logger.child({
+          task: 'devops-maturity-catalog-mirror',
+        });
         await scheduler.scheduleTask({
           id: 'devops-maturity-catalog-mirror',
           scope: 'global',
           ...(config.has(scheduleConfigKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig(scheduleConfigKey))
-            : { frequency: { minutes: 5 }, timeout: { minutes: 5 }, initialDelay: { seconds: 10 } }),
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig(scheduleConfigKey),
+              )
+            : {
+                frequency: { minutes: 5 },
+                timeout: { minutes: 5 },
+                initialDelay: { seconds: 10 },
+              }),
           fn: async () => {
             const started = Date.now();
             try {
               const { entities, groups } = await mirror.refresh();
-              taskLogger.info(`Mirrored ${entities} entities and ${groups} groups in ${Date.now() - started} ms`);
+              taskLogger.info(
+                `Mirrored ${entities} entities and ${groups} groups in ${
+                  Date.now() - started
+                } ms`,
+              );
             } catch (error) {
-              taskLogger.error(`Catalog mirror refresh failed after ${Date.now() - started} ms`, error as Error);
+              taskLogger.error(
+                `Catalog mirror refresh failed after ${
+                  Date.now() - started
+                } ms`,
+                error as Error,
+              );
             }
           },
         });

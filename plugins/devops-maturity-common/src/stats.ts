@@ -4,7 +4,10 @@
  * Returns null for an empty list. `sorted` must be ascending.
  * @public
  */
-export function percentileOfSorted(sorted: readonly number[], p: number): number | null {
+export function percentileOfSorted(
+  sorted: readonly number[],
+  p: number,
+): number | null {
   if (sorted.length === 0) return null;
   const rank = p * (sorted.length - 1);
   const lo = Math.floor(rank);
@@ -13,8 +16,14 @@ export function percentileOfSorted(sorted: readonly number[], p: number): number
 }
 
 /** Interpolated percentile of unsorted values (copied before sorting). @public */
-export function percentile(values: readonly number[], p: number): number | null {
-  return percentileOfSorted([...values].sort((a, b) => a - b), p);
+export function percentile(
+  values: readonly number[],
+  p: number,
+): number | null {
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Interpolated median; null for an empty list. @public */

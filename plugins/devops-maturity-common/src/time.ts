@@ -47,16 +47,25 @@ export type TrendInterval = 'week' | 'month';
  * Partial first and last buckets are included, clipped to the window.
  * @public
  */
-export function bucketsOf(window: TimeWindow, interval: TrendInterval): Bucket[] {
+export function bucketsOf(
+  window: TimeWindow,
+  interval: TrendInterval,
+): Bucket[] {
   const buckets: Bucket[] = [];
   if (window.to <= window.from) return buckets;
   let start =
-    interval === 'week' ? utcWeekStart(window.from) : utcMonthStart(window.from);
+    interval === 'week'
+      ? utcWeekStart(window.from)
+      : utcMonthStart(window.from);
   while (start < window.to) {
-    const end = interval === 'week' ? start + 7 * DAY_MS : nextMonthStart(start);
+    const end =
+      interval === 'week' ? start + 7 * DAY_MS : nextMonthStart(start);
     buckets.push({
       start,
-      window: { from: Math.max(start, window.from), to: Math.min(end, window.to) },
+      window: {
+        from: Math.max(start, window.from),
+        to: Math.min(end, window.to),
+      },
     });
     start = end;
   }

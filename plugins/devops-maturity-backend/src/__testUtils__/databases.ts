@@ -8,11 +8,17 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
  */
 export function createTestDatabases(): TestDatabases {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-  if (process.env.DEVOPS_MATURITY_REQUIRE_POSTGRES === '1' && !databases.supports('POSTGRES_15')) {
-    throw new Error('PostgreSQL is required but BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set');
+  if (
+    process.env.DEVOPS_MATURITY_REQUIRE_POSTGRES === '1' &&
+    !databases.supports('POSTGRES_15')
+  ) {
+    throw new Error(
+      'PostgreSQL is required but BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set',
+    );
   }
   return databases;
 }
 
-export const databaseIds = (databases: TestDatabases): Array<[TestDatabaseId]> =>
-  databases.eachSupportedId();
+export const databaseIds = (
+  databases: TestDatabases,
+): Array<[TestDatabaseId]> => databases.eachSupportedId();

@@ -1,8 +1,15 @@
-import { DeploymentEvent, IncidentEvent } from '@devops-maturity/backstage-plugin-common';
+import {
+  DeploymentEvent,
+  IncidentEvent,
+} from '@devops-maturity/backstage-plugin-common';
 
 export const ENTITY = 'component:default/a';
 
-export function deployment(id: string, finishedAt: string, extra: Partial<DeploymentEvent> = {}): DeploymentEvent {
+export function deployment(
+  id: string,
+  finishedAt: string,
+  extra: Partial<DeploymentEvent> = {},
+): DeploymentEvent {
   return {
     id,
     source: 'api',
@@ -16,6 +23,10 @@ export function deployment(id: string, finishedAt: string, extra: Partial<Deploy
   };
 }
 
-export function incident(id: string, openedAt: string, extra: Partial<IncidentEvent> = {}): IncidentEvent {
+export function incident(
+  id: string,
+  openedAt: string,
+  extra: Partial<IncidentEvent> = {},
+): IncidentEvent {
   return { id, source: 'api', entityRef: ENTITY, openedAt, ...extra };
 }

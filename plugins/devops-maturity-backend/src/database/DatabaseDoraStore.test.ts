@@ -31,16 +31,29 @@ async function storeFor(databaseId: Parameters<typeof databases.init>[0]) {
   return { knex, store };
 }
 
-function write(store: DatabaseDoraStore, deployments: DeploymentEvent[], incidents: IncidentEvent[] = []) {
+function write(
+  store: DatabaseDoraStore,
+  deployments: DeploymentEvent[],
+  incidents: IncidentEvent[] = [],
+) {
   return store.writeBatch({ deployments, incidents, unmatched: [] }, options);
 }
 
-async function storeMetrics(store: DatabaseDoraStore, entityRef: string, w: TimeWindow) {
+async function storeMetrics(
+  store: DatabaseDoraStore,
+  entityRef: string,
+  w: TimeWindow,
+) {
   const facts = (await store.readFacts([entityRef], w)).get(entityRef)!;
   return computeDoraMetrics(facts, w, DORA_2021);
 }
 
-function referenceMetrics(deployments: DeploymentEvent[], incidents: IncidentEvent[], entityRef: string, w: TimeWindow) {
+function referenceMetrics(
+  deployments: DeploymentEvent[],
+  incidents: IncidentEvent[],
+  entityRef: string,
+  w: TimeWindow,
+) {
   const facts = deriveDoraFacts(
     deployments.filter(d => d.entityRef === entityRef),
     incidents.filter(i => i.entityRef === entityRef),
@@ -50,10 +63,15 @@ function referenceMetrics(deployments: DeploymentEvent[], incidents: IncidentEve
   return computeDoraMetrics(facts, w, DORA_2021);
 }
 
+const repairKind = (rand: () => number) =>
+  rand() < 0.5 ? 'rollback' : 'hotfix';
+
 describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   it('stores a resent deployment once and lets the last copy win', async () => {
     const { store, knex } = await storeFor(databaseId);
-    const first = await write(store, [deployment('1', at(1), { commits: [{ sha: 'a', committedAt: at(0) }] })]);
+    const first = await write(store, [
+      deployment('1', at(1), { commits: [{ sha: 'a', committedAt: at(0) }] }),
+    ]);
     expect(first).toEqual({ inserted: 1, updated: 0, unmatched: 0 });
     const again = await write(store, [
       deployment('1', at(2), { commits: [{ sha: 'b', committedAt: at(1) }] }),
@@ -61,7 +79,9 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     ]);
     expect(again).toEqual({ inserted: 1, updated: 1, unmatched: 0 });
     const rows = await knex('dm_deployments').orderBy('source');
-    expect(rows.map(r => [r.source, r.external_id, Number(r.finished_at)])).toEqual([
+    expect(
+      rows.map(r => [r.source, r.external_id, Number(r.finished_at)]),
+    ).toEqual([
       ['api', '1', Date.parse(at(2))],
       ['github', '1', Date.parse(at(1))],
     ]);
@@ -74,12 +94,24 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     const { store } = await storeFor(databaseId);
     const deployments = [
       deployment('1', at(24), { commits: [{ sha: 's1', committedAt: at(0) }] }),
-      deployment('2', at(48), { commits: [{ sha: 's2', committedAt: at(46) }] }),
-      deployment('3', at(72), { commits: [{ sha: 's1', committedAt: at(0) }, { sha: 's3', committedAt: at(70) }] }),
+      deployment('2', at(48), {
+        commits: [{ sha: 's2', committedAt: at(46) }],
+      }),
+      deployment('3', at(72), {
+        commits: [
+          { sha: 's1', committedAt: at(0) },
+          { sha: 's3', committedAt: at(70) },
+        ],
+      }),
       deployment('4', at(73), { kind: 'rollback', fixes: '3' }),
-      deployment('5', at(96), { environment: 'staging', commits: [{ sha: 's4', committedAt: at(90) }] }),
+      deployment('5', at(96), {
+        environment: 'staging',
+        commits: [{ sha: 's4', committedAt: at(90) }],
+      }),
       deployment('6', at(97), { status: 'failure' }),
-      deployment('7', at(120), { commits: [{ sha: 's4', committedAt: at(90) }] }),
+      deployment('7', at(120), {
+        commits: [{ sha: 's4', committedAt: at(90) }],
+      }),
     ];
     const incidents = [
       incident('i1', at(50), { resolvedAt: at(52), deploymentId: '1' }),
@@ -100,13 +132,22 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     const { store } = await storeFor(databaseId);
     await write(store, [deployment('1', at(1))]);
     await write(store, [], [incident('i', at(10), { resolvedAt: at(11) })]);
-    expect((await storeMetrics(store, ENTITY, window)).changeFailureRate.failedDeployments).toBe(1);
+    expect(
+      (await storeMetrics(store, ENTITY, window)).changeFailureRate
+        .failedDeployments,
+    ).toBe(1);
     // A later-arriving deployment that finished between 1 and the incident takes the blame.
     await write(store, [deployment('2', at(5))]);
     const m = await storeMetrics(store, ENTITY, window);
     expect(m.changeFailureRate.failedDeployments).toBe(1);
-    const listed = await store.listDeployments(ENTITY, { limit: 10, offset: 0 });
-    expect(listed.items.map(d => [d.id, d.failed])).toEqual([['2', true], ['1', false]]);
+    const listed = await store.listDeployments(ENTITY, {
+      limit: 10,
+      offset: 0,
+    });
+    expect(listed.items.map(d => [d.id, d.failed])).toEqual([
+      ['2', true],
+      ['1', false],
+    ]);
   });
 
   it('stores nothing of a batch that fails half-way', async () => {
@@ -120,7 +161,11 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   it('matches the reference on shuffled, resent and out-of-order random events', async () => {
     const { store } = await storeFor(databaseId);
     const rand = seededRandom(`store-${databaseId}`);
-    const entities = ['component:default/x', 'component:default/y', 'component:default/z'];
+    const entities = [
+      'component:default/x',
+      'component:default/y',
+      'component:default/z',
+    ];
     const deployments: DeploymentEvent[] = [];
     const incidents: IncidentEvent[] = [];
     for (let n = 0; n < 240; n++) {
@@ -132,8 +177,9 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
           entityRef,
           environment: roll < 0.1 ? 'staging' : 'production',
           status: roll > 0.93 ? 'failure' : 'success',
-          kind: roll > 0.85 && roll <= 0.93 ? (rand() < 0.5 ? 'rollback' : 'hotfix') : 'normal',
-          fixes: roll > 0.85 && roll <= 0.93 ? `d${Math.max(0, n - 3)}` : undefined,
+          kind: roll > 0.85 && roll <= 0.93 ? repairKind(rand) : 'normal',
+          fixes:
+            roll > 0.85 && roll <= 0.93 ? `d${Math.max(0, n - 3)}` : undefined,
           commits: Array.from({ length: Math.floor(rand() * 4) }, () => {
             const sha = `c${Math.floor(rand() * 300)}`; // shared shas: re-deploys
             return { sha, committedAt: at(finished - rand() * 200) };
@@ -147,19 +193,27 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
           incident(`i${n}`, at(opened), {
             entityRef,
             resolvedAt: rand() < 0.85 ? at(opened + rand() * 48) : undefined,
-            deploymentId: cause < 0.3 ? `d${Math.floor(rand() * 240)}` : undefined,
-            causeSha: cause >= 0.3 && cause < 0.6 ? `c${Math.floor(rand() * 300)}` : undefined,
+            deploymentId:
+              cause < 0.3 ? `d${Math.floor(rand() * 240)}` : undefined,
+            causeSha:
+              cause >= 0.3 && cause < 0.6
+                ? `c${Math.floor(rand() * 300)}`
+                : undefined,
           }),
         );
       }
     }
     // Resends that change things: moved in time, to staging, commits dropped.
-    const resends = deployments.filter(() => rand() < 0.15).map(d => ({
-      ...d,
-      finishedAt: at((Date.parse(d.finishedAt) - T0) / H + (rand() - 0.5) * 48),
-      environment: rand() < 0.3 ? 'staging' : d.environment,
-      commits: rand() < 0.3 ? [] : d.commits,
-    }));
+    const resends = deployments
+      .filter(() => rand() < 0.15)
+      .map(d => ({
+        ...d,
+        finishedAt: at(
+          (Date.parse(d.finishedAt) - T0) / H + (rand() - 0.5) * 48,
+        ),
+        environment: rand() < 0.3 ? 'staging' : d.environment,
+        commits: rand() < 0.3 ? [] : d.commits,
+      }));
     const all = [...deployments, ...resends];
     const shuffled = [...all, ...incidents].sort(() => rand() - 0.5);
     // Writes in order of `all` for resends to win, but batches interleave incidents randomly.
@@ -167,18 +221,31 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
       const batch = shuffled.slice(i, i + 37);
       const ds = batch.filter((e): e is DeploymentEvent => 'finishedAt' in e);
       const is = batch.filter((e): e is IncidentEvent => 'openedAt' in e);
-      await write(store, ds.filter(d => !resends.includes(d)), is);
+      await write(
+        store,
+        ds.filter(d => !resends.includes(d)),
+        is,
+      );
     }
     await write(store, resends);
     const finalDeployments = latestCopies(all);
     // The data must exercise every rule, or the comparison proves little.
-    const x = referenceMetrics(finalDeployments, incidents, entities[0], window);
+    const x = referenceMetrics(
+      finalDeployments,
+      incidents,
+      entities[0],
+      window,
+    );
     expect(x.changeFailureRate.failedDeployments).toBeGreaterThan(3);
     expect(x.leadTime.changes).toBeGreaterThan(20);
     expect(x.timeToRestore.restoredIncidents).toBeGreaterThan(3);
     expect(x.reworkRate.reworkDeployments).toBeGreaterThan(0);
     for (const entityRef of entities) {
-      for (const w of [window, { from: T0 + 10 * DAY_MS, to: T0 + 40 * DAY_MS }, { from: T0 - DAY_MS, to: T0 + 90 * DAY_MS }]) {
+      for (const w of [
+        window,
+        { from: T0 + 10 * DAY_MS, to: T0 + 40 * DAY_MS },
+        { from: T0 - DAY_MS, to: T0 + 90 * DAY_MS },
+      ]) {
         expect(await storeMetrics(store, entityRef, w)).toEqual(
           referenceMetrics(finalDeployments, incidents, entityRef, w),
         );
@@ -188,7 +255,10 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
 
   it('migrates down and up again', async () => {
     const { knex } = await storeFor(databaseId);
-    const directory = resolvePackagePath('@devops-maturity/backstage-plugin-backend', 'migrations');
+    const directory = resolvePackagePath(
+      '@devops-maturity/backstage-plugin-backend',
+      'migrations',
+    );
     await knex.migrate.rollback({ directory }, true);
     expect(await knex.schema.hasTable('dm_deployments')).toBe(false);
     await knex.migrate.latest({ directory });

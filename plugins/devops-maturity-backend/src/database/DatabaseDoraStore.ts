@@ -1,6 +1,13 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { DoraFacts, DoraOptions, TimeWindow } from '@devops-maturity/backstage-plugin-common';
+import {
+  DoraFacts,
+  DoraOptions,
+  TimeWindow,
+} from '@devops-maturity/backstage-plugin-common';
 import {
   DoraStore,
   EventBatch,
@@ -16,11 +23,17 @@ import { readFacts } from './readFacts';
 import { listDeployments, listIncidents } from './lists';
 import { chunks, toNumber, undefinedIfNull } from './util';
 
-const migrationsDir = resolvePackagePath('@devops-maturity/backstage-plugin-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@devops-maturity/backstage-plugin-backend',
+  'migrations',
+);
 
 /** The store on knex: SQLite (better-sqlite3) and PostgreSQL. */
 export class DatabaseDoraStore implements DoraStore {
-  static async create(options: { database: DatabaseService; skipMigrations?: boolean }) {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }) {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await knex.migrate.latest({ directory: migrationsDir });
@@ -32,16 +45,29 @@ export class DatabaseDoraStore implements DoraStore {
 
   async replaceCatalog(entities: MirroredEntity[], groups: MirroredGroup[]) {
     const parents = new Map(groups.map(g => [g.groupRef, g.parentRef]));
-    const ancestors: Array<{ group_ref: string; ancestor_ref: string; depth: number }> = [];
+    const ancestors: Array<{
+      group_ref: string;
+      ancestor_ref: string;
+      depth: number;
+    }> = [];
     for (const g of groups) {
       const seen = new Set<string>(); // guards against a cycle in bad catalog data
-      for (let at: string | undefined = g.groupRef, depth = 0; at && !seen.has(at); at = parents.get(at), depth++) {
+      for (
+        let at: string | undefined = g.groupRef, depth = 0;
+        at && !seen.has(at);
+        at = parents.get(at), depth++
+      ) {
         seen.add(at);
         ancestors.push({ group_ref: g.groupRef, ancestor_ref: at, depth });
       }
     }
     await this.knex.transaction(async trx => {
-      for (const t of ['dm_entities', 'dm_entity_identities', 'dm_groups', 'dm_group_ancestors']) {
+      for (const t of [
+        'dm_entities',
+        'dm_entity_identities',
+        'dm_groups',
+        'dm_group_ancestors',
+      ]) {
         await trx(t).delete();
       }
       const entityRows = entities.map(e => ({
@@ -55,33 +81,54 @@ export class DatabaseDoraStore implements DoraStore {
         owner_ref: e.ownerRef ?? null,
         system_ref: e.systemRef ?? null,
       }));
-      for (const part of chunks(entityRows, 50)) await trx('dm_entities').insert(part);
+      for (const part of chunks(entityRows, 50))
+        await trx('dm_entities').insert(part);
       const identityRows = entities.flatMap(e =>
-        e.identities.map(i => ({ annotation: i.annotation, value: i.value, entity_ref: e.entityRef })),
+        e.identities.map(i => ({
+          annotation: i.annotation,
+          value: i.value,
+          entity_ref: e.entityRef,
+        })),
       );
       for (const part of chunks(identityRows, 100)) {
-        await trx('dm_entity_identities').insert(part).onConflict(['annotation', 'value', 'entity_ref']).ignore();
+        await trx('dm_entity_identities')
+          .insert(part)
+          .onConflict(['annotation', 'value', 'entity_ref'])
+          .ignore();
       }
-      const groupRows = groups.map(g => ({ group_ref: g.groupRef, title: g.title ?? null, parent_ref: g.parentRef ?? null }));
-      for (const part of chunks(groupRows, 100)) await trx('dm_groups').insert(part);
-      for (const part of chunks(ancestors, 100)) await trx('dm_group_ancestors').insert(part);
+      const groupRows = groups.map(g => ({
+        group_ref: g.groupRef,
+        title: g.title ?? null,
+        parent_ref: g.parentRef ?? null,
+      }));
+      for (const part of chunks(groupRows, 100))
+        await trx('dm_groups').insert(part);
+      for (const part of chunks(ancestors, 100))
+        await trx('dm_group_ancestors').insert(part);
     });
   }
 
   async existingEntities(entityRefs: string[]) {
     const found = new Set<string>();
     for (const part of chunks([...new Set(entityRefs)])) {
-      const rows = await this.knex('dm_entities').whereIn('entity_ref', part).select('entity_ref');
+      const rows = await this.knex('dm_entities')
+        .whereIn('entity_ref', part)
+        .select('entity_ref');
       rows.forEach(r => found.add(r.entity_ref));
     }
     return found;
   }
 
-  async entitiesByIdentity(pairs: Array<{ annotation: string; value: string }>) {
+  async entitiesByIdentity(
+    pairs: Array<{ annotation: string; value: string }>,
+  ) {
     const result = new Map<string, string[]>();
     const keys = pairs.map(p => [p.annotation, p.value] as [string, string]);
     for (const part of chunks(keys)) {
-      const rows = await this.knex('dm_entity_identities').whereIn(['annotation', 'value'], part);
+      const rows = await this.knex('dm_entity_identities').whereIn(
+        ['annotation', 'value'],
+        part,
+      );
       for (const r of rows) {
         const k = `${r.annotation}=${r.value}`;
         result.set(k, [...(result.get(k) ?? []), r.entity_ref]);
@@ -110,25 +157,37 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   async getEntity(entityRef: string) {
-    const row = await this.knex('dm_entities').where('entity_ref', entityRef).first();
+    const row = await this.knex('dm_entities')
+      .where('entity_ref', entityRef)
+      .first();
     return row ? DatabaseDoraStore.entityFromRow(row) : undefined;
   }
 
   async listGroups() {
     const rows = await this.knex('dm_groups').orderBy('group_ref');
-    return rows.map(r => ({ groupRef: r.group_ref, title: undefinedIfNull(r.title), parentRef: undefinedIfNull(r.parent_ref) }));
+    return rows.map(r => ({
+      groupRef: r.group_ref,
+      title: undefinedIfNull(r.title),
+      parentRef: undefinedIfNull(r.parent_ref),
+    }));
   }
 
   async groupWithDescendants(groupRef: string, includeChildren: boolean) {
     if (!includeChildren) return [groupRef];
-    const rows = await this.knex('dm_group_ancestors').where('ancestor_ref', groupRef).select('group_ref');
+    const rows = await this.knex('dm_group_ancestors')
+      .where('ancestor_ref', groupRef)
+      .select('group_ref');
     return [...new Set([groupRef, ...rows.map(r => r.group_ref)])];
   }
 
-  async writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult> {
+  async writeBatch(
+    batch: EventBatch,
+    options: DoraOptions,
+  ): Promise<WriteResult> {
     return this.knex.transaction(async trx => {
       const d = await writeDeployments(trx, batch.deployments, options);
-      for (const [entityRef, scope] of d.relink) await relinkIncidents(trx, entityRef, scope, options);
+      for (const [entityRef, scope] of d.relink)
+        await relinkIncidents(trx, entityRef, scope, options);
       const i = await writeIncidents(trx, batch.incidents, options);
       for (const u of batch.unmatched) {
         await trx('dm_unmatched_events')
@@ -150,7 +209,9 @@ export class DatabaseDoraStore implements DoraStore {
         ...batch.incidents.map(e => ['incident', e.source, e.id]),
       ];
       for (const part of chunks(matched)) {
-        await trx('dm_unmatched_events').whereIn(['event_type', 'source', 'external_id'], part).delete();
+        await trx('dm_unmatched_events')
+          .whereIn(['event_type', 'source', 'external_id'], part)
+          .delete();
       }
       return {
         inserted: d.inserted + i.inserted,
@@ -163,15 +224,27 @@ export class DatabaseDoraStore implements DoraStore {
   async listUnmatched(options: { limit: number; offset: number }) {
     const [{ n }] = await this.knex('dm_unmatched_events').count({ n: '*' });
     const rows = await this.knex('dm_unmatched_events')
-      .orderBy([{ column: 'received_at', order: 'desc' }, { column: 'pk', order: 'desc' }])
+      .orderBy([
+        { column: 'received_at', order: 'desc' },
+        { column: 'pk', order: 'desc' },
+      ])
       .limit(options.limit)
       .offset(options.offset);
-    return { items: rows.map(DatabaseDoraStore.unmatchedFromRow), totalCount: toNumber(n) };
+    return {
+      items: rows.map(DatabaseDoraStore.unmatchedFromRow),
+      totalCount: toNumber(n),
+    };
   }
 
   async unmatchedAfter(pk: number, limit: number) {
-    const rows = await this.knex('dm_unmatched_events').where('pk', '>', pk).orderBy('pk').limit(limit);
-    return rows.map(r => ({ ...DatabaseDoraStore.unmatchedFromRow(r), pk: toNumber(r.pk) }));
+    const rows = await this.knex('dm_unmatched_events')
+      .where('pk', '>', pk)
+      .orderBy('pk')
+      .limit(limit);
+    return rows.map(r => ({
+      ...DatabaseDoraStore.unmatchedFromRow(r),
+      pk: toNumber(r.pk),
+    }));
   }
 
   private static unmatchedFromRow(r: any): UnmatchedEvent {
@@ -186,7 +259,10 @@ export class DatabaseDoraStore implements DoraStore {
     };
   }
 
-  readFacts(entityRefs: string[], window: TimeWindow): Promise<Map<string, DoraFacts>> {
+  readFacts(
+    entityRefs: string[],
+    window: TimeWindow,
+  ): Promise<Map<string, DoraFacts>> {
     return readFacts(this.knex, entityRefs, window);
   }
 

@@ -1,12 +1,30 @@
 import { Knex } from 'knex';
-import { DeploymentKind, DeploymentStatus } from '@devops-maturity/backstage-plugin-common';
-import { DeploymentListItem, IncidentListItem, ListOptions, Page } from './types';
+import {
+  DeploymentKind,
+  DeploymentStatus,
+} from '@devops-maturity/backstage-plugin-common';
+import {
+  DeploymentListItem,
+  IncidentListItem,
+  ListOptions,
+  Page,
+} from './types';
 import { failedExpression } from './readFacts';
-import { isoOrUndefined, toBoolean, toNumber, toNumberOrNull, undefinedIfNull } from './util';
+import {
+  isoOrUndefined,
+  toBoolean,
+  toNumber,
+  toNumberOrNull,
+  undefinedIfNull,
+} from './util';
 
 function windowed(q: Knex.QueryBuilder, column: string, options: ListOptions) {
   if (options.window) {
-    q.where(column, '>=', options.window.from).where(column, '<', options.window.to);
+    q.where(column, '>=', options.window.from).where(
+      column,
+      '<',
+      options.window.to,
+    );
   }
   return q;
 }
@@ -17,19 +35,31 @@ export async function listDeployments(
   entityRef: string,
   options: ListOptions,
 ): Promise<Page<DeploymentListItem>> {
-  const base = () => windowed(knex('dm_deployments as d').where('d.entity_ref', entityRef), 'd.finished_at', options);
+  const base = () =>
+    windowed(
+      knex('dm_deployments as d').where('d.entity_ref', entityRef),
+      'd.finished_at',
+      options,
+    );
   const [{ n }] = await base().count({ n: '*' });
   const rows = await base()
     .select('d.*', failedExpression(knex))
-    .orderBy([{ column: 'd.finished_at', order: 'desc' }, { column: 'd.pk', order: 'desc' }])
+    .orderBy([
+      { column: 'd.finished_at', order: 'desc' },
+      { column: 'd.pk', order: 'desc' },
+    ])
     .limit(options.limit)
     .offset(options.offset);
   const pks = rows.map((r: any) => r.pk);
   const commits = pks.length
-    ? await knex('dm_deployment_commits').whereIn('deployment_pk', pks).orderBy('committed_at')
+    ? await knex('dm_deployment_commits')
+        .whereIn('deployment_pk', pks)
+        .orderBy('committed_at')
     : [];
   const incidents = pks.length
-    ? await knex('dm_incidents').whereIn('cause_deployment_pk', pks).select('cause_deployment_pk', 'source', 'external_id')
+    ? await knex('dm_incidents')
+        .whereIn('cause_deployment_pk', pks)
+        .select('cause_deployment_pk', 'source', 'external_id')
     : [];
   const items = rows.map((r: any) => ({
     id: r.external_id,
@@ -63,13 +93,21 @@ export async function listIncidents(
   entityRef: string,
   options: ListOptions,
 ): Promise<Page<IncidentListItem>> {
-  const base = () => windowed(knex('dm_incidents as i').where('i.entity_ref', entityRef), 'i.opened_at', options);
+  const base = () =>
+    windowed(
+      knex('dm_incidents as i').where('i.entity_ref', entityRef),
+      'i.opened_at',
+      options,
+    );
   const [{ n }] = await base().count({ n: '*' });
   const rows = await base()
     .leftJoin('dm_deployments as d', 'd.pk', 'i.cause_deployment_pk')
     .select('i.*', 'd.source as cause_source', 'd.external_id as cause_id')
     .orderByRaw('CASE WHEN i.resolved_at IS NULL THEN 0 ELSE 1 END')
-    .orderBy([{ column: 'i.opened_at', order: 'desc' }, { column: 'i.pk', order: 'desc' }])
+    .orderBy([
+      { column: 'i.opened_at', order: 'desc' },
+      { column: 'i.pk', order: 'desc' },
+    ])
     .limit(options.limit)
     .offset(options.offset);
   const items = rows.map((r: any) => {
@@ -86,8 +124,13 @@ export async function listIncidents(
       postmortemUrl: undefinedIfNull(r.postmortem_url),
       deploymentId: undefinedIfNull(r.deployment_id),
       causeSha: undefinedIfNull(r.cause_sha),
-      causeDeployment: r.cause_id ? { source: r.cause_source, id: r.cause_id } : null,
-      restoreSeconds: resolvedAt === null ? null : (resolvedAt - toNumber(r.opened_at)) / 1000,
+      causeDeployment: r.cause_id
+        ? { source: r.cause_source, id: r.cause_id }
+        : null,
+      restoreSeconds:
+        resolvedAt === null
+          ? null
+          : (resolvedAt - toNumber(r.opened_at)) / 1000,
     };
   });
   return { items, totalCount: toNumber(n) };

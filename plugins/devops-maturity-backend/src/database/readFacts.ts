@@ -1,5 +1,9 @@
 import { Knex } from 'knex';
-import { DoraFacts, emptyFacts, TimeWindow } from '@devops-maturity/backstage-plugin-common';
+import {
+  DoraFacts,
+  emptyFacts,
+  TimeWindow,
+} from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
 
 /**
@@ -34,7 +38,13 @@ export async function readFacts(
       .where('d.counts', true)
       .where('d.finished_at', '>=', window.from)
       .where('d.finished_at', '<', window.to)
-      .select('d.entity_ref', 'd.finished_at', 'd.kind', 'd.fixes', failedExpression(knex));
+      .select(
+        'd.entity_ref',
+        'd.finished_at',
+        'd.kind',
+        'd.fixes',
+        failedExpression(knex),
+      );
     for (const d of deployments) {
       get(d.entity_ref).deployments.push({
         finishedAt: toNumber(d.finished_at),
@@ -67,23 +77,36 @@ export async function readFacts(
     const incidents = await knex('dm_incidents')
       .whereIn('entity_ref', refs)
       .where('opened_at', '<', window.to)
-      .where(q => q.whereNull('resolved_at').orWhere('resolved_at', '>=', window.from))
+      .where(q =>
+        q.whereNull('resolved_at').orWhere('resolved_at', '>=', window.from),
+      )
       .select('entity_ref', 'opened_at', 'resolved_at');
     for (const i of incidents) {
       const f = get(i.entity_ref);
       const openedAt = toNumber(i.opened_at);
-      const resolvedAt = i.resolved_at === null ? null : toNumber(i.resolved_at);
-      if (resolvedAt !== null && resolvedAt >= window.from && resolvedAt < window.to) {
-        f.restores.push({ resolvedAt, seconds: (resolvedAt - openedAt) / 1000 });
+      const resolvedAt =
+        i.resolved_at === null ? null : toNumber(i.resolved_at);
+      if (
+        resolvedAt !== null &&
+        resolvedAt >= window.from &&
+        resolvedAt < window.to
+      ) {
+        f.restores.push({
+          resolvedAt,
+          seconds: (resolvedAt - openedAt) / 1000,
+        });
       }
       if (resolvedAt === null || resolvedAt >= window.to) {
         f.openIncidents.count++;
         const oldest = f.openIncidents.oldestOpenedAt;
-        if (oldest === null || openedAt < oldest) f.openIncidents.oldestOpenedAt = openedAt;
+        if (oldest === null || openedAt < oldest)
+          f.openIncidents.oldestOpenedAt = openedAt;
       }
     }
 
-    const reported = await knex('dm_incidents').whereIn('entity_ref', refs).distinct('entity_ref');
+    const reported = await knex('dm_incidents')
+      .whereIn('entity_ref', refs)
+      .distinct('entity_ref');
     for (const r of reported) get(r.entity_ref).incidentsEverReported = true;
   }
   return facts;

@@ -1,4 +1,10 @@
-import { DeploymentEvent, DoraFacts, DoraOptions, IncidentEvent, TimeWindow } from '@devops-maturity/backstage-plugin-common';
+import {
+  DeploymentEvent,
+  DoraFacts,
+  DoraOptions,
+  IncidentEvent,
+  TimeWindow,
+} from '@devops-maturity/backstage-plugin-common';
 
 /** A catalog entity as the plugin mirrors it. */
 export interface MirroredEntity {
@@ -82,7 +88,10 @@ export interface ListOptions {
 /** The plugin's storage. */
 export interface DoraStore {
   /** Replaces the catalog mirror in one transaction. */
-  replaceCatalog(entities: MirroredEntity[], groups: MirroredGroup[]): Promise<void>;
+  replaceCatalog(
+    entities: MirroredEntity[],
+    groups: MirroredGroup[],
+  ): Promise<void>;
   /** The refs among `entityRefs` that the catalog mirror has. */
   existingEntities(entityRefs: string[]): Promise<Set<string>>;
   /** The entities each annotation value identifies. */
@@ -90,19 +99,39 @@ export interface DoraStore {
     pairs: Array<{ annotation: string; value: string }>,
   ): Promise<Map<string, string[]>>;
   listEntities(): Promise<Omit<MirroredEntity, 'identities'>[]>;
-  getEntity(entityRef: string): Promise<Omit<MirroredEntity, 'identities'> | undefined>;
+  getEntity(
+    entityRef: string,
+  ): Promise<Omit<MirroredEntity, 'identities'> | undefined>;
   listGroups(): Promise<MirroredGroup[]>;
   /** The group and, if asked, all groups below it. */
-  groupWithDescendants(groupRef: string, includeChildren: boolean): Promise<string[]>;
+  groupWithDescendants(
+    groupRef: string,
+    includeChildren: boolean,
+  ): Promise<string[]>;
 
   /** Writes a batch in one transaction: all of it or nothing. */
   writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
-  listUnmatched(options: { limit: number; offset: number }): Promise<Page<UnmatchedEvent>>;
+  listUnmatched(options: {
+    limit: number;
+    offset: number;
+  }): Promise<Page<UnmatchedEvent>>;
   /** Unmatched events in arrival order after a cursor, for replays. */
-  unmatchedAfter(pk: number, limit: number): Promise<Array<UnmatchedEvent & { pk: number }>>;
+  unmatchedAfter(
+    pk: number,
+    limit: number,
+  ): Promise<Array<UnmatchedEvent & { pk: number }>>;
 
   /** The facts of each entity for the window; entities with no events get empty facts. */
-  readFacts(entityRefs: string[], window: TimeWindow): Promise<Map<string, DoraFacts>>;
-  listDeployments(entityRef: string, options: ListOptions): Promise<Page<DeploymentListItem>>;
-  listIncidents(entityRef: string, options: ListOptions): Promise<Page<IncidentListItem>>;
+  readFacts(
+    entityRefs: string[],
+    window: TimeWindow,
+  ): Promise<Map<string, DoraFacts>>;
+  listDeployments(
+    entityRef: string,
+    options: ListOptions,
+  ): Promise<Page<DeploymentListItem>>;
+  listIncidents(
+    entityRef: string,
+    options: ListOptions,
+  ): Promise<Page<IncidentListItem>>;
 }

@@ -13,13 +13,16 @@ export function toBoolean(value: unknown): boolean {
 }
 
 export function isoOrUndefined(ms: unknown): string | undefined {
-  return ms === null || ms === undefined ? undefined : new Date(toNumber(ms)).toISOString();
+  return ms === null || ms === undefined
+    ? undefined
+    : new Date(toNumber(ms)).toISOString();
 }
 
 /** Splits a list so that `IN (...)` stays within the databases' bound-parameter limits. */
 export function chunks<T>(items: T[], size = 400): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 

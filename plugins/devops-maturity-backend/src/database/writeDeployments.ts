@@ -45,7 +45,10 @@ function toRow(d: DeploymentEvent, options: DoraOptions) {
   };
 }
 
-async function findExisting(trx: Knex.Transaction, keys: Array<[string, string]>) {
+async function findExisting(
+  trx: Knex.Transaction,
+  keys: Array<[string, string]>,
+) {
   const rows: ExistingRow[] = [];
   for (const part of chunks(keys)) {
     rows.push(
@@ -54,7 +57,11 @@ async function findExisting(trx: Knex.Transaction, keys: Array<[string, string]>
         .select('pk', 'source', 'external_id', 'entity_ref', 'finished_at')),
     );
   }
-  return rows.map(r => ({ ...r, pk: toNumber(r.pk), finished_at: toNumber(r.finished_at) }));
+  return rows.map(r => ({
+    ...r,
+    pk: toNumber(r.pk),
+    finished_at: toNumber(r.finished_at),
+  }));
 }
 
 /**
@@ -66,20 +73,37 @@ export async function writeDeployments(
   trx: Knex.Transaction,
   deployments: DeploymentEvent[],
   options: DoraOptions,
-): Promise<{ inserted: number; updated: number; relink: Map<string, RelinkScope> }> {
+): Promise<{
+  inserted: number;
+  updated: number;
+  relink: Map<string, RelinkScope>;
+}> {
   const relink = new Map<string, RelinkScope>();
   if (deployments.length === 0) return { inserted: 0, updated: 0, relink };
 
   const key = (source: string, id: string) => `${source}\u0000${id}`;
-  const existing = await findExisting(trx, deployments.map(d => [d.source, d.id]));
-  const existingByKey = new Map(existing.map(r => [key(r.source, r.external_id), r]));
+  const existing = await findExisting(
+    trx,
+    deployments.map(d => [d.source, d.id]),
+  );
+  const existingByKey = new Map(
+    existing.map(r => [key(r.source, r.external_id), r]),
+  );
 
   const rows = deployments.map(d => toRow(d, options));
   for (const part of chunks(rows, 100)) {
-    await trx('dm_deployments').insert(part).onConflict(['source', 'external_id']).merge();
+    await trx('dm_deployments')
+      .insert(part)
+      .onConflict(['source', 'external_id'])
+      .merge();
   }
-  const written = await findExisting(trx, deployments.map(d => [d.source, d.id]));
-  const pkByKey = new Map(written.map(r => [key(r.source, r.external_id), r.pk]));
+  const written = await findExisting(
+    trx,
+    deployments.map(d => [d.source, d.id]),
+  );
+  const pkByKey = new Map(
+    written.map(r => [key(r.source, r.external_id), r.pk]),
+  );
 
   // Commits: replace those of updated deployments, insert those of new ones.
   const affected = new Map<string, Set<string>>(); // entity -> shas whose first deploy may change
@@ -89,7 +113,9 @@ export async function writeDeployments(
   };
   const updatedPks = existing.map(r => r.pk);
   for (const part of chunks(updatedPks)) {
-    const old = await trx('dm_deployment_commits').whereIn('deployment_pk', part).select('entity_ref', 'sha');
+    const old = await trx('dm_deployment_commits')
+      .whereIn('deployment_pk', part)
+      .select('entity_ref', 'sha');
     old.forEach(c => touch(c.entity_ref, c.sha));
     await trx('dm_deployment_commits').whereIn('deployment_pk', part).delete();
   }
@@ -100,7 +126,12 @@ export async function writeDeployments(
       .filter(c => !seen.has(c.sha) && seen.add(c.sha))
       .map(c => {
         touch(d.entityRef, c.sha);
-        return { deployment_pk: pk, entity_ref: d.entityRef, sha: c.sha, committed_at: parseInstant(c.committedAt) };
+        return {
+          deployment_pk: pk,
+          entity_ref: d.entityRef,
+          sha: c.sha,
+          committed_at: parseInstant(c.committedAt),
+        };
       });
   });
   for (const part of chunks(commitRows, 200)) {
@@ -111,14 +142,23 @@ export async function writeDeployments(
   // Relink scopes, per entity (old entity too, when a resend moved a deployment).
   const scope = (entityRef: string) => {
     if (!relink.has(entityRef)) {
-      relink.set(entityRef, { openedAfter: Infinity, deploymentIds: new Set(), shas: new Set(), deploymentPks: new Set() });
+      relink.set(entityRef, {
+        openedAfter: Infinity,
+        deploymentIds: new Set(),
+        shas: new Set(),
+        deploymentPks: new Set(),
+      });
     }
     return relink.get(entityRef)!;
   };
   for (const d of deployments) {
     const s = scope(d.entityRef);
     const old = existingByKey.get(key(d.source, d.id));
-    s.openedAfter = Math.min(s.openedAfter, parseInstant(d.finishedAt), old?.finished_at ?? Infinity);
+    s.openedAfter = Math.min(
+      s.openedAfter,
+      parseInstant(d.finishedAt),
+      old?.finished_at ?? Infinity,
+    );
     s.deploymentIds.add(d.id);
     d.commits.forEach(c => s.shas.add(c.sha));
     s.deploymentPks.add(pkByKey.get(key(d.source, d.id))!);
@@ -128,7 +168,11 @@ export async function writeDeployments(
       o.deploymentPks.add(old.pk);
     }
   }
-  return { inserted: deployments.length - existing.length, updated: existing.length, relink };
+  return {
+    inserted: deployments.length - existing.length,
+    updated: existing.length,
+    relink,
+  };
 }
 
 /**
@@ -136,23 +180,44 @@ export async function writeDeployments(
  * canonical order, and stores it with that deployment's commit time; drops pairs that no
  * counted deployment contains any more.
  */
-async function recomputeChanges(trx: Knex.Transaction, affected: Map<string, Set<string>>) {
+async function recomputeChanges(
+  trx: Knex.Transaction,
+  affected: Map<string, Set<string>>,
+) {
   const pairs: Array<[string, string]> = [];
-  affected.forEach((shas, entityRef) => shas.forEach(sha => pairs.push([entityRef, sha])));
+  affected.forEach((shas, entityRef) =>
+    shas.forEach(sha => pairs.push([entityRef, sha])),
+  );
   for (const part of chunks(pairs, 300)) {
     const rows = await trx('dm_deployment_commits as c')
       .join('dm_deployments as d', 'd.pk', 'c.deployment_pk')
       .whereIn(['c.entity_ref', 'c.sha'], part)
-      .select('c.entity_ref', 'c.sha', 'c.committed_at', 'd.pk', 'd.finished_at', 'd.source', 'd.external_id', 'd.counts');
+      .select(
+        'c.entity_ref',
+        'c.sha',
+        'c.committed_at',
+        'd.pk',
+        'd.finished_at',
+        'd.source',
+        'd.external_id',
+        'd.counts',
+      );
     const first = new Map<string, any>();
     for (const r of rows) {
       if (!toBoolean(r.counts)) continue;
-      const candidate = { ...r, finishedAt: toNumber(r.finished_at), id: r.external_id };
+      const candidate = {
+        ...r,
+        finishedAt: toNumber(r.finished_at),
+        id: r.external_id,
+      };
       const k = `${r.entity_ref}\u0000${r.sha}`;
       const best = first.get(k);
-      if (!best || compareDeployments(candidate, best) < 0) first.set(k, candidate);
+      if (!best || compareDeployments(candidate, best) < 0)
+        first.set(k, candidate);
     }
-    await trx('dm_entity_changes').whereIn(['entity_ref', 'sha'], part).delete();
+    await trx('dm_entity_changes')
+      .whereIn(['entity_ref', 'sha'], part)
+      .delete();
     const inserts = [...first.values()].map(r => ({
       entity_ref: r.entity_ref,
       sha: r.sha,
@@ -160,6 +225,7 @@ async function recomputeChanges(trx: Knex.Transaction, affected: Map<string, Set
       first_deployment_pk: toNumber(r.pk),
       first_deployed_at: r.finishedAt,
     }));
-    for (const ins of chunks(inserts, 150)) await trx('dm_entity_changes').insert(ins);
+    for (const ins of chunks(inserts, 150))
+      await trx('dm_entity_changes').insert(ins);
   }
 }

@@ -24,8 +24,14 @@ export async function findCause(
 ): Promise<number | null> {
   const byDeploymentId = incident.deployment_id
     ? await trx('dm_deployments')
-        .where({ entity_ref: incident.entity_ref, external_id: incident.deployment_id })
-        .orderByRaw('CASE WHEN source = ? THEN 0 ELSE 1 END, finished_at, source', [incident.source])
+        .where({
+          entity_ref: incident.entity_ref,
+          external_id: incident.deployment_id,
+        })
+        .orderByRaw(
+          'CASE WHEN source = ? THEN 0 ELSE 1 END, finished_at, source',
+          [incident.source],
+        )
         .first('pk')
     : undefined;
   const byCauseSha =
@@ -65,8 +71,12 @@ export async function writeIncidents(
 ): Promise<{ inserted: number; updated: number }> {
   if (incidents.length === 0) return { inserted: 0, updated: 0 };
   let updated = 0;
-  for (const part of chunks(incidents.map(i => [i.source, i.id] as [string, string]))) {
-    const [{ n }] = await trx('dm_incidents').whereIn(['source', 'external_id'], part).count({ n: '*' });
+  for (const part of chunks(
+    incidents.map(i => [i.source, i.id] as [string, string]),
+  )) {
+    const [{ n }] = await trx('dm_incidents')
+      .whereIn(['source', 'external_id'], part)
+      .count({ n: '*' });
     updated += toNumber(n);
   }
   const rows = [];
@@ -84,10 +94,16 @@ export async function writeIncidents(
       deployment_id: i.deploymentId ?? null,
       cause_sha: i.causeSha ?? null,
     };
-    rows.push({ ...row, cause_deployment_pk: await findCause(trx, row, options) });
+    rows.push({
+      ...row,
+      cause_deployment_pk: await findCause(trx, row, options),
+    });
   }
   for (const part of chunks(rows, 100)) {
-    await trx('dm_incidents').insert(part).onConflict(['source', 'external_id']).merge();
+    await trx('dm_incidents')
+      .insert(part)
+      .onConflict(['source', 'external_id'])
+      .merge();
   }
   return { inserted: incidents.length - updated, updated };
 }
@@ -107,16 +123,33 @@ export async function relinkIncidents(
     .where('entity_ref', entityRef)
     .andWhere(q => {
       q.where('opened_at', '>', scope.openedAfter);
-      if (scope.deploymentIds.size) q.orWhereIn('deployment_id', [...scope.deploymentIds]);
+      if (scope.deploymentIds.size)
+        q.orWhereIn('deployment_id', [...scope.deploymentIds]);
       if (scope.shas.size) q.orWhereIn('cause_sha', [...scope.shas]);
-      if (scope.deploymentPks.size) q.orWhereIn('cause_deployment_pk', [...scope.deploymentPks]);
+      if (scope.deploymentPks.size)
+        q.orWhereIn('cause_deployment_pk', [...scope.deploymentPks]);
     })
-    .select('pk', 'entity_ref', 'source', 'opened_at', 'deployment_id', 'cause_sha', 'cause_deployment_pk');
+    .select(
+      'pk',
+      'entity_ref',
+      'source',
+      'opened_at',
+      'deployment_id',
+      'cause_sha',
+      'cause_deployment_pk',
+    );
   for (const c of candidates) {
-    const cause = await findCause(trx, { ...c, opened_at: toNumber(c.opened_at) }, options);
-    const current = c.cause_deployment_pk === null ? null : toNumber(c.cause_deployment_pk);
+    const cause = await findCause(
+      trx,
+      { ...c, opened_at: toNumber(c.opened_at) },
+      options,
+    );
+    const current =
+      c.cause_deployment_pk === null ? null : toNumber(c.cause_deployment_pk);
     if (cause !== current) {
-      await trx('dm_incidents').where('pk', c.pk).update({ cause_deployment_pk: cause });
+      await trx('dm_incidents')
+        .where('pk', c.pk)
+        .update({ cause_deployment_pk: cause });
     }
   }
 }

@@ -1,9 +1,21 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DEMO_PROFILES } from './profiles';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { IngestService } from '../service/IngestService';
-import { deploymentItemSchema, incidentItemSchema, parseBatch } from '../service/validation';
-import { DEMO_PROFILE_ANNOTATION, generateDemoEvents, pushDemoEvents } from './seedDemoData';
+import {
+  deploymentItemSchema,
+  incidentItemSchema,
+  parseBatch,
+} from '../service/validation';
+import {
+  DEMO_PROFILE_ANNOTATION,
+  generateDemoEvents,
+  pushDemoEvents,
+} from './seedDemoData';
+
+/** `none` marks a demo service that gets no history: the empty states. */
+const PROFILE_NAMES = [...Object.keys(DEMO_PROFILES), 'none'];
 
 /**
  * Fills the demo's history for every catalog entity that carries the demo profile annotation,
@@ -26,7 +38,13 @@ export class DemoSeeder {
   async seedNewServices(): Promise<number> {
     const { catalog, auth, ingest, logger } = this.deps;
     const { items } = await catalog.getEntities(
-      { filter: { [`metadata.annotations.${DEMO_PROFILE_ANNOTATION}`]: [...PROFILE_NAMES] } },
+      {
+        filter: {
+          [`metadata.annotations.${DEMO_PROFILE_ANNOTATION}`]: [
+            ...PROFILE_NAMES,
+          ],
+        },
+      },
       { credentials: await auth.getOwnServiceCredentials() },
     );
     const services = items
@@ -37,10 +55,15 @@ export class DemoSeeder {
       .filter(s => !this.seeded.has(s.entityRef));
     if (services.length === 0) return 0;
     const started = Date.now();
-    const events = generateDemoEvents(services, (this.deps.clock ?? Date.now)());
+    const events = generateDemoEvents(
+      services,
+      (this.deps.clock ?? Date.now)(),
+    );
     await pushDemoEvents(events, {
-      deployments: body => ingest.ingestDeployments(parseBatch(deploymentItemSchema, body)),
-      incidents: body => ingest.ingestIncidents(parseBatch(incidentItemSchema, body)),
+      deployments: body =>
+        ingest.ingestDeployments(parseBatch(deploymentItemSchema, body)),
+      incidents: body =>
+        ingest.ingestIncidents(parseBatch(incidentItemSchema, body)),
     });
     services.forEach(s => this.seeded.add(s.entityRef));
     logger.info(
@@ -50,5 +73,3 @@ export class DemoSeeder {
     return services.length;
   }
 }
-
-const PROFILE_NAMES = ['elite', 'high', 'medium', 'low', 'stalled', 'no-incident-tooling', 'none'];

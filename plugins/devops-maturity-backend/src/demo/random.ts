@@ -15,7 +15,11 @@ export function seededRandom(seed: string): () => number {
 }
 
 /** A value between min and max, log-uniform: durations spread like real ones. */
-export function logUniform(rand: () => number, min: number, max: number): number {
+export function logUniform(
+  rand: () => number,
+  min: number,
+  max: number,
+): number {
   return Math.exp(Math.log(min) + rand() * (Math.log(max) - Math.log(min)));
 }
 
@@ -23,7 +27,9 @@ export function logUniform(rand: () => number, min: number, max: number): number
 export function fakeSha(input: string): string {
   let out = '';
   for (let i = 0; out.length < 40; i++) {
-    out += Math.floor(seededRandom(`${input}#${i}`)() * 0xffffffff).toString(16).padStart(8, '0');
+    out += Math.floor(seededRandom(`${input}#${i}`)() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
   }
   return out.slice(0, 40);
 }

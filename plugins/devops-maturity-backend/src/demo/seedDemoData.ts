@@ -39,22 +39,57 @@ function seedDay(
   for (let n = 0; n < deploys; n++) {
     const id = `${service.entityRef.split('/')[1]}-${day}-${n}`;
     const finishedAt = dayStart + (9 + n * 2 + rand() * 2) * HOUR_MS;
-    const commits = Array.from({ length: between(rand, profile.commitsPerDeploy) }, (_, c) => ({
-      sha: fakeSha(`${id}:${c}`),
-      committedAt: iso(finishedAt - logUniform(rand, ...profile.leadTimeHours) * HOUR_MS),
-    }));
-    const common = { source: 'demo', entityRef: service.entityRef, commits, version: `1.${dayStart / DAY_MS - 20000}.${n}`, actor: 'ci-bot' };
+    const commits = Array.from(
+      { length: between(rand, profile.commitsPerDeploy) },
+      (_, c) => ({
+        sha: fakeSha(`${id}:${c}`),
+        committedAt: iso(
+          finishedAt - logUniform(rand, ...profile.leadTimeHours) * HOUR_MS,
+        ),
+      }),
+    );
+    const common = {
+      source: 'demo',
+      entityRef: service.entityRef,
+      commits,
+      version: `1.${dayStart / DAY_MS - 20000}.${n}`,
+      actor: 'ci-bot',
+    };
     // Every release goes through staging first; some pipelines fail before production.
-    out.deployments.push({ ...common, id: `${id}-staging`, environment: 'staging', status: 'success', kind: 'normal', finishedAt: iso(finishedAt - 0.5 * HOUR_MS) });
+    out.deployments.push({
+      ...common,
+      id: `${id}-staging`,
+      environment: 'staging',
+      status: 'success',
+      kind: 'normal',
+      finishedAt: iso(finishedAt - 0.5 * HOUR_MS),
+    });
     if (rand() < profile.pipelineFailureChance) {
-      out.deployments.push({ ...common, id, environment: 'production', status: 'failure', kind: 'normal', startedAt: iso(finishedAt - 0.2 * HOUR_MS), finishedAt: iso(finishedAt) });
+      out.deployments.push({
+        ...common,
+        id,
+        environment: 'production',
+        status: 'failure',
+        kind: 'normal',
+        startedAt: iso(finishedAt - 0.2 * HOUR_MS),
+        finishedAt: iso(finishedAt),
+      });
       continue;
     }
-    out.deployments.push({ ...common, id, environment: 'production', status: 'success', kind: 'normal', startedAt: iso(finishedAt - 0.2 * HOUR_MS), finishedAt: iso(finishedAt) });
+    out.deployments.push({
+      ...common,
+      id,
+      environment: 'production',
+      status: 'success',
+      kind: 'normal',
+      startedAt: iso(finishedAt - 0.2 * HOUR_MS),
+      finishedAt: iso(finishedAt),
+    });
 
     if (rand() >= profile.badDeployChance) continue;
     const openedAt = finishedAt + logUniform(rand, 0.1, 4) * HOUR_MS;
-    const restoredAt = openedAt + logUniform(rand, ...profile.restoreHours) * HOUR_MS;
+    const restoredAt =
+      openedAt + logUniform(rand, ...profile.restoreHours) * HOUR_MS;
     const incidentId = `INC-${id}`;
     if (profile.reportsIncidents && openedAt < now) {
       const link = rand();
@@ -79,7 +114,16 @@ function seedDay(
     const repairAt = Math.min(restoredAt, openedAt + 0.5 * HOUR_MS);
     if (repairAt >= now) continue;
     if (repair < profile.rollbackChance) {
-      out.deployments.push({ ...common, id: `${id}-rollback`, environment: 'production', status: 'success', kind: 'rollback', fixes: id, commits: [], finishedAt: iso(repairAt) });
+      out.deployments.push({
+        ...common,
+        id: `${id}-rollback`,
+        environment: 'production',
+        status: 'success',
+        kind: 'rollback',
+        fixes: id,
+        commits: [],
+        finishedAt: iso(repairAt),
+      });
     } else if (repair < profile.rollbackChance + profile.hotfixChance) {
       out.deployments.push({
         ...common,
@@ -88,7 +132,12 @@ function seedDay(
         status: 'success',
         kind: 'hotfix',
         fixes: id,
-        commits: [{ sha: fakeSha(`${id}:hotfix`), committedAt: iso(repairAt - 0.25 * HOUR_MS) }],
+        commits: [
+          {
+            sha: fakeSha(`${id}:hotfix`),
+            committedAt: iso(repairAt - 0.25 * HOUR_MS),
+          },
+        ],
         finishedAt: iso(repairAt),
       });
     }
@@ -100,13 +149,18 @@ function seedDay(
  * one service on one calendar day depend on nothing else, so seeding again on a later day
  * re-sends the same events (updates, not duplicates) and adds the new days.
  */
-export function generateDemoEvents(services: DemoService[], now: number, days = 180): DemoEvents {
+export function generateDemoEvents(
+  services: DemoService[],
+  now: number,
+  days = 180,
+): DemoEvents {
   const out: DemoEvents = { deployments: [], incidents: [] };
   const today = utcDayStart(now);
   for (const service of services) {
     const profile = DEMO_PROFILES[service.profile];
     if (!profile) continue;
-    for (let d = days; d >= 1 + (profile.quietDays ?? 0); d--) seedDay(service, profile, today - d * DAY_MS, now, out);
+    for (let d = days; d >= 1 + (profile.quietDays ?? 0); d--)
+      seedDay(service, profile, today - d * DAY_MS, now, out);
   }
   return out;
 }

@@ -19,15 +19,25 @@ export const DEFAULT_IDENTITY_ANNOTATIONS = [
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
-function relationTarget(entity: Entity, type: string, kind?: string): string | undefined {
+function relationTarget(
+  entity: Entity,
+  type: string,
+  kind?: string,
+): string | undefined {
   const r = entity.relations?.find(
-    rel => rel.type === type && (!kind || parseEntityRef(rel.targetRef).kind.toLocaleLowerCase('en-US') === kind),
+    rel =>
+      rel.type === type &&
+      (!kind ||
+        parseEntityRef(rel.targetRef).kind.toLocaleLowerCase('en-US') === kind),
   );
   return r ? lower(r.targetRef) : undefined;
 }
 
 /** Maps a catalog entity to what the plugin keeps of it. */
-export function mirrorEntity(entity: Entity, identityAnnotations: string[]): MirroredEntity {
+export function mirrorEntity(
+  entity: Entity,
+  identityAnnotations: string[],
+): MirroredEntity {
   const annotations = entity.metadata.annotations ?? {};
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   return {
@@ -70,7 +80,10 @@ export class CatalogMirror {
     const [{ items: entities }, { items: groupEntities }] = await Promise.all([
       catalog.getEntities({ filter: { kind: kinds } }, { credentials }),
       catalog.getEntities(
-        { filter: { kind: 'Group' }, fields: ['kind', 'metadata', 'spec', 'relations'] },
+        {
+          filter: { kind: 'Group' },
+          fields: ['kind', 'metadata', 'spec', 'relations'],
+        },
         { credentials },
       ),
     ]);

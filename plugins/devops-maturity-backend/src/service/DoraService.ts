@@ -50,10 +50,14 @@ export class DoraService {
   /** The window `[from, to)`: `to` defaults to now, `from` to `days` (default 90) before it. */
   window(query: { from?: string; to?: string; days?: number }): TimeWindow {
     const to = query.to ? Date.parse(query.to) : this.clock();
-    const from = query.from ? Date.parse(query.from) : to - (query.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS;
+    const from = query.from
+      ? Date.parse(query.from)
+      : to - (query.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS;
     if (from >= to) throw new InputError('from: must be before to');
     if (to - from > MAX_WINDOW_DAYS * DAY_MS) {
-      throw new InputError(`from: the window may span at most ${MAX_WINDOW_DAYS} days`);
+      throw new InputError(
+        `from: the window may span at most ${MAX_WINDOW_DAYS} days`,
+      );
     }
     return { from, to };
   }
@@ -63,7 +67,9 @@ export class DoraService {
     const profile = this.settings.profiles[profileId];
     if (!profile) {
       throw new InputError(
-        `profile: unknown profile '${profileId}', expected one of ${Object.keys(this.settings.profiles).join(', ')}`,
+        `profile: unknown profile '${profileId}', expected one of ${Object.keys(
+          this.settings.profiles,
+        ).join(', ')}`,
       );
     }
     return profile;
@@ -76,19 +82,29 @@ export class DoraService {
     };
   }
 
-  private async requireEntity(entityRef: string): Promise<Omit<MirroredEntity, 'identities'>> {
+  private async requireEntity(
+    entityRef: string,
+  ): Promise<Omit<MirroredEntity, 'identities'>> {
     const entity = await this.store.getEntity(entityRef);
     if (!entity) {
       throw new NotFoundError(
-        `No catalog entity ${entityRef} with scorecards (kinds: ${this.settings.kinds.join(', ')})`,
+        `No catalog entity ${entityRef} with scorecards (kinds: ${this.settings.kinds.join(
+          ', ',
+        )})`,
       );
     }
     return entity;
   }
 
-  async entityMetrics(entityRef: string, window: TimeWindow, profile: DoraProfile) {
+  async entityMetrics(
+    entityRef: string,
+    window: TimeWindow,
+    profile: DoraProfile,
+  ) {
     await this.requireEntity(entityRef);
-    const facts = (await this.store.readFacts([entityRef], window)).get(entityRef)!;
+    const facts = (await this.store.readFacts([entityRef], window)).get(
+      entityRef,
+    )!;
     return { entityRef, ...computeDoraMetrics(facts, window, profile) };
   }
 
@@ -97,21 +113,37 @@ export class DoraService {
     window: TimeWindow,
     interval: TrendInterval,
     profile: DoraProfile,
-  ): Promise<{ entityRef: string; interval: TrendInterval; window: { from: string; to: string }; profile: string; points: DoraTrendPoint[] }> {
+  ): Promise<{
+    entityRef: string;
+    interval: TrendInterval;
+    window: { from: string; to: string };
+    profile: string;
+    points: DoraTrendPoint[];
+  }> {
     await this.requireEntity(entityRef);
-    const facts = (await this.store.readFacts([entityRef], window)).get(entityRef)!;
+    const facts = (await this.store.readFacts([entityRef], window)).get(
+      entityRef,
+    )!;
     return {
       entityRef,
       interval,
-      window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
+      window: {
+        from: new Date(window.from).toISOString(),
+        to: new Date(window.to).toISOString(),
+      },
       profile: profile.id,
       points: computeDoraTrend(facts, window, interval, profile),
     };
   }
 
   /** Entities owned by the group, by default with those of its descendant groups. */
-  async ownedEntities(ownerRef: string, includeChildren: boolean): Promise<string[]> {
-    const owners = new Set(await this.store.groupWithDescendants(ownerRef, includeChildren));
+  async ownedEntities(
+    ownerRef: string,
+    includeChildren: boolean,
+  ): Promise<string[]> {
+    const owners = new Set(
+      await this.store.groupWithDescendants(ownerRef, includeChildren),
+    );
     return (await this.store.listEntities())
       .filter(e => e.ownerRef && owners.has(e.ownerRef))
       .map(e => e.entityRef);
@@ -142,9 +174,15 @@ export class DoraService {
   }
 
   /** Every mirrored entity with its figures. */
-  async entityScorecards(window: TimeWindow, profile: DoraProfile): Promise<EntityScorecard[]> {
+  async entityScorecards(
+    window: TimeWindow,
+    profile: DoraProfile,
+  ): Promise<EntityScorecard[]> {
     const entities = await this.store.listEntities();
-    const facts = await this.store.readFacts(entities.map(e => e.entityRef), window);
+    const facts = await this.store.readFacts(
+      entities.map(e => e.entityRef),
+      window,
+    );
     return entities.map(e => ({
       entityRef: e.entityRef,
       title: e.title,
@@ -164,19 +202,33 @@ export class DoraService {
     includeChildren?: boolean,
   ): Promise<OwnerScorecard[]> {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const [groups, entities] = await Promise.all([this.store.listGroups(), this.store.listEntities()]);
-    const facts = await this.store.readFacts(entities.map(e => e.entityRef), window);
+    const [groups, entities] = await Promise.all([
+      this.store.listGroups(),
+      this.store.listEntities(),
+    ]);
+    const facts = await this.store.readFacts(
+      entities.map(e => e.entityRef),
+      window,
+    );
     const result: OwnerScorecard[] = [];
     for (const g of groups) {
-      const owners = new Set(await this.store.groupWithDescendants(g.groupRef, children));
-      const owned = entities.filter(e => e.ownerRef && owners.has(e.ownerRef)).map(e => e.entityRef);
+      const owners = new Set(
+        await this.store.groupWithDescendants(g.groupRef, children),
+      );
+      const owned = entities
+        .filter(e => e.ownerRef && owners.has(e.ownerRef))
+        .map(e => e.entityRef);
       result.push({
         ownerRef: g.groupRef,
         title: g.title,
         parentRef: g.parentRef,
         entityRefs: owned,
         includeChildren: children,
-        ...computeDoraMetrics(poolFacts(owned.map(r => facts.get(r)!)), window, profile),
+        ...computeDoraMetrics(
+          poolFacts(owned.map(r => facts.get(r)!)),
+          window,
+          profile,
+        ),
       });
     }
     return result;

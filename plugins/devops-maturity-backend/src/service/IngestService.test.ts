@@ -3,7 +3,11 @@ import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
 import { IngestService } from './IngestService';
-import { deploymentItemSchema, incidentItemSchema, parseBatch } from './validation';
+import {
+  deploymentItemSchema,
+  incidentItemSchema,
+  parseBatch,
+} from './validation';
 
 const databases = createTestDatabases();
 
@@ -13,27 +17,63 @@ const entity = (name: string, slug?: string) => ({
   namespace: 'default',
   name,
   ownerRef: 'group:default/team',
-  identities: slug ? [{ annotation: 'github.com/project-slug', value: slug }] : [],
+  identities: slug
+    ? [{ annotation: 'github.com/project-slug', value: slug }]
+    : [],
 });
 
 describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
   it('keeps events for unknown entities and matches them when the catalog gains the entity', async () => {
     const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({ database: { getClient: async () => knex } });
-    const ingest = new IngestService(store, DEFAULT_DORA_OPTIONS, mockServices.logger.mock(), () => 42);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    const ingest = new IngestService(
+      store,
+      DEFAULT_DORA_OPTIONS,
+      mockServices.logger.mock(),
+      () => 42,
+    );
     await store.replaceCatalog([entity('old')], []);
 
     const deployments = parseBatch(deploymentItemSchema, {
       items: [
-        { id: 'd1', annotations: { 'github.com/project-slug': 'acme/new' }, environment: 'production', status: 'success', finishedAt: '2026-06-01T10:00:00Z' },
-        { id: 'd2', entityRef: 'component:default/new', environment: 'production', status: 'success', finishedAt: '2026-06-02T10:00:00Z' },
+        {
+          id: 'd1',
+          annotations: { 'github.com/project-slug': 'acme/new' },
+          environment: 'production',
+          status: 'success',
+          finishedAt: '2026-06-01T10:00:00Z',
+        },
+        {
+          id: 'd2',
+          entityRef: 'component:default/new',
+          environment: 'production',
+          status: 'success',
+          finishedAt: '2026-06-02T10:00:00Z',
+        },
       ],
     });
-    expect(await ingest.ingestDeployments(deployments)).toEqual({ accepted: 0, updated: 0, unmatched: 2 });
-    const incidents = parseBatch(incidentItemSchema, {
-      items: [{ id: 'i1', entityRef: 'new', openedAt: '2026-06-02T12:00:00Z', resolvedAt: '2026-06-02T13:00:00Z' }],
+    expect(await ingest.ingestDeployments(deployments)).toEqual({
+      accepted: 0,
+      updated: 0,
+      unmatched: 2,
     });
-    expect(await ingest.ingestIncidents(incidents)).toEqual({ accepted: 0, updated: 0, unmatched: 1 });
+    const incidents = parseBatch(incidentItemSchema, {
+      items: [
+        {
+          id: 'i1',
+          entityRef: 'new',
+          openedAt: '2026-06-02T12:00:00Z',
+          resolvedAt: '2026-06-02T13:00:00Z',
+        },
+      ],
+    });
+    expect(await ingest.ingestIncidents(incidents)).toEqual({
+      accepted: 0,
+      updated: 0,
+      unmatched: 1,
+    });
     // A resend of an unmatched event stays one unmatched event.
     await ingest.ingestDeployments(deployments.slice(0, 1));
     const before = await store.listUnmatched({ limit: 10, offset: 0 });
@@ -41,14 +81,27 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
     expect(before.items.every(u => u.receivedAt === 42)).toBe(true);
 
     // Nothing to match yet: replays change nothing.
-    expect(await ingest.replayUnmatched()).toEqual({ matched: 0, remaining: 3 });
+    expect(await ingest.replayUnmatched()).toEqual({
+      matched: 0,
+      remaining: 3,
+    });
 
     await store.replaceCatalog([entity('old'), entity('new', 'acme/new')], []);
-    expect(await ingest.replayUnmatched()).toEqual({ matched: 3, remaining: 0 });
-    expect((await store.listUnmatched({ limit: 10, offset: 0 })).totalCount).toBe(0);
-    const listed = await store.listDeployments('component:default/new', { limit: 10, offset: 0 });
+    expect(await ingest.replayUnmatched()).toEqual({
+      matched: 3,
+      remaining: 0,
+    });
+    expect(
+      (await store.listUnmatched({ limit: 10, offset: 0 })).totalCount,
+    ).toBe(0);
+    const listed = await store.listDeployments('component:default/new', {
+      limit: 10,
+      offset: 0,
+    });
     expect(listed.items.map(d => d.id)).toEqual(['d2', 'd1']);
     // The incident was replayed after the deployments, so it links to d2.
-    expect(listed.items[0].causedIncidents).toEqual([{ source: 'api', id: 'i1' }]);
+    expect(listed.items[0].causedIncidents).toEqual([
+      { source: 'api', id: 'i1' },
+    ]);
   });
 });

@@ -22,7 +22,10 @@ export interface IngestResult {
 /** Normalises an entity ref as the catalog compares them: case-insensitively. */
 export function normalizeEntityRef(ref: string): string {
   return stringifyEntityRef(
-    parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' }),
+    parseEntityRef(ref, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    }),
   ).toLocaleLowerCase('en-US');
 }
 
@@ -48,7 +51,10 @@ export class IngestService {
     return this.ingest('incident', items);
   }
 
-  private async ingest(type: 'deployment' | 'incident', all: Item[]): Promise<IngestResult> {
+  private async ingest(
+    type: 'deployment' | 'incident',
+    all: Item[],
+  ): Promise<IngestResult> {
     // A later copy in the same batch wins, as it would across batches.
     const items = latestCopies(all);
     const resolved = await this.resolve(items);
@@ -64,7 +70,9 @@ export class IngestService {
           eventType: type,
           source: item.source,
           id: item.id,
-          identity: item.entityRef ? { entityRef: item.entityRef } : { ...item.annotations },
+          identity: item.entityRef
+            ? { entityRef: item.entityRef }
+            : { ...item.annotations },
           reason: r.reason!,
           payload: item,
           receivedAt: this.clock(),
@@ -73,7 +81,8 @@ export class IngestService {
     });
     const result = await this.store.writeBatch(
       {
-        deployments: type === 'deployment' ? (matched as DeploymentEvent[]) : [],
+        deployments:
+          type === 'deployment' ? (matched as DeploymentEvent[]) : [],
         incidents: type === 'incident' ? (matched as IncidentEvent[]) : [],
         unmatched,
       },
@@ -87,7 +96,9 @@ export class IngestService {
   }
 
   /** Finds each item's entity: its entityRef if the catalog has it, else its annotations. */
-  private async resolve(items: Item[]): Promise<Array<{ entityRef?: string; reason?: string }>> {
+  private async resolve(
+    items: Item[],
+  ): Promise<Array<{ entityRef?: string; reason?: string }>> {
     const refs = items.map(i => {
       try {
         return i.entityRef ? normalizeEntityRef(i.entityRef) : undefined;
@@ -95,20 +106,32 @@ export class IngestService {
         return undefined;
       }
     });
-    const existing = await this.store.existingEntities(refs.filter((r): r is string => !!r));
-    const pairs = items.flatMap(i =>
-      Object.entries(i.annotations ?? {}).map(([annotation, value]) => ({ annotation, value })),
+    const existing = await this.store.existingEntities(
+      refs.filter((r): r is string => !!r),
     );
-    const byIdentity = pairs.length ? await this.store.entitiesByIdentity(pairs) : new Map();
+    const pairs = items.flatMap(i =>
+      Object.entries(i.annotations ?? {}).map(([annotation, value]) => ({
+        annotation,
+        value,
+      })),
+    );
+    const byIdentity = pairs.length
+      ? await this.store.entitiesByIdentity(pairs)
+      : new Map();
     return items.map((item, i) => {
       const ref = refs[i];
       if (ref && existing.has(ref)) return { entityRef: ref };
-      if (item.entityRef) return { reason: `no catalog entity ${ref ?? item.entityRef}` };
-      for (const [annotation, value] of Object.entries(item.annotations ?? {})) {
+      if (item.entityRef)
+        return { reason: `no catalog entity ${ref ?? item.entityRef}` };
+      for (const [annotation, value] of Object.entries(
+        item.annotations ?? {},
+      )) {
         const found: string[] = byIdentity.get(`${annotation}=${value}`) ?? [];
         if (found.length === 1) return { entityRef: found[0] };
         if (found.length > 1) {
-          return { reason: `${annotation}=${value} is on ${found.length} entities; send entityRef` };
+          return {
+            reason: `${annotation}=${value} is on ${found.length} entities; send entityRef`,
+          };
         }
       }
       return { reason: 'no catalog entity carries these annotations' };
@@ -125,7 +148,9 @@ export class IngestService {
       if (page.length === 0) break;
       cursor = page[page.length - 1].pk;
       for (const type of ['deployment', 'incident'] as const) {
-        const items = page.filter(u => u.eventType === type).map(u => u.payload as Item);
+        const items = page
+          .filter(u => u.eventType === type)
+          .map(u => u.payload as Item);
         if (items.length === 0) continue;
         const result = await this.ingest(type, items);
         matched += result.accepted + result.updated;
@@ -133,7 +158,9 @@ export class IngestService {
       }
     }
     if (matched > 0) {
-      this.logger.info(`Matched ${matched} events to catalog entities; ${remaining} remain unmatched`);
+      this.logger.info(
+        `Matched ${matched} events to catalog entities; ${remaining} remain unmatched`,
+      );
     }
     return { matched, remaining };
   }

@@ -1,9 +1,14 @@
-import { DoraMetrics, DoraTier, tierScore } from '@devops-maturity/backstage-plugin-common';
+import {
+  DoraMetrics,
+  DoraTier,
+  tierScore,
+} from '@devops-maturity/backstage-plugin-common';
 
 /** The columns the rankings sort by. */
 export const SORT_KEYS = {
   name: (m: any) => (m.entityRef ?? m.ownerRef) as string,
-  overallTier: (m: DoraMetrics) => (m.overallTier ? tierScore(m.overallTier) : null),
+  overallTier: (m: DoraMetrics) =>
+    m.overallTier ? tierScore(m.overallTier) : null,
   deploymentFrequency: (m: DoraMetrics) => m.deploymentFrequency.perDay,
   leadTime: (m: DoraMetrics) => m.leadTime.medianSeconds,
   changeFailureRate: (m: DoraMetrics) => m.changeFailureRate.value,
@@ -14,7 +19,11 @@ export const SORT_KEYS = {
 export type SortKey = keyof typeof SORT_KEYS;
 
 /** Sorts by a column; rows without a value come last in either direction, then by name. */
-export function sortRows<T extends DoraMetrics>(rows: T[], key: SortKey, order: 'asc' | 'desc'): T[] {
+export function sortRows<T extends DoraMetrics>(
+  rows: T[],
+  key: SortKey,
+  order: 'asc' | 'desc',
+): T[] {
   const value = SORT_KEYS[key] as (m: T) => string | number | null;
   const name = SORT_KEYS.name as (m: T) => string;
   return [...rows].sort((a, b) => {
@@ -26,12 +35,15 @@ export function sortRows<T extends DoraMetrics>(rows: T[], key: SortKey, order: 
       const cmp = va < vb ? -1 : 1;
       return order === 'asc' ? cmp : -cmp;
     }
-    return name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+    if (name(a) < name(b)) return -1;
+    return name(a) > name(b) ? 1 : 0;
   });
 }
 
 /** Counts rows per overall tier (and those without one), for the distribution chart. */
-export function tierDistribution(rows: DoraMetrics[]): Record<DoraTier | 'none', number> {
+export function tierDistribution(
+  rows: DoraMetrics[],
+): Record<DoraTier | 'none', number> {
   const out = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
   for (const r of rows) out[r.overallTier ?? 'none']++;
   return out;
@@ -40,7 +52,10 @@ export function tierDistribution(rows: DoraMetrics[]): Record<DoraTier | 'none',
 const CSV_COLUMNS: Array<[string, (m: any) => unknown]> = [
   ['deployments', m => m.deploymentFrequency.deployments],
   ['deploysPerDay', m => m.deploymentFrequency.perDay],
-  ['medianDeployDaysPerWeek', m => m.deploymentFrequency.medianDeployDaysPerWeek],
+  [
+    'medianDeployDaysPerWeek',
+    m => m.deploymentFrequency.medianDeployDaysPerWeek,
+  ],
   ['deploymentFrequencyTier', m => m.deploymentFrequency.tier],
   ['leadTimeMedianSeconds', m => m.leadTime.medianSeconds],
   ['leadTimeP90Seconds', m => m.leadTime.p90Seconds],
@@ -66,7 +81,9 @@ function csvCell(value: unknown): string {
 export function toCsv(rows: any[], identityColumns: string[]): string {
   const header = [...identityColumns, ...CSV_COLUMNS.map(([name]) => name)];
   const lines = rows.map(r =>
-    [...identityColumns.map(c => r[c]), ...CSV_COLUMNS.map(([, get]) => get(r))].map(csvCell).join(','),
+    [...identityColumns.map(c => r[c]), ...CSV_COLUMNS.map(([, get]) => get(r))]
+      .map(csvCell)
+      .join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
 
-const instant = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
+const instant = z.string().datetime({
+  offset: true,
+  message:
+    'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
+});
 const text = (max = 1000) => z.string().min(1, 'must not be empty').max(max);
 
 /**
@@ -13,11 +17,22 @@ const identity = {
   annotations: z.record(text(200), text(500)).optional(),
 };
 
-const IDENTITY_REQUIRED = 'is required (or annotations that identify the entity)';
+const IDENTITY_REQUIRED =
+  'is required (or annotations that identify the entity)';
 
-function requireIdentity(item: { entityRef?: string; annotations?: Record<string, string> }, ctx: z.RefinementCtx) {
-  if (!item.entityRef && !(item.annotations && Object.keys(item.annotations).length)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entityRef'], message: IDENTITY_REQUIRED });
+function requireIdentity(
+  item: { entityRef?: string; annotations?: Record<string, string> },
+  ctx: z.RefinementCtx,
+) {
+  if (
+    !item.entityRef &&
+    !(item.annotations && Object.keys(item.annotations).length)
+  ) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['entityRef'],
+      message: IDENTITY_REQUIRED,
+    });
   }
 }
 
@@ -44,8 +59,15 @@ export const deploymentItemSchema = z
   .strict()
   .superRefine((item, ctx) => {
     requireIdentity(item, ctx);
-    if (item.startedAt && Date.parse(item.startedAt) > Date.parse(item.finishedAt)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['startedAt'], message: 'must not be after finishedAt' });
+    if (
+      item.startedAt &&
+      Date.parse(item.startedAt) > Date.parse(item.finishedAt)
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['startedAt'],
+        message: 'must not be after finishedAt',
+      });
     }
   });
 
@@ -66,8 +88,15 @@ export const incidentItemSchema = z
   .strict()
   .superRefine((item, ctx) => {
     requireIdentity(item, ctx);
-    if (item.resolvedAt && Date.parse(item.resolvedAt) < Date.parse(item.openedAt)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['resolvedAt'], message: 'must not be before openedAt' });
+    if (
+      item.resolvedAt &&
+      Date.parse(item.resolvedAt) < Date.parse(item.openedAt)
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['resolvedAt'],
+        message: 'must not be before openedAt',
+      });
     }
   });
 
@@ -89,32 +118,46 @@ function batchSchema<T extends z.ZodTypeAny>(item: T) {
 }
 
 function formatPath(path: (string | number)[]): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
-    '',
-  );
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out ? `${out}.${part}` : part;
+  }, '');
 }
 
 /** Parses a request body, or throws an InputError naming every bad item by index and field. */
-export function parseBatch<T extends z.ZodTypeAny>(item: T, body: unknown): z.infer<T>[] {
+export function parseBatch<T extends z.ZodTypeAny>(
+  item: T,
+  body: unknown,
+): z.infer<T>[] {
   const result = batchSchema(item).safeParse(body);
   if (result.success) return result.data.items;
   // zod skips refinements of an object whose fields fail, so the identity rule is checked
   // on the raw items too: every problem of a batch is named at once.
   const rawItems = (body as { items?: unknown })?.items;
-  const identityIssues = (Array.isArray(rawItems) ? rawItems : []).flatMap((raw, index) => {
-    const it = raw as { entityRef?: unknown; annotations?: unknown } | null;
-    if (typeof it !== 'object' || it === null || it.entityRef) return [];
-    if (it.annotations && typeof it.annotations === 'object' && Object.keys(it.annotations).length) return [];
-    return [`items[${index}].entityRef: ${IDENTITY_REQUIRED}`];
-  });
+  const identityIssues = (Array.isArray(rawItems) ? rawItems : []).flatMap(
+    (raw, index) => {
+      const it = raw as { entityRef?: unknown; annotations?: unknown } | null;
+      if (typeof it !== 'object' || it === null || it.entityRef) return [];
+      if (
+        it.annotations &&
+        typeof it.annotations === 'object' &&
+        Object.keys(it.annotations).length
+      )
+        return [];
+      return [`items[${index}].entityRef: ${IDENTITY_REQUIRED}`];
+    },
+  );
   const issues = [
     ...new Set([
-      ...result.error.issues.map(i => `${formatPath(i.path) || 'body'}: ${i.message}`),
+      ...result.error.issues.map(
+        i => `${formatPath(i.path) || 'body'}: ${i.message}`,
+      ),
       ...identityIssues,
     ]),
   ];
   const problems = issues.slice(0, 50);
   const more = issues.length > 50 ? ` (and ${issues.length - 50} more)` : '';
-  throw new InputError(`Invalid request, nothing was stored: ${problems.join('; ')}${more}`);
+  throw new InputError(
+    `Invalid request, nothing was stored: ${problems.join('; ')}${more}`,
+  );
 }

@@ -18,9 +18,14 @@ export const DEFAULT_DORA_OPTIONS: DoraOptions = {
 };
 
 /** Whether an environment counts as production. @public */
-export function isProductionEnvironment(environment: string, options: DoraOptions): boolean {
+export function isProductionEnvironment(
+  environment: string,
+  options: DoraOptions,
+): boolean {
   const env = environment.trim().toLowerCase();
-  return options.productionEnvironments.some(p => p.trim().toLowerCase() === env);
+  return options.productionEnvironments.some(
+    p => p.trim().toLowerCase() === env,
+  );
 }
 
 /** Whether a deployment counts in DORA metrics: successful and to production. @public */
@@ -28,7 +33,9 @@ export function countsAsDeployment(
   d: Pick<DeploymentEvent, 'status' | 'environment'>,
   options: DoraOptions,
 ): boolean {
-  return d.status === 'success' && isProductionEnvironment(d.environment, options);
+  return (
+    d.status === 'success' && isProductionEnvironment(d.environment, options)
+  );
 }
 
 /** Whether a deployment is an unplanned repair (rework). @public */
@@ -37,7 +44,9 @@ export function isRework(d: Pick<DeploymentEvent, 'kind' | 'fixes'>): boolean {
 }
 
 /** Whether a deployment marks the one its `fixes` names as failed. @public */
-export function marksFixedDeploymentFailed(d: Pick<DeploymentEvent, 'kind' | 'fixes'>): boolean {
+export function marksFixedDeploymentFailed(
+  d: Pick<DeploymentEvent, 'kind' | 'fixes'>,
+): boolean {
   return (d.kind === 'rollback' || d.kind === 'hotfix') && !!d.fixes;
 }
 
@@ -88,7 +97,9 @@ export function compareDeployments(
 }
 
 /** Keeps the last copy of each (source, id): a resend updates, never duplicates. @public */
-export function latestCopies<T extends { source: string; id: string }>(events: T[]): T[] {
+export function latestCopies<T extends { source: string; id: string }>(
+  events: T[],
+): T[] {
   const byKey = new Map<string, T>();
   for (const e of events) byKey.set(`${e.source}\u0000${e.id}`, e);
   return [...byKey.values()];

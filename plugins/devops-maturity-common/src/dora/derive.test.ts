@@ -5,10 +5,18 @@ import { computeDoraMetrics } from './metrics';
 import { DORA_2021 } from './tiers';
 
 const H = 3600;
-const window = { from: Date.parse('2026-06-01T00:00:00Z'), to: Date.parse('2026-07-01T00:00:00Z') };
-const at = (day: number, hour = 0) => new Date(window.from + (day * 24 + hour) * H * 1000).toISOString();
+const window = {
+  from: Date.parse('2026-06-01T00:00:00Z'),
+  to: Date.parse('2026-07-01T00:00:00Z'),
+};
+const at = (day: number, hour = 0) =>
+  new Date(window.from + (day * 24 + hour) * H * 1000).toISOString();
 
-function deploy(id: string, finishedAt: string, extra: Partial<DeploymentEvent> = {}): DeploymentEvent {
+function deploy(
+  id: string,
+  finishedAt: string,
+  extra: Partial<DeploymentEvent> = {},
+): DeploymentEvent {
   return {
     id,
     source: 'api',
@@ -22,12 +30,30 @@ function deploy(id: string, finishedAt: string, extra: Partial<DeploymentEvent> 
   };
 }
 
-function incident(id: string, openedAt: string, extra: Partial<IncidentEvent> = {}): IncidentEvent {
-  return { id, source: 'api', entityRef: 'component:default/a', openedAt, ...extra };
+function incident(
+  id: string,
+  openedAt: string,
+  extra: Partial<IncidentEvent> = {},
+): IncidentEvent {
+  return {
+    id,
+    source: 'api',
+    entityRef: 'component:default/a',
+    openedAt,
+    ...extra,
+  };
 }
 
-function metrics(deployments: DeploymentEvent[], incidents: IncidentEvent[] = [], options = DEFAULT_DORA_OPTIONS) {
-  return computeDoraMetrics(deriveDoraFacts(deployments, incidents, window, options), window, DORA_2021);
+function metrics(
+  deployments: DeploymentEvent[],
+  incidents: IncidentEvent[] = [],
+  options = DEFAULT_DORA_OPTIONS,
+) {
+  return computeDoraMetrics(
+    deriveDoraFacts(deployments, incidents, window, options),
+    window,
+    DORA_2021,
+  );
 }
 
 describe('deriveDoraFacts + computeDoraMetrics', () => {
@@ -44,7 +70,11 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
     });
 
     it('counts a resent deployment once, with the last copy winning', () => {
-      const m = metrics([deploy('1', at(1)), deploy('1', at(1), { environment: 'staging' }), deploy('2', at(2))]);
+      const m = metrics([
+        deploy('1', at(1)),
+        deploy('1', at(1), { environment: 'staging' }),
+        deploy('2', at(2)),
+      ]);
       expect(m.deploymentFrequency.deployments).toBe(1);
     });
 
@@ -63,12 +93,28 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
   describe('lead time for changes', () => {
     it('counts each sha at its first production deployment only, with an interpolated median', () => {
       const m = metrics([
-        deploy('1', at(2), { commits: [{ sha: 'a', committedAt: at(1) }, { sha: 'b', committedAt: at(2, -2) }] }),
+        deploy('1', at(2), {
+          commits: [
+            { sha: 'a', committedAt: at(1) },
+            { sha: 'b', committedAt: at(2, -2) },
+          ],
+        }),
         // A redeploy of a and a rollback carrying b do not count them again.
-        deploy('2', at(5), { commits: [{ sha: 'a', committedAt: at(1) }, { sha: 'c', committedAt: at(4) }] }),
-        deploy('3', at(6), { kind: 'rollback', commits: [{ sha: 'b', committedAt: at(2, -2) }] }),
+        deploy('2', at(5), {
+          commits: [
+            { sha: 'a', committedAt: at(1) },
+            { sha: 'c', committedAt: at(4) },
+          ],
+        }),
+        deploy('3', at(6), {
+          kind: 'rollback',
+          commits: [{ sha: 'b', committedAt: at(2, -2) }],
+        }),
         // A staging deployment does not make a sha "deployed".
-        deploy('4', at(7), { environment: 'staging', commits: [{ sha: 'd', committedAt: at(6) }] }),
+        deploy('4', at(7), {
+          environment: 'staging',
+          commits: [{ sha: 'd', committedAt: at(6) }],
+        }),
         deploy('5', at(9), { commits: [{ sha: 'd', committedAt: at(6) }] }),
       ]);
       // a: 24 h, b: 2 h, c: 24 h, d: 72 h -> sorted 2, 24, 24, 72: median 24 h
@@ -81,15 +127,36 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
 
     it('keeps seconds, never truncating to hours, and averages the two middle values', () => {
       const m = metrics([
-        deploy('1', at(3), { commits: [{ sha: 'a', committedAt: new Date(Date.parse(at(3)) - 1800_000).toISOString() }] }),
-        deploy('2', at(4), { commits: [{ sha: 'b', committedAt: new Date(Date.parse(at(4)) - 2700_000).toISOString() }] }),
+        deploy('1', at(3), {
+          commits: [
+            {
+              sha: 'a',
+              committedAt: new Date(Date.parse(at(3)) - 1800_000).toISOString(),
+            },
+          ],
+        }),
+        deploy('2', at(4), {
+          commits: [
+            {
+              sha: 'b',
+              committedAt: new Date(Date.parse(at(4)) - 2700_000).toISOString(),
+            },
+          ],
+        }),
       ]);
       expect(m.leadTime.medianSeconds).toBe(2250);
       expect(m.leadTime.tier).toBe('elite');
     });
 
     it('drops lead times <= 0 (clock skew) and reports the reason when none is left', () => {
-      const m = metrics([deploy('1', at(3), { commits: [{ sha: 'a', committedAt: at(3) }, { sha: 'b', committedAt: at(4) }] })]);
+      const m = metrics([
+        deploy('1', at(3), {
+          commits: [
+            { sha: 'a', committedAt: at(3) },
+            { sha: 'b', committedAt: at(4) },
+          ],
+        }),
+      ]);
       expect(m.leadTime.changes).toBe(0);
       expect(m.leadTime.medianSeconds).toBeNull();
       expect(m.leadTime.tier).toBeNull();
@@ -99,7 +166,12 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
     it('puts a commit in the window of its first deploy: one first deployed before the window is not counted', () => {
       const m = metrics([
         deploy('0', at(-3), { commits: [{ sha: 'a', committedAt: at(-4) }] }),
-        deploy('1', at(2), { commits: [{ sha: 'a', committedAt: at(-4) }, { sha: 'b', committedAt: at(1) }] }),
+        deploy('1', at(2), {
+          commits: [
+            { sha: 'a', committedAt: at(-4) },
+            { sha: 'b', committedAt: at(1) },
+          ],
+        }),
       ]);
       expect(m.leadTime.changes).toBe(1);
       expect(m.leadTime.medianSeconds).toBe(24 * H);
@@ -128,12 +200,18 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
     });
 
     it('falls through an explicit cause that names nothing known', () => {
-      const m = metrics([deploy('1', at(1)), deploy('2', at(2))], [incident('i', at(1, 5), { deploymentId: 'nope', causeSha: 'nope' })]);
+      const m = metrics(
+        [deploy('1', at(1)), deploy('2', at(2))],
+        [incident('i', at(1, 5), { deploymentId: 'nope', causeSha: 'nope' })],
+      );
       expect(m.changeFailureRate.failedDeployments).toBe(1); // deployment 1, the latest before
     });
 
     it('does not guess when the fallback is disabled', () => {
-      const m = metrics([deploy('1', at(1))], [incident('i', at(2))], { ...DEFAULT_DORA_OPTIONS, linkIncidentsToLatestDeployment: false });
+      const m = metrics([deploy('1', at(1))], [incident('i', at(2))], {
+        ...DEFAULT_DORA_OPTIONS,
+        linkIncidentsToLatestDeployment: false,
+      });
       expect(m.changeFailureRate.failedDeployments).toBe(0);
       expect(m.changeFailureRate.value).toBe(0);
       expect(m.changeFailureRate.tier).toBe('elite');
@@ -163,25 +241,30 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
       const m = metrics([], [incident('i', at(1))]);
       expect(m.changeFailureRate.value).toBeNull();
       expect(m.changeFailureRate.tier).toBeNull();
-      expect(m.reasons.changeFailureRate).toBe('no production deployments reported');
+      expect(m.reasons.changeFailureRate).toBe(
+        'no production deployments reported',
+      );
       expect(m.reworkRate.value).toBeNull();
     });
   });
 
   describe('time to restore', () => {
     it('takes median, p90 and mean over incidents resolved in the window, reporting open ones beside', () => {
-      const m = metrics([], [
-        incident('a', at(1), { resolvedAt: at(1, 1) }),
-        incident('b', at(2), { resolvedAt: at(2, 3) }),
-        incident('c', at(3), { resolvedAt: at(3, 2) }),
-        incident('d', at(4), { resolvedAt: at(4, 10) }),
-        // resolved after the window: belongs to the next one
-        incident('e', at(29), { resolvedAt: at(31) }),
-        // never resolved: no restore time; open at the window's end
-        incident('f', at(20)),
-        // opened before the window and resolved in it
-        incident('g', at(-1), { resolvedAt: at(0, 6) }),
-      ]);
+      const m = metrics(
+        [],
+        [
+          incident('a', at(1), { resolvedAt: at(1, 1) }),
+          incident('b', at(2), { resolvedAt: at(2, 3) }),
+          incident('c', at(3), { resolvedAt: at(3, 2) }),
+          incident('d', at(4), { resolvedAt: at(4, 10) }),
+          // resolved after the window: belongs to the next one
+          incident('e', at(29), { resolvedAt: at(31) }),
+          // never resolved: no restore time; open at the window's end
+          incident('f', at(20)),
+          // opened before the window and resolved in it
+          incident('g', at(-1), { resolvedAt: at(0, 6) }),
+        ],
+      );
       // 1, 3, 2, 10, 30 h -> sorted 1, 2, 3, 10, 30
       expect(m.timeToRestore.restoredIncidents).toBe(5);
       expect(m.timeToRestore.medianSeconds).toBe(3 * H);
@@ -193,8 +276,12 @@ describe('deriveDoraFacts + computeDoraMetrics', () => {
     });
 
     it('says whether incidents were never reported or only none resolved', () => {
-      expect(metrics([deploy('1', at(1))]).reasons.timeToRestore).toBe('no incidents reported');
-      expect(metrics([], [incident('x', at(1))]).reasons.timeToRestore).toBe('no incidents resolved in window');
+      expect(metrics([deploy('1', at(1))]).reasons.timeToRestore).toBe(
+        'no incidents reported',
+      );
+      expect(metrics([], [incident('x', at(1))]).reasons.timeToRestore).toBe(
+        'no incidents resolved in window',
+      );
     });
   });
 

@@ -20,7 +20,11 @@ interface Parsed {
 }
 
 /** Finds a deployment by id, preferring the given source. */
-function findById(all: Parsed[], id: string, source: string): Parsed | undefined {
+function findById(
+  all: Parsed[],
+  id: string,
+  source: string,
+): Parsed | undefined {
   const matches = all.filter(d => d.id === id);
   return matches.find(d => d.source === source) ?? matches[0];
 }
@@ -55,12 +59,14 @@ export function deriveDoraFacts(
   for (const f of prod) {
     if (!marksFixedDeploymentFailed(f.event)) continue;
     for (const target of all) {
-      if (target.id === f.event.fixes && target.finishedAt < f.finishedAt) failed.add(target);
+      if (target.id === f.event.fixes && target.finishedAt < f.finishedAt)
+        failed.add(target);
     }
   }
   const firstWithSha = new Map<string, Parsed>();
   for (const d of prod) {
-    for (const c of d.event.commits) if (!firstWithSha.has(c.sha)) firstWithSha.set(c.sha, d);
+    for (const c of d.event.commits)
+      if (!firstWithSha.has(c.sha)) firstWithSha.set(c.sha, d);
   }
   const incidents = latestCopies(incidentEvents);
   for (const inc of incidents) {
@@ -69,7 +75,9 @@ export function deriveDoraFacts(
     for (const d of prod) if (d.finishedAt < openedAt) latestBefore = d;
     const cause = chooseIncidentCause(
       {
-        byDeploymentId: inc.deploymentId ? findById(all, inc.deploymentId, inc.source) : undefined,
+        byDeploymentId: inc.deploymentId
+          ? findById(all, inc.deploymentId, inc.source)
+          : undefined,
         byCauseSha: inc.causeSha ? firstWithSha.get(inc.causeSha) : undefined,
         latestBefore,
       },
@@ -82,7 +90,11 @@ export function deriveDoraFacts(
   const facts: DoraFacts = {
     deployments: prod
       .filter(d => inWindow(d.finishedAt))
-      .map(d => ({ finishedAt: d.finishedAt, failed: failed.has(d), rework: isRework(d.event) })),
+      .map(d => ({
+        finishedAt: d.finishedAt,
+        failed: failed.has(d),
+        rework: isRework(d.event),
+      })),
     changes: [],
     restores: [],
     openIncidents: { count: 0, oldestOpenedAt: null },
@@ -104,13 +116,20 @@ export function deriveDoraFacts(
     const openedAt = parseInstant(inc.openedAt);
     const resolvedAt = inc.resolvedAt ? parseInstant(inc.resolvedAt) : null;
     if (resolvedAt !== null && inWindow(resolvedAt)) {
-      facts.restores.push({ resolvedAt, seconds: (resolvedAt - openedAt) / 1000 });
+      facts.restores.push({
+        resolvedAt,
+        seconds: (resolvedAt - openedAt) / 1000,
+      });
     }
     // Open at the window's end: opened before it, and not resolved before it.
-    if (openedAt < window.to && (resolvedAt === null || resolvedAt >= window.to)) {
+    if (
+      openedAt < window.to &&
+      (resolvedAt === null || resolvedAt >= window.to)
+    ) {
       facts.openIncidents.count++;
       const oldest = facts.openIncidents.oldestOpenedAt;
-      if (oldest === null || openedAt < oldest) facts.openIncidents.oldestOpenedAt = openedAt;
+      if (oldest === null || openedAt < oldest)
+        facts.openIncidents.oldestOpenedAt = openedAt;
     }
   }
   return facts;

@@ -95,7 +95,10 @@ export const DORA_REASONS = {
   noTiers: 'no metric has data',
 } as const;
 
-function deployDaysIn(dayStarts: readonly number[], window: TimeWindow): number {
+function deployDaysIn(
+  dayStarts: readonly number[],
+  window: TimeWindow,
+): number {
   let n = 0;
   for (const d of dayStarts) if (d >= window.from && d < window.to) n++;
   return n;
@@ -114,10 +117,16 @@ export function computeDoraMetrics(
 
   // Deployment frequency
   const deployments = facts.deployments.length;
-  const days = [...new Set(facts.deployments.map(d => utcDayStart(d.finishedAt)))];
+  const days = [
+    ...new Set(facts.deployments.map(d => utcDayStart(d.finishedAt))),
+  ];
   const everDeployed = deployments > 0 || facts.deployedBefore;
-  const weekly = bucketsOf(window, 'week').map(b => deployDaysIn(days, b.window));
-  const monthly = bucketsOf(window, 'month').map(b => deployDaysIn(days, b.window));
+  const weekly = bucketsOf(window, 'week').map(b =>
+    deployDaysIn(days, b.window),
+  );
+  const monthly = bucketsOf(window, 'month').map(b =>
+    deployDaysIn(days, b.window),
+  );
   const W = everDeployed ? median(weekly) : null;
   const M = everDeployed ? median(monthly) : null;
   const windowDays = (window.to - window.from) / DAY_MS;
@@ -145,7 +154,9 @@ export function computeDoraMetrics(
   const cfr = deployments > 0 ? failed / deployments : null;
   const reworkRate = deployments > 0 ? rework / deployments : null;
   if (deployments === 0) {
-    const why = everDeployed ? DORA_REASONS.noDeploymentsInWindow : DORA_REASONS.neverDeployed;
+    const why = everDeployed
+      ? DORA_REASONS.noDeploymentsInWindow
+      : DORA_REASONS.neverDeployed;
     reasons.changeFailureRate = why;
     reasons.reworkRate = why;
   }
@@ -154,16 +165,25 @@ export function computeDoraMetrics(
   const restores = facts.restores.map(r => r.seconds).sort((a, b) => a - b);
   const restoreMedian = percentileOfSorted(restores, 0.5);
   if (restoreMedian === null) {
-    const never = facts.incidentsEverReported === false && facts.openIncidents.count === 0;
-    reasons.timeToRestore = never ? DORA_REASONS.noIncidentsEver : DORA_REASONS.noRestoresInWindow;
+    const never =
+      facts.incidentsEverReported === false && facts.openIncidents.count === 0;
+    reasons.timeToRestore = never
+      ? DORA_REASONS.noIncidentsEver
+      : DORA_REASONS.noRestoresInWindow;
   }
 
   const tiers = {
     deploymentFrequency: dfTier,
-    leadTime: leadMedian === null ? null : tierBelow(leadMedian, profile.leadTimeSeconds),
-    changeFailureRate: cfr === null ? null : tierAtMost(cfr, profile.changeFailureRate),
+    leadTime:
+      leadMedian === null
+        ? null
+        : tierBelow(leadMedian, profile.leadTimeSeconds),
+    changeFailureRate:
+      cfr === null ? null : tierAtMost(cfr, profile.changeFailureRate),
     timeToRestore:
-      restoreMedian === null ? null : tierBelow(restoreMedian, profile.timeToRestoreSeconds),
+      restoreMedian === null
+        ? null
+        : tierBelow(restoreMedian, profile.timeToRestoreSeconds),
   };
   const overall = overallTier(Object.values(tiers));
   if (overall === null) reasons.overall = DORA_REASONS.noTiers;
@@ -201,7 +221,8 @@ export function computeDoraMetrics(
       meanSeconds: mean(restores),
       restoredIncidents: restores.length,
       openIncidents: facts.openIncidents.count,
-      oldestOpenSeconds: oldest === null ? null : Math.max(0, (window.to - oldest) / 1000),
+      oldestOpenSeconds:
+        oldest === null ? null : Math.max(0, (window.to - oldest) / 1000),
       tier: tiers.timeToRestore,
     },
     reworkRate: { value: reworkRate, reworkDeployments: rework },

@@ -2,7 +2,12 @@
 export type DoraTier = 'elite' | 'high' | 'medium' | 'low';
 
 /** Tiers from worst to best: the index is the tier's score (low = 0 ... elite = 3). @public */
-export const TIERS_WORST_FIRST: readonly DoraTier[] = ['low', 'medium', 'high', 'elite'];
+export const TIERS_WORST_FIRST: readonly DoraTier[] = [
+  'low',
+  'medium',
+  'high',
+  'elite',
+];
 
 /** The score of a tier: elite = 3, high = 2, medium = 1, low = 0. @public */
 export function tierScore(tier: DoraTier): number {
@@ -97,7 +102,10 @@ export function tierBelow(value: number, bounds: TierBounds<number>): DoraTier {
 }
 
 /** Tier of a "lower is better" value with `<=` bounds (change failure rate). */
-export function tierAtMost(value: number, bounds: TierBounds<number>): DoraTier {
+export function tierAtMost(
+  value: number,
+  bounds: TierBounds<number>,
+): DoraTier {
   for (const tier of BETTER_FIRST) if (value <= bounds[tier]) return tier;
   return 'low';
 }
@@ -126,7 +134,9 @@ export function deploymentFrequencyTier(
  * rounded down; undefined when none is present.
  * @public
  */
-export function overallTier(tiers: ReadonlyArray<DoraTier | null>): DoraTier | null {
+export function overallTier(
+  tiers: ReadonlyArray<DoraTier | null>,
+): DoraTier | null {
   const scores = tiers
     .filter((t): t is DoraTier => t !== null)
     .map(tierScore)
@@ -160,9 +170,18 @@ export function overrideProfile(
   return {
     id,
     title: override.title ?? (id === base.id ? base.title : id),
-    deploymentFrequency: { ...base.deploymentFrequency, ...override.deploymentFrequency },
+    deploymentFrequency: {
+      ...base.deploymentFrequency,
+      ...override.deploymentFrequency,
+    },
     leadTimeSeconds: { ...base.leadTimeSeconds, ...override.leadTimeSeconds },
-    changeFailureRate: { ...base.changeFailureRate, ...override.changeFailureRate },
-    timeToRestoreSeconds: { ...base.timeToRestoreSeconds, ...override.timeToRestoreSeconds },
+    changeFailureRate: {
+      ...base.changeFailureRate,
+      ...override.changeFailureRate,
+    },
+    timeToRestoreSeconds: {
+      ...base.timeToRestoreSeconds,
+      ...override.timeToRestoreSeconds,
+    },
   };
 }

@@ -20,7 +20,8 @@ function factsWithin(facts: DoraFacts, window: TimeWindow): DoraFacts {
     // Open incidents are known only at the whole window's end, so points carry none.
     openIncidents: { count: 0, oldestOpenedAt: null },
     deployedBefore:
-      facts.deployedBefore || facts.deployments.some(d => d.finishedAt < window.from),
+      facts.deployedBefore ||
+      facts.deployments.some(d => d.finishedAt < window.from),
     incidentsEverReported: facts.incidentsEverReported,
   };
 }
@@ -38,6 +39,10 @@ export function computeDoraTrend(
 ): DoraTrendPoint[] {
   return bucketsOf(window, interval).map(bucket => ({
     start: new Date(bucket.start).toISOString(),
-    metrics: computeDoraMetrics(factsWithin(facts, bucket.window), bucket.window, profile),
+    metrics: computeDoraMetrics(
+      factsWithin(facts, bucket.window),
+      bucket.window,
+      profile,
+    ),
   }));
 }
