@@ -15,6 +15,16 @@ import { DoraService } from './service/DoraService';
 import { IngestService } from './service/IngestService';
 import { createRouter } from './service/router';
 import { DemoSeeder } from './demo/DemoSeeder';
+import {
+  deploymentItemSchema,
+  incidentItemSchema,
+  parseBatch,
+} from './service/validation';
+import {
+  devopsMaturityEventsExtensionPoint,
+  DoraEventSink,
+  DoraEventSource,
+} from '@devops-maturity/backstage-plugin-node';
 
 /**
  * The devops-maturity backend: event intake, the catalog mirror, and the read API.
@@ -23,6 +33,16 @@ import { DemoSeeder } from './demo/DemoSeeder';
 export const devopsMaturityPlugin = createBackendPlugin({
   pluginId: 'devops-maturity',
   register(env) {
+    const sources: DoraEventSource[] = [];
+    const identityAnnotations = new Set(DEFAULT_IDENTITY_ANNOTATIONS);
+    env.registerExtensionPoint(devopsMaturityEventsExtensionPoint, {
+      addEventSource(...added) {
+        sources.push(...added.flat());
+      },
+      addIdentityAnnotation(...added) {
+        added.flat().forEach(a => identityAnnotations.add(a));
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -66,12 +86,26 @@ export const devopsMaturityPlugin = createBackendPlugin({
           store,
           logger,
           kinds: settings.kinds,
-          identityAnnotations: DEFAULT_IDENTITY_ANNOTATIONS,
+          identityAnnotations: [...identityAnnotations],
           onRefreshed: async () => {
             await seeder?.seedNewServices();
             await ingest.replayUnmatched();
           },
         });
+
+        // Sources write through the push API's validation and ingest: one path for every event.
+        const sink: DoraEventSink = {
+          pushDeployments: async items =>
+            ingest.ingestDeployments(
+              parseBatch(deploymentItemSchema, { items }),
+            ),
+          pushIncidents: async items =>
+            ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
+        };
+        for (const source of sources) {
+          await source.connect(sink);
+          logger.info(`Connected event source ${source.id}`);
+        }
 
         permissionsRegistry.addPermissions(devopsMaturityPermissions);
         httpRouter.use(

@@ -1,0 +1,59 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+
+/**
+ * An event as a source module delivers it: like a push API item, naming its entity by
+ * `entityRef` or by annotations the entity carries.
+ * @public
+ */
+export interface SourceEventIdentity {
+  entityRef?: string;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * What the plugin hands a source: write deployments and incidents through the same
+ * validation and ingest path as the push API. Items are push API items; see the OpenAPI spec.
+ * @public
+ */
+export interface DoraEventSink {
+  /** Stores deployments; throws an InputError naming bad items, storing none of them. */
+  pushDeployments(
+    items: Array<Record<string, unknown> & SourceEventIdentity>,
+  ): Promise<{ accepted: number; updated: number; unmatched: number }>;
+  /** Stores incidents; throws an InputError naming bad items, storing none of them. */
+  pushIncidents(
+    items: Array<Record<string, unknown> & SourceEventIdentity>,
+  ): Promise<{ accepted: number; updated: number; unmatched: number }>;
+}
+
+/**
+ * A module that brings deployments or incidents (GitHub, GitLab, PagerDuty, ...).
+ * @public
+ */
+export interface DoraEventSource {
+  /** A stable id, used in logs. */
+  readonly id: string;
+  /** Called once the plugin is ready to take events. */
+  connect(sink: DoraEventSink): Promise<void>;
+}
+
+/**
+ * Lets backend modules add event sources and the annotations that identify entities to them.
+ * @public
+ */
+export interface DevopsMaturityEventsExtensionPoint {
+  /** Adds one source or several. */
+  addEventSource(...sources: Array<DoraEventSource | DoraEventSource[]>): void;
+  /**
+   * Adds catalog annotations whose values identify an entity to a source, such as
+   * `jenkins.io/job-full-name`; the defaults are `github.com/project-slug`,
+   * `gitlab.com/project-slug` and `pagerduty.com/service-id`.
+   */
+  addIdentityAnnotation(...annotations: Array<string | string[]>): void;
+}
+
+/** @public */
+export const devopsMaturityEventsExtensionPoint =
+  createExtensionPoint<DevopsMaturityEventsExtensionPoint>({
+    id: 'devops-maturity.events',
+  });
