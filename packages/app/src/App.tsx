@@ -13,6 +13,7 @@ import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { searchPage } from './components/search/SearchPage';
 import { Root } from './components/Root';
+import { DevOpsMaturityPage } from '@devops-maturity/backstage-plugin';
 
 import {
   AlertDisplay,
@@ -56,6 +57,7 @@ const routes = (
     </Route>
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
+    <Route path="/devops-maturity" element={<DevOpsMaturityPage />} />
   </FlatRoutes>
 );
 

@@ -14,3 +14,4 @@ export * from './dora/attribution';
 export * from './dora/derive';
 export * from './dora/trend';
 export * from './permissions';
+export * from './api';

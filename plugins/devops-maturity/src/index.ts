@@ -1,1 +1,15 @@
-export {};
+/**
+ * DORA metrics tabs, an overview card and a ranking page for Backstage.
+ *
+ * @packageDocumentation
+ */
+export {
+  devopsMaturityPlugin,
+  EntityDoraContent,
+  EntityDevOpsMaturityCard,
+  DevOpsMaturityPage,
+} from './plugin';
+export { rootRouteRef } from './routes';
+export * from './api/DevopsMaturityApi';
+export { DevopsMaturityClient } from './api/DevopsMaturityClient';
+export { isDoraAvailable } from './filters';

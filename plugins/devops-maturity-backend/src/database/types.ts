@@ -1,4 +1,7 @@
 import {
+  DeploymentListItem,
+  IncidentListItem,
+  Page,
   DeploymentEvent,
   DoraFacts,
   DoraOptions,
@@ -53,29 +56,6 @@ export interface WriteResult {
   inserted: number;
   updated: number;
   unmatched: number;
-}
-
-/** A deployment as listed on an entity page. */
-export interface DeploymentListItem extends DeploymentEvent {
-  /** Successful and to production: counts in DORA metrics. */
-  counts: boolean;
-  /** An incident or a later rollback/hotfix marks it failed. */
-  failed: boolean;
-  /** Incidents that name this deployment as their cause. */
-  causedIncidents: Array<{ source: string; id: string }>;
-}
-
-/** An incident as listed on an entity page. */
-export interface IncidentListItem extends IncidentEvent {
-  /** The deployment this incident made failed, if any. */
-  causeDeployment: { source: string; id: string } | null;
-  restoreSeconds: number | null;
-}
-
-/** A page of a list. */
-export interface Page<T> {
-  items: T[];
-  totalCount: number;
 }
 
 /** Paging and an optional window for lists. */
@@ -135,3 +115,5 @@ export interface DoraStore {
     options: ListOptions,
   ): Promise<Page<IncidentListItem>>;
 }
+
+export type { DeploymentListItem, IncidentListItem, Page };

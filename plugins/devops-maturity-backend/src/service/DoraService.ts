@@ -3,8 +3,9 @@ import {
   computeDoraMetrics,
   computeDoraTrend,
   DAY_MS,
-  DoraMetrics,
   DoraProfile,
+  EntityScorecard,
+  OwnerScorecard,
   DoraTrendPoint,
   poolFacts,
   TimeWindow,
@@ -17,27 +18,6 @@ import { DevopsMaturitySettings } from '../config';
 export const DEFAULT_WINDOW_DAYS = 90;
 /** Longer windows are refused: they are slow and no profile is meant for them. */
 export const MAX_WINDOW_DAYS = 731;
-
-/** An entity's figures as the ranking lists them. */
-export interface EntityScorecard extends DoraMetrics {
-  entityRef: string;
-  title?: string;
-  kind: string;
-  type?: string;
-  lifecycle?: string;
-  ownerRef?: string;
-  systemRef?: string;
-}
-
-/** An owner's figures, pooled over every entity it owns. */
-export interface OwnerScorecard extends DoraMetrics {
-  ownerRef: string;
-  title?: string;
-  parentRef?: string;
-  /** Entities whose events were pooled. */
-  entityRefs: string[];
-  includeChildren: boolean;
-}
 
 /** Reads figures: facts from the store, math from -common. */
 export class DoraService {

@@ -35,6 +35,11 @@ import {
 } from '@backstage/plugin-org';
 import { EmptyState } from '@backstage/core-components';
 import {
+  EntityDevOpsMaturityCard,
+  EntityDoraContent,
+  isDoraAvailable,
+} from '@devops-maturity/backstage-plugin';
+import {
   Direction,
   EntityCatalogGraphCard,
 } from '@backstage/plugin-catalog-graph';
@@ -117,13 +122,26 @@ const overviewContent = (
       <EntityCatalogGraphCard height={400} />
     </Grid>
 
-    <Grid item md={4} xs={12}>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isDoraAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityDevOpsMaturityCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <Grid item md={6} xs={12}>
       <EntityLinksCard />
     </Grid>
-    <Grid item md={8} xs={12}>
+    <Grid item md={12} xs={12}>
       <EntityHasSubcomponentsCard />
     </Grid>
   </Grid>
+);
+
+const doraContent = (
+  <EntityLayout.Route path="/dora" title="DORA" if={isDoraAvailable}>
+    <EntityDoraContent />
+  </EntityLayout.Route>
 );
 
 const serviceEntityPage = (
@@ -131,6 +149,8 @@ const serviceEntityPage = (
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
+
+    {doraContent}
 
     <EntityLayout.Route path="/ci-cd" title="CI/CD">
       {cicdContent}
@@ -166,6 +186,8 @@ const websiteEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
 
+    {doraContent}
+
     <EntityLayout.Route path="/ci-cd" title="CI/CD">
       {cicdContent}
     </EntityLayout.Route>
@@ -195,6 +217,8 @@ const defaultEntityPage = (
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
+
+    {doraContent}
   </EntityLayout>
 );
 

@@ -1,0 +1,72 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  DeploymentListItem,
+  DoraTrendResponse,
+  EntityDoraResponse,
+  EntityScorecard,
+  IncidentListItem,
+  OwnerScorecard,
+  Page,
+  ProfilesResponse,
+  ScorecardSortKey,
+  ScorecardsResponse,
+  TrendInterval,
+} from '@devops-maturity/backstage-plugin-common';
+
+/** The window and profile every read takes. @public */
+export interface DoraQuery {
+  /** Days ending now; default 90. */
+  days?: number;
+  profile?: string;
+}
+
+/** Sorting, filters and paging of the rankings. @public */
+export interface ScorecardQuery extends DoraQuery {
+  limit?: number;
+  offset?: number;
+  sort?: ScorecardSortKey;
+  order?: 'asc' | 'desc';
+  owner?: string[];
+  system?: string[];
+  lifecycle?: string[];
+  tier?: string[];
+  q?: string;
+}
+
+/** The client of the devops-maturity backend's read API. @public */
+export interface DevopsMaturityApi {
+  getProfiles(): Promise<ProfilesResponse>;
+  getEntityDora(
+    entityRef: string,
+    query?: DoraQuery,
+  ): Promise<EntityDoraResponse>;
+  getEntityTrend(
+    entityRef: string,
+    query?: DoraQuery & { interval?: TrendInterval },
+  ): Promise<DoraTrendResponse>;
+  getEntityDeployments(
+    entityRef: string,
+    page: { limit: number; offset: number },
+  ): Promise<Page<DeploymentListItem>>;
+  getEntityIncidents(
+    entityRef: string,
+    page: { limit: number; offset: number },
+  ): Promise<Page<IncidentListItem>>;
+  getOwnerDora(
+    ownerRef: string,
+    query?: DoraQuery & { includeChildren?: boolean },
+  ): Promise<OwnerScorecard>;
+  getScorecards(
+    query?: ScorecardQuery,
+  ): Promise<ScorecardsResponse<EntityScorecard>>;
+  getOwnerScorecards(
+    query?: ScorecardQuery,
+  ): Promise<ScorecardsResponse<OwnerScorecard>>;
+  /** A link that downloads the ranking as CSV (with the caller's filters). */
+  getScorecardsCsv(query?: ScorecardQuery): Promise<string>;
+}
+
+/** @public */
+export const devopsMaturityApiRef = createApiRef<DevopsMaturityApi>({
+  id: 'plugin.devops-maturity.service',
+});

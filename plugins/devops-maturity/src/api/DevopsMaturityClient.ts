@@ -1,0 +1,123 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  DevopsMaturityApi,
+  DoraQuery,
+  ScorecardQuery,
+} from './DevopsMaturityApi';
+
+type QueryValue = string | number | boolean | string[] | undefined;
+
+function queryString(query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) value.forEach(v => params.append(key, v));
+    else params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function entityPath(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef, {
+    defaultKind: 'component',
+    defaultNamespace: 'default',
+  });
+  return [kind, namespace, name]
+    .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
+    .join('/');
+}
+
+/** The read API client, on discoveryApi and fetchApi. @public */
+export class DevopsMaturityClient implements DevopsMaturityApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getProfiles() {
+    return this.request<any>('/profiles');
+  }
+
+  getEntityDora(entityRef: string, query?: DoraQuery) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/dora${queryString({ ...query })}`,
+    );
+  }
+
+  getEntityTrend(
+    entityRef: string,
+    query?: DoraQuery & { interval?: 'week' | 'month' },
+  ) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/dora/trend${queryString({
+        ...query,
+      })}`,
+    );
+  }
+
+  getEntityDeployments(
+    entityRef: string,
+    page: { limit: number; offset: number },
+  ) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/deployments${queryString(page)}`,
+    );
+  }
+
+  getEntityIncidents(
+    entityRef: string,
+    page: { limit: number; offset: number },
+  ) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/incidents${queryString(page)}`,
+    );
+  }
+
+  getOwnerDora(
+    ownerRef: string,
+    query?: DoraQuery & { includeChildren?: boolean },
+  ) {
+    const { kind, namespace, name } = parseEntityRef(ownerRef, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    const path = [kind, namespace, name]
+      .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
+      .join('/');
+    return this.request<any>(
+      `/owners/${path}/dora${queryString({ ...query })}`,
+    );
+  }
+
+  getScorecards(query?: ScorecardQuery) {
+    return this.request<any>(`/scorecards${queryString({ ...query })}`);
+  }
+
+  getOwnerScorecards(query?: ScorecardQuery) {
+    return this.request<any>(`/scorecards/owners${queryString({ ...query })}`);
+  }
+
+  async getScorecardsCsv(query?: ScorecardQuery): Promise<string> {
+    const url = `${await this.discoveryApi.getBaseUrl(
+      'devops-maturity',
+    )}/scorecards${queryString({ ...query, format: 'csv' })}`;
+    const response = await this.fetchApi.fetch(url);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.text();
+  }
+
+  private async request<T>(path: string): Promise<T> {
+    const url = `${await this.discoveryApi.getBaseUrl(
+      'devops-maturity',
+    )}${path}`;
+    const response = await this.fetchApi.fetch(url);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}

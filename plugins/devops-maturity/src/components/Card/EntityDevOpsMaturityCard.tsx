@@ -1,0 +1,108 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Box,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
+import { TierChip } from '../shared/TierChip';
+import {
+  formatDuration,
+  formatFrequency,
+  formatPercent,
+} from '../shared/format';
+
+/**
+ * A compact summary for the entity overview: the overall DORA tier and the four metric tiers,
+ * linking to the DORA tab.
+ */
+export function EntityDevOpsMaturityCard(props: { doraTabPath?: string }) {
+  const { doraTabPath = 'dora' } = props;
+  const { entity } = useEntity();
+  const api = useApi(devopsMaturityApiRef);
+  const {
+    value: m,
+    loading,
+    error,
+  } = useAsync(
+    () => api.getEntityDora(stringifyEntityRef(entity)),
+    [api, entity],
+  );
+  const rows =
+    m &&
+    ([
+      [
+        'Deployment frequency',
+        formatFrequency(m.deploymentFrequency.perDay),
+        m.deploymentFrequency.tier,
+      ],
+      [
+        'Lead time for changes',
+        formatDuration(m.leadTime.medianSeconds),
+        m.leadTime.tier,
+      ],
+      [
+        'Change failure rate',
+        formatPercent(m.changeFailureRate.value),
+        m.changeFailureRate.tier,
+      ],
+      [
+        'Time to restore',
+        formatDuration(m.timeToRestore.medianSeconds),
+        m.timeToRestore.tier,
+      ],
+    ] as const);
+  return (
+    <InfoCard
+      title="DevOps maturity"
+      subheader="DORA, last 90 days"
+      deepLink={{ title: 'View DORA metrics', link: doraTabPath }}
+    >
+      {loading && <Progress />}
+      {error && <ResponseErrorPanel error={error} />}
+      {m && rows && (
+        <>
+          <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
+            <Typography variant="subtitle1">Overall DORA tier</Typography>
+            <TierChip tier={m.overallTier} size="medium" />
+          </Box>
+          <Table size="small">
+            <TableBody>
+              {rows.map(([label, value, tier]) => (
+                <TableRow key={label}>
+                  <TableCell>{label}</TableCell>
+                  <TableCell>{value}</TableCell>
+                  <TableCell align="right">
+                    <TierChip tier={tier} />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {m.overallTier === null && (
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              style={{ marginTop: 8 }}
+            >
+              No delivery data yet.{' '}
+              <Link to={doraTabPath}>See how to connect it</Link>.
+            </Typography>
+          )}
+        </>
+      )}
+    </InfoCard>
+  );
+}

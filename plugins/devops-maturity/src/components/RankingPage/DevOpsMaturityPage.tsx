@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  ResponseErrorPanel,
+  Table,
+  TabbedLayout,
+} from '@backstage/core-components';
+import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useNavigate } from 'react-router-dom';
+import { rootRouteRef } from '../../routes';
+import { Box, Button, Grid, Typography } from '@material-ui/core';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  DoraTier,
+  EntityScorecard,
+  OwnerScorecard,
+  ScorecardSortKey,
+} from '@devops-maturity/backstage-plugin-common';
+import {
+  devopsMaturityApiRef,
+  ScorecardQuery,
+} from '../../api/DevopsMaturityApi';
+import { WindowProfilePickers } from '../shared/Pickers';
+import { serviceColumns, teamColumns } from './columns';
+import { Filters, RankingFilters } from './Filters';
+import { TierDistribution } from './TierDistribution';
+
+type Distribution = Record<DoraTier | 'none', number>;
+
+function toQuery(
+  filters: RankingFilters,
+  days: number,
+  profile?: string,
+): ScorecardQuery {
+  return {
+    days,
+    profile,
+    owner: filters.owner ? [filters.owner] : undefined,
+    system: filters.system ? [filters.system] : undefined,
+    lifecycle: filters.lifecycle ? [filters.lifecycle] : undefined,
+    tier: filters.tier ? [filters.tier] : undefined,
+    q: filters.q,
+  };
+}
+
+/** material-table's remote query, mapped onto the backend's sorting and paging. */
+function pageQuery(query: {
+  page: number;
+  pageSize: number;
+  orderBy?: { field?: unknown };
+  orderDirection?: string;
+}) {
+  const field = query.orderBy?.field as ScorecardSortKey | undefined;
+  return {
+    limit: query.pageSize,
+    offset: query.page * query.pageSize,
+    sort: field ?? 'overallTier',
+    order: (query.orderDirection || (field ? 'asc' : 'desc')) as 'asc' | 'desc',
+  };
+}
+
+/**
+ * The ranking page for platform teams: every service and every team side by side, sorted,
+ * filtered and paged on the server, with the tier distribution and a CSV export.
+ */
+export function DevOpsMaturityPage() {
+  const api = useApi(devopsMaturityApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [days, setDays] = useState(90);
+  const [profile, setProfile] = useState<string | undefined>();
+  const [filters, setFilters] = useState<RankingFilters>({});
+  const [serviceDistribution, setServiceDistribution] =
+    useState<Distribution>();
+  const [teamDistribution, setTeamDistribution] = useState<Distribution>();
+  const [error, setError] = useState<Error>();
+  const navigate = useNavigate();
+  const rootLink = useRouteRef(rootRouteRef);
+  const teams = useAsync(
+    () =>
+      api.getOwnerScorecards({
+        days,
+        profile,
+        limit: 10000,
+        sort: 'name',
+        order: 'asc',
+      }),
+    [api, days, profile],
+  );
+  const query = toQuery(filters, days, profile);
+  const tableKey = JSON.stringify(query);
+
+  const exportCsv = async () => {
+    try {
+      const csv = await api.getScorecardsCsv({
+        ...query,
+        sort: 'overallTier',
+        order: 'desc',
+      });
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `devops-maturity-services-${days}d.csv`;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      alertApi.post({
+        message: `CSV export failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+
+  const drillDown = (ownerRef: string) => {
+    setFilters({ owner: ownerRef });
+    navigate(rootLink());
+  };
+
+  const pickers = (
+    <Box display="flex" alignItems="center" mb={2}>
+      <WindowProfilePickers
+        days={days}
+        onDaysChange={setDays}
+        profile={profile}
+        onProfileChange={setProfile}
+      />
+    </Box>
+  );
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="DevOps maturity"
+        subtitle="DORA scorecards of every service and team"
+      />
+      <Content>
+        {error && <ResponseErrorPanel error={error} />}
+        <TabbedLayout>
+          <TabbedLayout.Route path="/" title="Services">
+            <>
+              {pickers}
+              <Filters
+                value={filters}
+                onChange={setFilters}
+                teams={teams.value?.items ?? []}
+                showEntityFilters
+              />
+              <Grid container spacing={3}>
+                <Grid item xs={12} lg={9}>
+                  <Table<EntityScorecard>
+                    key={`services-${tableKey}`}
+                    title="Services"
+                    columns={serviceColumns}
+                    options={{
+                      paging: true,
+                      pageSize: 20,
+                      pageSizeOptions: [20, 50, 100],
+                      search: false,
+                      sorting: true,
+                      padding: 'dense',
+                    }}
+                    actions={[
+                      {
+                        icon: () => <GetAppIcon />,
+                        tooltip: 'Export CSV',
+                        isFreeAction: true,
+                        onClick: exportCsv,
+                      },
+                    ]}
+                    emptyContent={
+                      <Typography style={{ padding: 16 }}>
+                        No service matches these filters.
+                      </Typography>
+                    }
+                    data={async q => {
+                      try {
+                        const r = await api.getScorecards({
+                          ...query,
+                          ...pageQuery(q),
+                        });
+                        setServiceDistribution(r.distribution);
+                        setError(undefined);
+                        return {
+                          data: r.items,
+                          page: q.page,
+                          totalCount: r.totalCount,
+                        };
+                      } catch (e) {
+                        setError(e as Error);
+                        return { data: [], page: 0, totalCount: 0 };
+                      }
+                    }}
+                  />
+                </Grid>
+                <Grid item xs={12} lg={3}>
+                  {serviceDistribution && (
+                    <TierDistribution
+                      distribution={serviceDistribution}
+                      noun="services"
+                    />
+                  )}
+                  <Box mt={2}>
+                    <Button
+                      variant="outlined"
+                      startIcon={<GetAppIcon />}
+                      onClick={exportCsv}
+                    >
+                      Export CSV
+                    </Button>
+                  </Box>
+                </Grid>
+              </Grid>
+            </>
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/teams" title="Teams">
+            <>
+              {pickers}
+              <ContentHeader title="Teams, on figures pooled over every service they and their sub-teams own" />
+              <Grid container spacing={3}>
+                <Grid item xs={12} lg={9}>
+                  <Table<OwnerScorecard>
+                    key={`teams-${days}-${profile}`}
+                    title="Teams"
+                    columns={teamColumns(drillDown)}
+                    options={{
+                      paging: true,
+                      pageSize: 20,
+                      search: false,
+                      sorting: true,
+                      padding: 'dense',
+                    }}
+                    data={async q => {
+                      try {
+                        const r = await api.getOwnerScorecards({
+                          days,
+                          profile,
+                          ...pageQuery(q),
+                        });
+                        setTeamDistribution(r.distribution);
+                        return {
+                          data: r.items,
+                          page: q.page,
+                          totalCount: r.totalCount,
+                        };
+                      } catch (e) {
+                        setError(e as Error);
+                        return { data: [], page: 0, totalCount: 0 };
+                      }
+                    }}
+                  />
+                </Grid>
+                <Grid item xs={12} lg={3}>
+                  {teamDistribution && (
+                    <TierDistribution
+                      distribution={teamDistribution}
+                      noun="teams"
+                    />
+                  )}
+                </Grid>
+              </Grid>
+            </>
+          </TabbedLayout.Route>
+        </TabbedLayout>
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,19 @@
+import { DORA_REASONS } from '@devops-maturity/backstage-plugin-common';
+
+/** What to wire up to get data, for each reason a metric can have none. */
+export function setupHint(reason: string | undefined): string | undefined {
+  switch (reason) {
+    case DORA_REASONS.neverDeployed:
+      return 'Report production deployments: POST them to /api/devops-maturity/deployments from your pipeline, or connect a GitHub or GitLab webhook.';
+    case DORA_REASONS.noDeploymentsInWindow:
+      return 'Nothing was deployed to production in this window. Pick a longer window, or check that your pipeline still reports deployments.';
+    case DORA_REASONS.noChanges:
+      return 'Send the commits each deployment brings (commits: [{ sha, committedAt }]) to measure lead time.';
+    case DORA_REASONS.noIncidentsEver:
+      return 'No incidents reported: connect PagerDuty or POST incidents to /api/devops-maturity/incidents.';
+    case DORA_REASONS.noRestoresInWindow:
+      return 'No incident was resolved in this window.';
+    default:
+      return undefined;
+  }
+}

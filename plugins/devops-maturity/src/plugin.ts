@@ -1,0 +1,63 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { devopsMaturityApiRef } from './api/DevopsMaturityApi';
+import { DevopsMaturityClient } from './api/DevopsMaturityClient';
+import { rootRouteRef } from './routes';
+
+/** The devops-maturity frontend plugin (legacy frontend system). @public */
+export const devopsMaturityPlugin = createPlugin({
+  id: 'devops-maturity',
+  apis: [
+    createApiFactory({
+      api: devopsMaturityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DevopsMaturityClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/** The DORA tab of an entity page; use it in an `EntityLayout.Route`. @public */
+export const EntityDoraContent = devopsMaturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDoraContent',
+    component: {
+      lazy: () =>
+        import('./components/DoraTab/EntityDoraContent').then(
+          m => m.EntityDoraContent,
+        ),
+    },
+  }),
+);
+
+/** A summary card for the entity overview page. @public */
+export const EntityDevOpsMaturityCard = devopsMaturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevOpsMaturityCard',
+    component: {
+      lazy: () =>
+        import('./components/Card/EntityDevOpsMaturityCard').then(
+          m => m.EntityDevOpsMaturityCard,
+        ),
+    },
+  }),
+);
+
+/** The ranking page of every service and team; mount it at `/devops-maturity`. @public */
+export const DevOpsMaturityPage = devopsMaturityPlugin.provide(
+  createRoutableExtension({
+    name: 'DevOpsMaturityPage',
+    component: () =>
+      import('./components/RankingPage/DevOpsMaturityPage').then(
+        m => m.DevOpsMaturityPage,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
