@@ -146,7 +146,13 @@ export function computeDoraMetrics(
     .filter(s => s > 0)
     .sort((a, b) => a - b);
   const leadMedian = percentileOfSorted(leads, 0.5);
-  if (leadMedian === null) reasons.leadTime = DORA_REASONS.noChanges;
+  if (leadMedian === null) {
+    if (deployments > 0) reasons.leadTime = DORA_REASONS.noChanges;
+    else
+      reasons.leadTime = everDeployed
+        ? DORA_REASONS.noDeploymentsInWindow
+        : DORA_REASONS.neverDeployed;
+  }
 
   // Change failure rate and rework rate share a denominator
   const failed = facts.deployments.filter(d => d.failed).length;

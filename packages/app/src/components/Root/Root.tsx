@@ -76,7 +76,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         <SidebarItem
           icon={AssessmentIcon}
           to="devops-maturity"
-          text="DevOps maturity"
+          text="Scorecards"
         />
         <SidebarItem icon={CreateComponentIcon} to="create" text="Create..." />
         {/* End global nav */}

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Chip, Tooltip, Typography } from '@material-ui/core';
+import { Chip, Tooltip } from '@material-ui/core';
 import {
   DeploymentListItem,
   IncidentListItem,
@@ -45,7 +45,7 @@ const deploymentColumns: TableColumn<DeploymentListItem>[] = [
           </Tooltip>
         );
       }
-      return d.counts ? 'Deployed' : 'Deployed (not production)';
+      return d.counts ? 'Deployed' : 'Not production';
     },
   },
   {
@@ -118,11 +118,12 @@ export function DeploymentsTable(props: { entityRef: string }) {
         sorting: false,
         padding: 'dense',
       }}
-      emptyContent={
-        <Typography style={{ padding: 16 }}>
-          No deployments reported for this entity yet.
-        </Typography>
-      }
+      localization={{
+        body: {
+          emptyDataSourceMessage:
+            'No deployments reported for this entity yet.',
+        },
+      }}
       data={async query => {
         const page = await api.getEntityDeployments(props.entityRef, {
           limit: query.pageSize,
@@ -152,12 +153,12 @@ export function IncidentsTable(props: { entityRef: string }) {
         sorting: false,
         padding: 'dense',
       }}
-      emptyContent={
-        <Typography style={{ padding: 16 }}>
-          No incidents reported: connect PagerDuty or POST incidents to
-          /api/devops-maturity/incidents.
-        </Typography>
-      }
+      localization={{
+        body: {
+          emptyDataSourceMessage:
+            'No incidents reported: connect PagerDuty, or POST incidents to /api/devops-maturity/incidents.',
+        },
+      }}
       data={async query => {
         const page = await api.getEntityIncidents(props.entityRef, {
           limit: query.pageSize,

@@ -40,7 +40,9 @@ export function MetricCard(props: {
           <Typography variant="h4" component="div" data-testid="metric-value">
             {value ?? 'No data'}
           </Typography>
-          {!untiered && <TierChip tier={tier} size="medium" />}
+          {!untiered && value !== null && (
+            <TierChip tier={tier} size="medium" />
+          )}
         </Box>
         {details && (
           <Typography variant="body2" color="textSecondary">

@@ -49,7 +49,7 @@ export function Sparkline(props: {
             dataKey="value"
             stroke={color}
             strokeWidth={2}
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls={false}
             isAnimationActive={false}
           />

@@ -11,7 +11,7 @@ import {
 import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useNavigate } from 'react-router-dom';
 import { rootRouteRef } from '../../routes';
-import { Box, Button, Grid, Typography } from '@material-ui/core';
+import { Box, Grid } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -130,6 +130,15 @@ export function DevOpsMaturityPage() {
     </Box>
   );
 
+  const tableOptions = {
+    paging: true,
+    pageSize: 20,
+    pageSizeOptions: [20, 50, 100],
+    search: false,
+    sorting: true,
+    padding: 'dense' as const,
+  };
+
   return (
     <Page themeId="tool">
       <Header
@@ -149,32 +158,34 @@ export function DevOpsMaturityPage() {
                 showEntityFilters
               />
               <Grid container spacing={3}>
-                <Grid item xs={12} lg={9}>
+                <Grid item xs={12} md={6} lg={4}>
+                  {serviceDistribution && (
+                    <TierDistribution
+                      distribution={serviceDistribution}
+                      noun="services"
+                    />
+                  )}
+                </Grid>
+                <Grid item xs={12}>
                   <Table<EntityScorecard>
                     key={`services-${tableKey}`}
                     title="Services"
                     columns={serviceColumns}
-                    options={{
-                      paging: true,
-                      pageSize: 20,
-                      pageSizeOptions: [20, 50, 100],
-                      search: false,
-                      sorting: true,
-                      padding: 'dense',
-                    }}
+                    options={tableOptions}
                     actions={[
                       {
-                        icon: () => <GetAppIcon />,
+                        icon: () => <GetAppIcon data-testid="export-csv" />,
                         tooltip: 'Export CSV',
                         isFreeAction: true,
                         onClick: exportCsv,
                       },
                     ]}
-                    emptyContent={
-                      <Typography style={{ padding: 16 }}>
-                        No service matches these filters.
-                      </Typography>
-                    }
+                    localization={{
+                      body: {
+                        emptyDataSourceMessage:
+                          'No service matches these filters.',
+                      },
+                    }}
                     data={async q => {
                       try {
                         const r = await api.getScorecards({
@@ -195,23 +206,6 @@ export function DevOpsMaturityPage() {
                     }}
                   />
                 </Grid>
-                <Grid item xs={12} lg={3}>
-                  {serviceDistribution && (
-                    <TierDistribution
-                      distribution={serviceDistribution}
-                      noun="services"
-                    />
-                  )}
-                  <Box mt={2}>
-                    <Button
-                      variant="outlined"
-                      startIcon={<GetAppIcon />}
-                      onClick={exportCsv}
-                    >
-                      Export CSV
-                    </Button>
-                  </Box>
-                </Grid>
               </Grid>
             </>
           </TabbedLayout.Route>
@@ -220,18 +214,20 @@ export function DevOpsMaturityPage() {
               {pickers}
               <ContentHeader title="Teams, on figures pooled over every service they and their sub-teams own" />
               <Grid container spacing={3}>
-                <Grid item xs={12} lg={9}>
+                <Grid item xs={12} md={6} lg={4}>
+                  {teamDistribution && (
+                    <TierDistribution
+                      distribution={teamDistribution}
+                      noun="teams"
+                    />
+                  )}
+                </Grid>
+                <Grid item xs={12}>
                   <Table<OwnerScorecard>
                     key={`teams-${days}-${profile}`}
                     title="Teams"
                     columns={teamColumns(drillDown)}
-                    options={{
-                      paging: true,
-                      pageSize: 20,
-                      search: false,
-                      sorting: true,
-                      padding: 'dense',
-                    }}
+                    options={tableOptions}
                     data={async q => {
                       try {
                         const r = await api.getOwnerScorecards({
@@ -240,6 +236,7 @@ export function DevOpsMaturityPage() {
                           ...pageQuery(q),
                         });
                         setTeamDistribution(r.distribution);
+                        setError(undefined);
                         return {
                           data: r.items,
                           page: q.page,
@@ -251,14 +248,6 @@ export function DevOpsMaturityPage() {
                       }
                     }}
                   />
-                </Grid>
-                <Grid item xs={12} lg={3}>
-                  {teamDistribution && (
-                    <TierDistribution
-                      distribution={teamDistribution}
-                      noun="teams"
-                    />
-                  )}
                 </Grid>
               </Grid>
             </>

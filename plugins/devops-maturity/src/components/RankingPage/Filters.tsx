@@ -41,7 +41,7 @@ export function Filters(props: {
     options: string[][],
     onSelect: (v?: string) => void,
   ) => (
-    <FormControl variant="outlined" size="small" style={{ minWidth: 170 }}>
+    <FormControl variant="outlined" size="small" style={{ minWidth: 220 }}>
       <InputLabel id={`dm-${id}-label`}>{label}</InputLabel>
       <Select
         labelId={`dm-${id}-label`}

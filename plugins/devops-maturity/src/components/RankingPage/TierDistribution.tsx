@@ -32,7 +32,7 @@ export function TierDistribution(props: {
   return (
     <InfoCard title={`Overall DORA tier of ${props.noun}`}>
       <div data-testid="tier-distribution">
-        <ResponsiveContainer width="100%" height={180}>
+        <ResponsiveContainer width="100%" height={150}>
           <BarChart data={data} layout="vertical" margin={{ left: 20 }}>
             <XAxis type="number" allowDecimals={false} />
             <YAxis type="category" dataKey="tier" width={70} />

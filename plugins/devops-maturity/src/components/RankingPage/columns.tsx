@@ -18,7 +18,9 @@ function valueWithTier(value: string, tier: DoraTier | null) {
   return (
     <Box display="flex" alignItems="center" style={{ gap: 6 }}>
       <TierChip tier={tier} />
-      <Typography variant="body2">{value}</Typography>
+      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+        {value}
+      </Typography>
     </Box>
   );
 }

@@ -10,9 +10,9 @@ export function setupHint(reason: string | undefined): string | undefined {
     case DORA_REASONS.noChanges:
       return 'Send the commits each deployment brings (commits: [{ sha, committedAt }]) to measure lead time.';
     case DORA_REASONS.noIncidentsEver:
-      return 'No incidents reported: connect PagerDuty or POST incidents to /api/devops-maturity/incidents.';
+      return 'Connect PagerDuty, or POST incidents to /api/devops-maturity/incidents from your incident tool.';
     case DORA_REASONS.noRestoresInWindow:
-      return 'No incident was resolved in this window.';
+      return 'Pick a longer window to see restore times.';
     default:
       return undefined;
   }
