@@ -35,12 +35,15 @@ export function DoraMetricCards(props: {
           title="Deployment frequency"
           value={df.perDay === null ? null : formatFrequency(df.perDay)}
           tier={df.tier}
-          details={`${plural(
-            df.deployments,
-            'production deployment',
-          )} on ${plural(df.deployDays, 'day')}; median ${
-            df.medianDeployDaysPerWeek ?? '–'
-          } deploy-days a week`}
+          details={
+            df.perDay === null
+              ? undefined
+              : `${plural(df.deployments, 'production deployment')} on ${plural(
+                  df.deployDays,
+                  'day',
+                )}; ` +
+                `median ${df.medianDeployDaysPerWeek} deploy-days a week`
+          }
           next={nextTierHint('deploymentFrequency', df.tier, profile)}
           reason={m.reasons.deploymentFrequency}
           trend={
