@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: typecheck, lint, and the unit and integration tests
-# on SQLite and on a real PostgreSQL started here. Prints "N passed, N failed" last.
+# on SQLite and on a real PostgreSQL started here, and end-to-end tests of the running demo in
+# Chromium. Prints "N passed, N failed" last.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
+source "$(dirname "$0")/e2e.sh"
 ensure_node
-ensure_apt_packages initdb:postgresql
+ensure_apt_packages initdb:postgresql chromium:chromium curl:curl
 install_dependencies
 cd "$ROOT"
-mkdir -p test-results
+rm -rf test-results && mkdir -p test-results
 
 failed_steps=0
 step() {
@@ -25,14 +27,27 @@ export DEVOPS_MATURITY_REQUIRE_POSTGRES=1
 log "Unit and integration tests (Jest), SQLite and PostgreSQL"
 set +e
 CI=true yarn backstage-cli repo test --json --outputFile="$ROOT/test-results/jest.json"
+
+run_e2e
 set -e
 
 node -e '
+  const fs = require("fs");
   const r = require(process.argv[1]);
   const failedSteps = Number(process.argv[2]);
+  // End-to-end results from node:test junit output; missing file = the e2e run never started.
+  let e2ePassed = 0, e2eFailed = 1;
+  if (fs.existsSync(process.argv[3])) {
+    const xml = fs.readFileSync(process.argv[3], "utf8");
+    const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+    e2eFailed = cases.filter(c => /<failure\b/.test(c)).length;
+    e2ePassed = cases.length - e2eFailed;
+    if (cases.length === 0) e2eFailed = 1;
+  }
+  console.log(`Jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed; end-to-end: ${e2ePassed} passed, ${e2eFailed} failed; failed steps: ${failedSteps}`);
   const failedSuites = r.testResults.filter(s => s.status === "failed" && s.assertionResults.length === 0);
   for (const s of failedSuites) console.log(`Suite failed to run: ${s.name}\n${s.message}`);
-  const failed = r.numFailedTests + failedSuites.length + failedSteps;
-  console.log(`${r.numPassedTests} passed, ${failed} failed`);
+  const failed = r.numFailedTests + failedSuites.length + failedSteps + e2eFailed;
+  console.log(`${r.numPassedTests + e2ePassed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
-' "$ROOT/test-results/jest.json" "$failed_steps"
+' "$ROOT/test-results/jest.json" "$failed_steps" "$ROOT/test-results/e2e.xml"

@@ -117,6 +117,7 @@ export function DeploymentsTable(props: { entityRef: string }) {
         search: false,
         sorting: false,
         padding: 'dense',
+        emptyRowsWhenPaging: false,
       }}
       localization={{
         body: {
@@ -152,6 +153,7 @@ export function IncidentsTable(props: { entityRef: string }) {
         search: false,
         sorting: false,
         padding: 'dense',
+        emptyRowsWhenPaging: false,
       }}
       localization={{
         body: {

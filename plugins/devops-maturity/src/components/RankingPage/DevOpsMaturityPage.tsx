@@ -137,6 +137,7 @@ export function DevOpsMaturityPage() {
     search: false,
     sorting: true,
     padding: 'dense' as const,
+    emptyRowsWhenPaging: false,
   };
 
   return (

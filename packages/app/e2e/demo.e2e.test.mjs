@@ -1,0 +1,226 @@
+// End-to-end: the running demo in Debian's Chromium. Signs in as guest, opens seeded services'
+// DORA tabs and the ranking page, and checks what a user sees against the backend's own answers.
+// Run by scripts/e2e.sh (which starts the demo); screenshots go to test-results/screenshots/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const APP = process.env.E2E_APP_URL ?? 'http://localhost:3000';
+const API =
+  process.env.E2E_API_URL ?? 'http://localhost:7007/api/devops-maturity';
+const TOKEN = process.env.E2E_TOKEN ?? 'demo-push-token-change-me';
+const SHOTS = path.resolve(
+  process.env.E2E_SCREENSHOTS ?? 'test-results/screenshots',
+);
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+let page;
+
+async function api(p) {
+  const res = await fetch(`${API}${p}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  assert.equal(res.status, 200, `${p} answered ${res.status}`);
+  return res.json();
+}
+
+// The same human units as the UI (plugins/devops-maturity/src/components/shared/format.ts).
+function duration(seconds) {
+  if (seconds === null) return null;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const s = Math.round(seconds);
+  const days = Math.floor(s / 86400);
+  const hours = Math.floor((s % 86400) / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  if (days >= 1) return hours ? `${days} d ${hours} h` : `${days} d`;
+  if (hours >= 1) return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+  return `${minutes} min`;
+}
+
+const TIER = { elite: 'Elite', high: 'High', medium: 'Medium', low: 'Low' };
+
+async function openDoraTab(name) {
+  await page.goto(`${APP}/catalog/default/component/${name}/dora`);
+  await page
+    .getByTestId('metric-Lead time for changes')
+    .waitFor({ timeout: 60_000 });
+  await page.getByTestId('overall-tier').waitFor({ timeout: 60_000 });
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1800 } });
+  page.setDefaultTimeout(60_000);
+  await page.goto(APP);
+  // The demo signs in as guest.
+  const enter = page.getByRole('button', { name: /enter/i });
+  await enter.first().click();
+  await page.waitForURL('**/catalog**');
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('the DORA tab', () => {
+  ['checkout-api', 'payments-api', 'mainframe-bridge', 'auth-service'].forEach(
+    name => {
+      it(`shows ${name}'s metrics as the backend computes them`, async () => {
+        const m = await api(`/entities/component/default/${name}/dora`);
+        await openDoraTab(name);
+        const card = title => page.getByTestId(`metric-${title}`);
+        for (const title of [
+          'Deployment frequency',
+          'Lead time for changes',
+          'Change failure rate',
+          'Time to restore service',
+          'Rework rate',
+        ]) {
+          assert.ok(await card(title).isVisible(), `${title} card is visible`);
+        }
+        const lead = await card('Lead time for changes').innerText();
+        if (m.leadTime.medianSeconds === null) assert.match(lead, /No data/);
+        else {
+          assert.ok(
+            lead.includes(duration(m.leadTime.medianSeconds)),
+            `lead time ${duration(m.leadTime.medianSeconds)} in "${lead}"`,
+          );
+          assert.ok(
+            lead.includes(TIER[m.leadTime.tier]),
+            `tier ${m.leadTime.tier} shown`,
+          );
+        }
+        const cfr = await card('Change failure rate').innerText();
+        if (m.changeFailureRate.value !== null) {
+          assert.ok(
+            cfr.includes(
+              `${m.changeFailureRate.failedDeployments} of ${m.changeFailureRate.deployments} deployment`,
+            ),
+            cfr,
+          );
+        }
+        const ttr = await card('Time to restore service').innerText();
+        if (m.timeToRestore.medianSeconds === null)
+          assert.match(ttr, /No data/);
+        else
+          assert.ok(ttr.includes(duration(m.timeToRestore.medianSeconds)), ttr);
+        const overall = await page.getByTestId('overall-tier').innerText();
+        assert.ok(
+          overall.includes(m.overallTier ? TIER[m.overallTier] : 'No data'),
+          overall,
+        );
+        await page.screenshot({ path: path.join(SHOTS, `dora-${name}.png`) });
+      });
+    },
+  );
+
+  it('explains what to connect for a service with no data', async () => {
+    await openDoraTab('ml-feature-store');
+    const text = await page
+      .getByTestId('metric-Time to restore service')
+      .innerText();
+    assert.match(text, /No incidents reported/);
+    assert.match(text, /Connect PagerDuty/);
+    const df = await page
+      .getByTestId('metric-Deployment frequency')
+      .innerText();
+    assert.match(df, /No production deployments reported/);
+    assert.doesNotMatch(df, /0 deploys/);
+    await page.screenshot({ path: path.join(SHOTS, 'dora-empty-state.png') });
+  });
+});
+
+describe('the ranking page', () => {
+  it('ranks every service, sorted on the server by the column clicked', async () => {
+    const all = await api('/scorecards?limit=1000');
+    await page.goto(`${APP}/devops-maturity`);
+    await page.getByTestId('tier-distribution').waitFor();
+    await page
+      .getByText(`1-20 of ${all.totalCount}`)
+      .first()
+      .waitFor({ state: 'attached' });
+    // Click "Lead time" to sort ascending: the first rows are the services with the shortest lead time.
+    await page.getByRole('columnheader', { name: 'Lead time' }).click();
+    const best = await api('/scorecards?sort=leadTime&order=asc&limit=3');
+    for (const row of best.items) {
+      await page
+        .getByRole('row')
+        .filter({ hasText: row.title })
+        .first()
+        .waitFor();
+    }
+    const rows = await page.getByRole('row').allInnerTexts();
+    // rows[0] is the header row; the first data row must be the service with the shortest lead time.
+    assert.ok(
+      rows[1].includes(best.items[0].title),
+      `first row "${rows[1]}" is ${best.items[0].title}`,
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'ranking-services.png') });
+  });
+
+  it('drills down from a team to its services', async () => {
+    await page.goto(`${APP}/devops-maturity/teams`);
+    await page.getByTestId('drill-group:default/team-legacy').click();
+    const legacy = await api('/scorecards?owner=team-legacy');
+    await page
+      .getByText(`1-${legacy.totalCount} of ${legacy.totalCount}`)
+      .first()
+      .waitFor({ state: 'attached' });
+    for (const item of legacy.items) {
+      await page
+        .getByRole('row')
+        .filter({ hasText: item.title })
+        .first()
+        .waitFor();
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'ranking-drilldown.png') });
+  });
+
+  it('filters services by overall tier', async () => {
+    const low = await api('/scorecards?tier=low');
+    assert.ok(low.totalCount > 0, 'the demo has low-tier services');
+    await page.goto(`${APP}/devops-maturity`);
+    await page.getByTestId('filter-tier').click();
+    await page.getByRole('option', { name: 'Low' }).click();
+    await page
+      .getByText(`1-${low.totalCount} of ${low.totalCount}`)
+      .first()
+      .waitFor({ state: 'attached' });
+    const rows = await page.locator('table tbody tr').allInnerTexts();
+    assert.equal(rows.length, low.totalCount);
+    for (const item of low.items)
+      assert.ok(
+        rows.some(r => r.includes(item.title)),
+        item.title,
+      );
+  });
+
+  it('ranks teams on pooled figures', async () => {
+    const teams = await api('/scorecards/owners?limit=100');
+    await page.goto(`${APP}/devops-maturity/teams`);
+    await page.getByTestId('tier-distribution').waitFor();
+    for (const t of teams.items.slice(0, 3)) {
+      await page
+        .getByRole('row')
+        .filter({ hasText: t.title })
+        .first()
+        .waitFor();
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'ranking-teams.png') });
+  });
+});
