@@ -13,6 +13,7 @@ import {
 } from './service/CatalogMirror';
 import { DoraService } from './service/DoraService';
 import { IngestService } from './service/IngestService';
+import { ScorecardService } from './service/ScorecardService';
 import { createRouter } from './service/router';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
@@ -70,7 +71,18 @@ export const devopsMaturityPlugin = createBackendPlugin({
       }) {
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database });
-        const ingest = new IngestService(store, settings.options, logger);
+        const scorecards = new ScorecardService(
+          store,
+          settings,
+          logger.child({ task: 'devops-maturity-scorecards' }),
+        );
+        const ingest = new IngestService(
+          store,
+          settings.options,
+          logger,
+          Date.now,
+          refs => scorecards.markDirty(refs),
+        );
         const dora = new DoraService(store, settings);
         const seeder = settings.seedDemoData
           ? new DemoSeeder({
@@ -90,6 +102,8 @@ export const devopsMaturityPlugin = createBackendPlugin({
           onRefreshed: async () => {
             await seeder?.seedNewServices();
             await ingest.replayUnmatched();
+            // Ownership may have changed: recompute every ranking row.
+            await scorecards.refreshAll();
           },
         });
 
@@ -116,6 +130,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             store,
             ingest,
             dora,
+            scorecards,
           }),
         );
 

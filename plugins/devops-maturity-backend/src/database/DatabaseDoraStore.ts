@@ -22,6 +22,13 @@ import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { readFacts } from './readFacts';
 import { listDeployments, listIncidents } from './lists';
 import { chunks, toNumber, undefinedIfNull } from './util';
+import {
+  deleteScorecardsExcept,
+  queryScorecards,
+  RankingQuery,
+  ScorecardRow,
+  upsertScorecards,
+} from './scorecards';
 
 const migrationsDir = resolvePackagePath(
   '@devops-maturity/backstage-plugin-backend',
@@ -264,6 +271,18 @@ export class DatabaseDoraStore implements DoraStore {
     window: TimeWindow,
   ): Promise<Map<string, DoraFacts>> {
     return readFacts(this.knex, entityRefs, window);
+  }
+
+  upsertScorecards(rows: ScorecardRow[]) {
+    return upsertScorecards(this.knex, rows);
+  }
+
+  deleteScorecardsExcept(subjectType: string, keep: string[]) {
+    return deleteScorecardsExcept(this.knex, subjectType, keep);
+  }
+
+  queryScorecards(query: RankingQuery) {
+    return queryScorecards(this.knex, query);
   }
 
   listDeployments(entityRef: string, options: ListOptions) {

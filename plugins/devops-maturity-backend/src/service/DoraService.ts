@@ -116,6 +116,11 @@ export class DoraService {
     };
   }
 
+  /** The group and, if asked, every group below it. */
+  ownerGroups(ownerRef: string, includeChildren: boolean): Promise<string[]> {
+    return this.store.groupWithDescendants(ownerRef, includeChildren);
+  }
+
   /** Entities owned by the group, by default with those of its descendant groups. */
   async ownedEntities(
     ownerRef: string,

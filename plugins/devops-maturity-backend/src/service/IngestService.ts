@@ -41,6 +41,8 @@ export class IngestService {
     private readonly options: DoraOptions,
     private readonly logger: LoggerService,
     private readonly clock: () => number = Date.now,
+    /** Told which entities got new events, e.g. to refresh their rankings. */
+    private readonly onStored?: (entityRefs: Set<string>) => void,
   ) {}
 
   async ingestDeployments(items: DeploymentItem[]): Promise<IngestResult> {
@@ -88,6 +90,7 @@ export class IngestService {
       },
       this.options,
     );
+    this.onStored?.(new Set(matched.map(e => e.entityRef)));
     return {
       accepted: result.inserted,
       updated: result.updated + (all.length - items.length),

@@ -22,14 +22,9 @@ import {
   incidentItemSchema,
   parseBatch,
 } from './validation';
-import {
-  doraQuery,
-  pageQuery,
-  parseQuery,
-  scorecardQuery,
-  trendQuery,
-} from './queries';
-import { sortRows, tierDistribution, toCsv } from './ranking';
+import { doraQuery, pageQuery, parseQuery, trendQuery } from './queries';
+import { registerScorecardRoutes } from './scorecardRoutes';
+import { ScorecardService } from './ScorecardService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -38,12 +33,13 @@ export interface RouterOptions {
   store: DoraStore;
   ingest: IngestService;
   dora: DoraService;
+  scorecards: ScorecardService;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, store, ingest, dora } = options;
+  const { httpAuth, permissions, store, ingest, dora, scorecards } = options;
   const router = Router();
   router.use(express.json({ limit: '10mb' }));
 
@@ -144,120 +140,7 @@ export async function createRouter(
     );
   });
 
-  router.get('/scorecards', async (req, res) => {
-    await authorizeRead(req);
-    const q = parseQuery(scorecardQuery, req.query);
-    const window = dora.window(q);
-    let rows = await dora.entityScorecards(window, dora.profile(q.profile));
-    if (q.owner?.length) {
-      const owned = new Set<string>();
-      for (const o of q.owner) {
-        (
-          await dora.ownedEntities(normalizeOwner(o), q.includeChildren ?? true)
-        ).forEach(r => owned.add(r));
-      }
-      rows = rows.filter(r => owned.has(r.entityRef));
-    }
-    const inList = (list: string[] | undefined, v: string | undefined) =>
-      !list?.length ||
-      (v !== undefined &&
-        list.some(
-          x => x.toLocaleLowerCase('en-US') === v.toLocaleLowerCase('en-US'),
-        ));
-    rows = rows.filter(
-      r =>
-        inList(q.system?.map(normalizeSystem), r.systemRef) &&
-        inList(q.kind, r.kind) &&
-        inList(q.type, r.type) &&
-        inList(q.lifecycle, r.lifecycle),
-    );
-    if (q.q) {
-      const needle = q.q.toLocaleLowerCase('en-US');
-      rows = rows.filter(
-        r =>
-          r.entityRef.includes(needle) ||
-          r.title?.toLocaleLowerCase('en-US').includes(needle),
-      );
-    }
-    const distribution = tierDistribution(rows); // before the tier filter: the whole selection
-    if (q.tier?.length)
-      rows = rows.filter(r => q.tier!.includes(r.overallTier ?? 'none'));
-    rows = sortRows(rows, q.sort, q.order);
-    if (
-      q.format === 'csv' ||
-      req.accepts(['application/json', 'text/csv']) === 'text/csv'
-    ) {
-      res
-        .type('text/csv')
-        .send(
-          toCsv(rows, [
-            'entityRef',
-            'title',
-            'kind',
-            'type',
-            'lifecycle',
-            'ownerRef',
-            'systemRef',
-          ]),
-        );
-      return;
-    }
-    res.json({
-      window: {
-        from: new Date(window.from).toISOString(),
-        to: new Date(window.to).toISOString(),
-      },
-      profile: dora.profile(q.profile).id,
-      totalCount: rows.length,
-      distribution,
-      items: rows.slice(q.offset, q.offset + q.limit),
-    });
-  });
-
-  router.get('/scorecards/owners', async (req, res) => {
-    await authorizeRead(req);
-    const q = parseQuery(scorecardQuery, req.query);
-    const window = dora.window(q);
-    let rows = await dora.ownerScorecards(
-      window,
-      dora.profile(q.profile),
-      q.includeChildren,
-    );
-    if (q.q) {
-      const needle = q.q.toLocaleLowerCase('en-US');
-      rows = rows.filter(
-        r =>
-          r.ownerRef.includes(needle) ||
-          r.title?.toLocaleLowerCase('en-US').includes(needle),
-      );
-    }
-    const distribution = tierDistribution(rows);
-    if (q.tier?.length)
-      rows = rows.filter(r => q.tier!.includes(r.overallTier ?? 'none'));
-    rows = sortRows(rows, q.sort, q.order);
-    if (
-      q.format === 'csv' ||
-      req.accepts(['application/json', 'text/csv']) === 'text/csv'
-    ) {
-      res.type('text/csv').send(
-        toCsv(
-          rows.map(r => ({ ...r, entities: r.entityRefs.length })),
-          ['ownerRef', 'title', 'parentRef', 'entities'],
-        ),
-      );
-      return;
-    }
-    res.json({
-      window: {
-        from: new Date(window.from).toISOString(),
-        to: new Date(window.to).toISOString(),
-      },
-      profile: dora.profile(q.profile).id,
-      totalCount: rows.length,
-      distribution,
-      items: rows.slice(q.offset, q.offset + q.limit),
-    });
-  });
+  registerScorecardRoutes(router, { dora, scorecards, authorizeRead });
 
   router.get('/unmatched', async (req, res) => {
     await authorizeRead(req, devopsMaturityUnmatchedReadPermission);
@@ -266,22 +149,4 @@ export async function createRouter(
   });
 
   return router;
-}
-
-function normalizeOwner(ref: string) {
-  return ref.includes(':')
-    ? ref.toLocaleLowerCase('en-US')
-    : normalizeEntityRefWithKind(ref, 'group');
-}
-
-function normalizeSystem(ref: string) {
-  return ref.includes(':')
-    ? ref.toLocaleLowerCase('en-US')
-    : normalizeEntityRefWithKind(ref, 'system');
-}
-
-function normalizeEntityRefWithKind(ref: string, kind: string) {
-  return normalizeEntityRef(
-    `${kind}:${ref.includes('/') ? ref : `default/${ref}`}`,
-  );
 }

@@ -43,6 +43,29 @@ export interface DoraFacts {
   incidentsEverReported?: boolean;
 }
 
+/**
+ * The facts of a sub-window of the window they were read for: what falls inside it, and
+ * whether anything was deployed before it. Open incidents are those at the end of the outer
+ * window, which is right for sub-windows that end at the same time.
+ * @public
+ */
+export function restrictFacts(
+  facts: DoraFacts,
+  window: { from: number; to: number },
+): DoraFacts {
+  const inside = (t: number) => t >= window.from && t < window.to;
+  return {
+    deployments: facts.deployments.filter(d => inside(d.finishedAt)),
+    changes: facts.changes.filter(c => inside(c.deployedAt)),
+    restores: facts.restores.filter(r => inside(r.resolvedAt)),
+    openIncidents: facts.openIncidents,
+    deployedBefore:
+      facts.deployedBefore ||
+      facts.deployments.some(d => d.finishedAt < window.from),
+    incidentsEverReported: facts.incidentsEverReported,
+  };
+}
+
 /** Facts with nothing in them. @public */
 export function emptyFacts(): DoraFacts {
   return {

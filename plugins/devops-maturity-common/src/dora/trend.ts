@@ -1,5 +1,5 @@
 import { bucketsOf, TimeWindow, TrendInterval } from '../time';
-import { DoraFacts } from './facts';
+import { DoraFacts, restrictFacts } from './facts';
 import { computeDoraMetrics, DoraMetrics } from './metrics';
 import { DoraProfile } from './tiers';
 
@@ -8,22 +8,6 @@ export interface DoraTrendPoint {
   /** Start of the calendar week (Monday) or month, ISO-8601. */
   start: string;
   metrics: DoraMetrics;
-}
-
-/** Cuts facts to a sub-window. */
-function factsWithin(facts: DoraFacts, window: TimeWindow): DoraFacts {
-  const inside = (t: number) => t >= window.from && t < window.to;
-  return {
-    deployments: facts.deployments.filter(d => inside(d.finishedAt)),
-    changes: facts.changes.filter(c => inside(c.deployedAt)),
-    restores: facts.restores.filter(r => inside(r.resolvedAt)),
-    // Open incidents are known only at the whole window's end, so points carry none.
-    openIncidents: { count: 0, oldestOpenedAt: null },
-    deployedBefore:
-      facts.deployedBefore ||
-      facts.deployments.some(d => d.finishedAt < window.from),
-    incidentsEverReported: facts.incidentsEverReported,
-  };
 }
 
 /**
@@ -40,7 +24,11 @@ export function computeDoraTrend(
   return bucketsOf(window, interval).map(bucket => ({
     start: new Date(bucket.start).toISOString(),
     metrics: computeDoraMetrics(
-      factsWithin(facts, bucket.window),
+      // Open incidents are known only at the whole window's end, so points carry none.
+      {
+        ...restrictFacts(facts, bucket.window),
+        openIncidents: { count: 0, oldestOpenedAt: null },
+      },
       bucket.window,
       profile,
     ),

@@ -1,0 +1,294 @@
+/* eslint-disable no-console */
+/**
+ * Benchmark: ingestion, the entity DORA read and the ranking read, at (by default) 10,000
+ * entities and 365 days, on SQLite and, when BENCH_PG_CONNECTION is set, PostgreSQL; each
+ * beside a naive baseline measured in the same run. Run with `yarn bench` (see README).
+ *
+ *   BENCH_ENTITIES=1000 BENCH_DAYS=90 yarn bench      # a quicker run
+ */
+import os from 'os';
+import path from 'path';
+import fs from 'fs';
+import knexFactory, { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  computeDoraMetrics,
+  DAY_MS,
+  DEFAULT_DORA_OPTIONS,
+  DeploymentEvent,
+  deriveDoraFacts,
+  DORA_2021,
+  IncidentEvent,
+  utcDayStart,
+} from '@devops-maturity/backstage-plugin-common';
+import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { IngestService } from '../src/service/IngestService';
+import { DoraService } from '../src/service/DoraService';
+import { readSettings } from '../src/config';
+import { ConfigReader } from '@backstage/config';
+import { generateCatalog, generateDay } from './generate';
+
+const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
+const NOW = Date.parse('2026-11-21T00:00:00Z');
+const ENTITY_SAMPLES = Number(process.env.BENCH_ENTITY_SAMPLES ?? 200);
+const RANKING_SAMPLES = Number(process.env.BENCH_RANKING_SAMPLES ?? 30);
+
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [r, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+async function openDatabase(
+  kind: 'sqlite' | 'pg',
+  name: string,
+): Promise<Knex> {
+  if (kind === 'sqlite') {
+    const file = path.join(
+      os.tmpdir(),
+      `devops-maturity-bench-${name}-${process.pid}.sqlite`,
+    );
+    fs.rmSync(file, { force: true });
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
+  }
+  const admin = knexFactory({
+    client: 'pg',
+    connection: process.env.BENCH_PG_CONNECTION,
+  });
+  const db = `bench_${name}_${process.pid}`;
+  await admin.raw(`DROP DATABASE IF EXISTS ${db}`);
+  await admin.raw(`CREATE DATABASE ${db}`);
+  await admin.destroy();
+  return knexFactory({
+    client: 'pg',
+    connection: `${process.env.BENCH_PG_CONNECTION}/${db}`,
+    pool: { min: 1, max: 4 },
+  });
+}
+
+/** Streams the history day by day across all entities, as events arrive in real life. */
+async function ingestAll(
+  push: (
+    d: DeploymentEvent[] | any[],
+    i: IncidentEvent[] | any[],
+  ) => Promise<void>,
+) {
+  let events = 0;
+  let pendingD: any[] = [];
+  let pendingI: any[] = [];
+  const flush = async () => {
+    if (pendingD.length || pendingI.length) await push(pendingD, pendingI);
+    events += pendingD.length + pendingI.length;
+    pendingD = [];
+    pendingI = [];
+  };
+  for (let day = utcDayStart(NOW) - DAYS * DAY_MS; day < NOW; day += DAY_MS) {
+    for (let e = 0; e < ENTITIES; e++) {
+      const { deployments, incidents } = generateDay(e, day, NOW);
+      pendingD.push(...deployments);
+      pendingI.push(...incidents);
+      if (pendingD.length >= 1000) await flush();
+    }
+    await flush();
+  }
+  return events;
+}
+
+/** The naive design: raw rows only, everything recomputed at read time. */
+async function naiveIngest(knex: Knex) {
+  await knex.schema.createTable('raw_deployments', t => {
+    t.string('id').primary();
+    t.string('entity_ref').index();
+    t.text('payload');
+  });
+  await knex.schema.createTable('raw_incidents', t => {
+    t.string('id').primary();
+    t.string('entity_ref').index();
+    t.text('payload');
+  });
+  return ingestAll(async (ds, is) => {
+    await knex.transaction(async trx => {
+      for (let i = 0; i < ds.length; i += 200) {
+        await trx('raw_deployments').insert(
+          ds.slice(i, i + 200).map(d => ({
+            id: d.id,
+            entity_ref: d.entityRef,
+            payload: JSON.stringify(d),
+          })),
+        );
+      }
+      for (let i = 0; i < is.length; i += 200) {
+        await trx('raw_incidents').insert(
+          is.slice(i, i + 200).map(d => ({
+            id: d.id,
+            entity_ref: d.entityRef,
+            payload: JSON.stringify(d),
+          })),
+        );
+      }
+    });
+  });
+}
+
+async function naiveEntityRead(knex: Knex, entityRef: string) {
+  const window = { from: NOW - 90 * DAY_MS, to: NOW };
+  const ds = (await knex('raw_deployments').where('entity_ref', entityRef)).map(
+    r => JSON.parse(r.payload),
+  );
+  const is = (await knex('raw_incidents').where('entity_ref', entityRef)).map(
+    r => JSON.parse(r.payload),
+  );
+  return computeDoraMetrics(
+    deriveDoraFacts(ds, is, window, DEFAULT_DORA_OPTIONS),
+    window,
+    DORA_2021,
+  );
+}
+
+async function run(kind: 'sqlite' | 'pg') {
+  console.log(
+    `\n## ${
+      kind === 'sqlite' ? 'SQLite (better-sqlite3, file)' : 'PostgreSQL'
+    }: ${ENTITIES} entities, ${DAYS} days`,
+  );
+  const { entities, groups } = generateCatalog(ENTITIES);
+  const settings = readSettings(new ConfigReader({}));
+
+  // Ours
+  const knex = await openDatabase(kind, 'ours');
+  const store = await DatabaseDoraStore.create({
+    database: { getClient: async () => knex },
+  });
+  await store.replaceCatalog(entities, groups);
+  const ingest = new IngestService(
+    store,
+    settings.options,
+    mockServices.logger.mock(),
+    () => NOW,
+  );
+  const dora = new DoraService(store, settings, () => NOW);
+  const [events, ingestMs] = await timed(() =>
+    ingestAll(async (ds, is) => {
+      if (ds.length) await ingest.ingestDeployments(ds);
+      if (is.length) await ingest.ingestIncidents(is);
+    }),
+  );
+  const counts = await knex('dm_deployments').count({ n: '*' }).first();
+  const commits = await knex('dm_deployment_commits').count({ n: '*' }).first();
+  const incidents = await knex('dm_incidents').count({ n: '*' }).first();
+  console.log(
+    `data: ${counts?.n} deployments, ${commits?.n} commits, ${incidents?.n} incidents`,
+  );
+
+  // Baseline
+  const naive = await openDatabase(kind, 'naive');
+  const [, naiveIngestMs] = await timed(() => naiveIngest(naive));
+
+  const sample = Array.from(
+    { length: ENTITY_SAMPLES },
+    (_, i) => `component:default/svc-${(i * 7919) % ENTITIES}`,
+  );
+  const window = dora.window({});
+  const profile = dora.profile();
+  const entityTimes: number[] = [];
+  const naiveEntityTimes: number[] = [];
+  for (const ref of sample) {
+    const [ours] = await timed(() =>
+      dora.entityMetrics(ref, window, profile),
+    ).then(async ([r, t]) => {
+      entityTimes.push(t);
+      return [r];
+    });
+    const [theirs, t] = await timed(() => naiveEntityRead(naive, ref));
+    naiveEntityTimes.push(t);
+    const { entityRef: _e, ...oursMetrics } = ours as any;
+    if (JSON.stringify(oursMetrics) !== JSON.stringify(theirs))
+      throw new Error(`figures differ for ${ref}`);
+  }
+
+  const rankingTimes: number[] = [];
+  const sorts = [
+    'overallTier',
+    'leadTime',
+    'changeFailureRate',
+    'deploymentFrequency',
+    'timeToRestore',
+  ] as const;
+  for (let i = 0; i < RANKING_SAMPLES; i++) {
+    const [, t] = await timed(() =>
+      dora.rank({ ...window }, profile, {
+        sort: sorts[i % sorts.length],
+        order: i % 2 ? 'asc' : 'desc',
+        limit: 50,
+        offset: 0,
+      }),
+    );
+    rankingTimes.push(t);
+  }
+  const naiveRankingTimes: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const [, t] = await timed(async () => {
+      for (const e of entities) await naiveEntityRead(naive, e.entityRef);
+    });
+    naiveRankingTimes.push(t);
+  }
+
+  const eps = (events / ingestMs) * 1000;
+  const naiveEps = (events / naiveIngestMs) * 1000;
+  console.log(`| measure | ours | naive baseline | ours / baseline |`);
+  console.log(`|---|---|---|---|`);
+  console.log(
+    `| ingestion, events/s (${events} events) | ${eps.toFixed(
+      0,
+    )} | ${naiveEps.toFixed(0)} (raw insert only) | ${(eps / naiveEps).toFixed(
+      2,
+    )}x |`,
+  );
+  console.log(
+    `| entity DORA read p50 | ${ms(pct(entityTimes, 0.5))} | ${ms(
+      pct(naiveEntityTimes, 0.5),
+    )} | ${(pct(entityTimes, 0.5) / pct(naiveEntityTimes, 0.5)).toFixed(3)}x |`,
+  );
+  console.log(
+    `| entity DORA read p95 | ${ms(pct(entityTimes, 0.95))} | ${ms(
+      pct(naiveEntityTimes, 0.95),
+    )} | ${(pct(entityTimes, 0.95) / pct(naiveEntityTimes, 0.95)).toFixed(
+      3,
+    )}x |`,
+  );
+  console.log(
+    `| ranking read p50 | ${ms(pct(rankingTimes, 0.5))} | ${ms(
+      pct(naiveRankingTimes, 0.5),
+    )} | ${(pct(rankingTimes, 0.5) / pct(naiveRankingTimes, 0.5)).toFixed(
+      4,
+    )}x |`,
+  );
+  console.log(
+    `| ranking read p95 | ${ms(pct(rankingTimes, 0.95))} | ${ms(
+      pct(naiveRankingTimes, 0.95),
+    )} | ${(pct(rankingTimes, 0.95) / pct(naiveRankingTimes, 0.95)).toFixed(
+      4,
+    )}x |`,
+  );
+  await knex.destroy();
+  await naive.destroy();
+}
+
+(async () => {
+  await run('sqlite');
+  if (process.env.BENCH_PG_CONNECTION) await run('pg');
+})().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,189 @@
+import { Knex } from 'knex';
+import {
+  DoraMetrics,
+  DoraTier,
+  tierScore,
+  TIERS_WORST_FIRST,
+} from '@devops-maturity/backstage-plugin-common';
+import { chunks, toNumber } from './util';
+
+/** A precomputed row: an entity's or a group's figures for one preset window and profile. */
+export interface ScorecardRow {
+  subjectType: 'entity' | 'owner';
+  subjectRef: string;
+  windowDays: number;
+  profile: string;
+  computedAt: number;
+  title?: string;
+  kind?: string;
+  type?: string;
+  lifecycle?: string;
+  ownerRef?: string;
+  systemRef?: string;
+  /** The whole answer for this row (metrics plus identity fields). */
+  metrics: DoraMetrics & Record<string, unknown>;
+}
+
+/** Filters, sorting and paging of a ranking. */
+export interface RankingQuery {
+  subjectType: 'entity' | 'owner';
+  windowDays: number;
+  profile: string;
+  ownerRefs?: string[];
+  systemRefs?: string[];
+  kinds?: string[];
+  types?: string[];
+  lifecycles?: string[];
+  tiers?: Array<DoraTier | 'none'>;
+  q?: string;
+  sort: string;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'subject_ref',
+  overallTier: 'overall_score',
+  deploymentFrequency: 'df_per_day',
+  leadTime: 'lt_median',
+  changeFailureRate: 'cfr',
+  timeToRestore: 'ttr_median',
+  reworkRate: 'rework',
+};
+
+export async function upsertScorecards(
+  knex: Knex,
+  rows: ScorecardRow[],
+): Promise<void> {
+  const records = rows.map(r => ({
+    subject_type: r.subjectType,
+    subject_ref: r.subjectRef,
+    window_days: r.windowDays,
+    profile: r.profile,
+    computed_at: r.computedAt,
+    title: r.title ?? null,
+    kind: r.kind?.toLocaleLowerCase('en-US') ?? null,
+    type: r.type?.toLocaleLowerCase('en-US') ?? null,
+    lifecycle: r.lifecycle?.toLocaleLowerCase('en-US') ?? null,
+    owner_ref: r.ownerRef ?? null,
+    system_ref: r.systemRef ?? null,
+    overall_score: r.metrics.overallTier
+      ? tierScore(r.metrics.overallTier)
+      : null,
+    df_per_day: r.metrics.deploymentFrequency.perDay,
+    lt_median: r.metrics.leadTime.medianSeconds,
+    cfr: r.metrics.changeFailureRate.value,
+    ttr_median: r.metrics.timeToRestore.medianSeconds,
+    rework: r.metrics.reworkRate.value,
+    metrics: JSON.stringify(r.metrics),
+  }));
+  await knex.transaction(async trx => {
+    for (const part of chunks(records, 50)) {
+      await trx('dm_scorecards')
+        .insert(part)
+        .onConflict(['subject_type', 'window_days', 'profile', 'subject_ref'])
+        .merge();
+    }
+  });
+}
+
+/** Removes rows of subjects that are gone from the catalog. */
+export async function deleteScorecardsExcept(
+  knex: Knex,
+  subjectType: string,
+  keep: string[],
+) {
+  const existing = await knex('dm_scorecards')
+    .where('subject_type', subjectType)
+    .distinct('subject_ref');
+  const keepSet = new Set(keep);
+  const gone = existing.map(r => r.subject_ref).filter(r => !keepSet.has(r));
+  for (const part of chunks(gone)) {
+    await knex('dm_scorecards')
+      .where('subject_type', subjectType)
+      .whereIn('subject_ref', part)
+      .delete();
+  }
+}
+
+function isPostgres(knex: Knex): boolean {
+  return String(knex.client.config.client).includes('pg');
+}
+
+function applyFilters(
+  q: Knex.QueryBuilder,
+  query: RankingQuery,
+  withTier: boolean,
+) {
+  q.where({
+    subject_type: query.subjectType,
+    window_days: query.windowDays,
+    profile: query.profile,
+  });
+  const lower = (list?: string[]) =>
+    list?.map(v => v.toLocaleLowerCase('en-US'));
+  if (query.ownerRefs) q.whereIn('owner_ref', query.ownerRefs);
+  if (query.systemRefs?.length) q.whereIn('system_ref', query.systemRefs);
+  if (query.kinds?.length) q.whereIn('kind', lower(query.kinds)!);
+  if (query.types?.length) q.whereIn('type', lower(query.types)!);
+  if (query.lifecycles?.length)
+    q.whereIn('lifecycle', lower(query.lifecycles)!);
+  if (withTier && query.tiers?.length) {
+    const scores = query.tiers
+      .filter(t => t !== 'none')
+      .map(t => TIERS_WORST_FIRST.indexOf(t as DoraTier));
+    const none = query.tiers.includes('none');
+    q.where(w => {
+      if (scores.length) w.whereIn('overall_score', scores);
+      if (none) w.orWhereNull('overall_score');
+    });
+  }
+  if (query.q) {
+    const needle = `%${query.q
+      .toLocaleLowerCase('en-US')
+      .replace(/[\\%_]/g, c => `\\${c}`)}%`;
+    q.where(w =>
+      w
+        .whereRaw(`LOWER(subject_ref) LIKE ? ESCAPE '\\'`, [needle])
+        .orWhereRaw(`LOWER(COALESCE(title, '')) LIKE ? ESCAPE '\\'`, [needle]),
+    );
+  }
+  return q;
+}
+
+/** A ranking page: the rows, how many match, and the tier distribution before the tier filter. */
+export async function queryScorecards(knex: Knex, query: RankingQuery) {
+  const column = SORT_COLUMNS[query.sort] ?? 'overall_score';
+  const rows = await applyFilters(knex('dm_scorecards'), query, true)
+    .select('metrics', 'computed_at')
+    .orderByRaw(`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`)
+    .orderBy(column, query.order)
+    // Byte order on both databases (PostgreSQL's locale collation ignores punctuation).
+    .orderByRaw(
+      isPostgres(knex) ? 'subject_ref COLLATE "C" ASC' : 'subject_ref ASC',
+    )
+    .limit(query.limit)
+    .offset(query.offset);
+  const [{ n }] = await applyFilters(knex('dm_scorecards'), query, true).count({
+    n: '*',
+  });
+  const tiers = await applyFilters(knex('dm_scorecards'), query, false)
+    .select('overall_score')
+    .count({ n: '*' })
+    .groupBy('overall_score');
+  const distribution = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
+  for (const t of tiers) {
+    const key =
+      t.overall_score === null
+        ? 'none'
+        : TIERS_WORST_FIRST[toNumber(t.overall_score)];
+    distribution[key] += toNumber(t.n);
+  }
+  return {
+    items: rows.map((r: { metrics: string }) => JSON.parse(r.metrics)),
+    totalCount: toNumber(n),
+    distribution,
+    computedAt: rows.length ? toNumber(rows[0].computed_at) : undefined,
+  };
+}

@@ -1,0 +1,214 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  computeDoraMetrics,
+  DAY_MS,
+  DoraFacts,
+  poolFacts,
+  restrictFacts,
+} from '@devops-maturity/backstage-plugin-common';
+import { DoraStore } from '../database/types';
+import { RankingQuery, ScorecardRow } from '../database/scorecards';
+import { DevopsMaturitySettings } from '../config';
+
+/** The windows the rankings keep ready; other windows are computed on request. */
+export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
+const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
+
+/** What the service needs of the store beyond DoraStore. */
+export interface ScorecardStore extends DoraStore {
+  upsertScorecards(rows: ScorecardRow[]): Promise<void>;
+  deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
+  queryScorecards(query: RankingQuery): Promise<{
+    items: any[];
+    totalCount: number;
+    distribution: any;
+    computedAt?: number;
+  }>;
+}
+
+/**
+ * Keeps the rankings' precomputed rows: every entity and every group, for each preset window
+ * and profile. Rows of entities touched by new events are recomputed before the next ranking
+ * read (read-your-writes); everything is recomputed on a schedule, as windows move with time
+ * and ownership changes.
+ */
+export class ScorecardService {
+  private readonly dirtyEntities = new Set<string>();
+  private ownersDirty = true;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: ScorecardStore,
+    private readonly settings: DevopsMaturitySettings,
+    private readonly logger: LoggerService,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Called after events were stored for these entities. */
+  markDirty(entityRefs: Iterable<string>) {
+    for (const ref of entityRefs) this.dirtyEntities.add(ref);
+    this.ownersDirty = true;
+  }
+
+  /** Recomputes every row. */
+  async refreshAll(): Promise<{
+    entities: number;
+    owners: number;
+    ms: number;
+  }> {
+    const started = Date.now();
+    const entities = await this.store.listEntities();
+    this.dirtyEntities.clear();
+    await this.refreshEntities(entities.map(e => e.entityRef));
+    await this.store.deleteScorecardsExcept(
+      'entity',
+      entities.map(e => e.entityRef),
+    );
+    const owners = await this.refreshOwners();
+    const ms = Date.now() - started;
+    this.logger.info(
+      `Recomputed the rankings of ${entities.length} entities and ${owners} groups in ${ms} ms`,
+    );
+    return { entities: entities.length, owners, ms };
+  }
+
+  /** Brings rows up to date with every stored event; one flush at a time. */
+  async flush(subjectType: 'entity' | 'owner'): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.dirtyEntities.size) {
+        const refs = [...this.dirtyEntities];
+        this.dirtyEntities.clear();
+        await this.refreshEntities(refs);
+      }
+      if (subjectType === 'owner' && this.ownersDirty)
+        await this.refreshOwners();
+    });
+    return this.flushing;
+  }
+
+  private windows(now: number) {
+    return PRESET_WINDOW_DAYS.map(days => ({
+      days,
+      window: { from: now - days * DAY_MS, to: now },
+    }));
+  }
+
+  private rowsFor(
+    subject: Omit<
+      ScorecardRow,
+      'windowDays' | 'profile' | 'computedAt' | 'metrics'
+    >,
+    facts: DoraFacts,
+    now: number,
+    extra: Record<string, unknown>,
+  ): ScorecardRow[] {
+    const rows: ScorecardRow[] = [];
+    for (const { days, window } of this.windows(now)) {
+      const cut = restrictFacts(facts, window);
+      for (const profile of Object.values(this.settings.profiles)) {
+        rows.push({
+          ...subject,
+          windowDays: days,
+          profile: profile.id,
+          computedAt: now,
+          metrics: { ...extra, ...computeDoraMetrics(cut, window, profile) },
+        });
+      }
+    }
+    return rows;
+  }
+
+  private async refreshEntities(entityRefs: string[]) {
+    const now = this.clock();
+    const longest = { from: now - LONGEST * DAY_MS, to: now };
+    const known = new Map(
+      (await this.store.listEntities()).map(e => [e.entityRef, e]),
+    );
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const refs = entityRefs.slice(i, i + 500).filter(r => known.has(r));
+      const facts = await this.store.readFacts(refs, longest);
+      const rows = refs.flatMap(ref => {
+        const e = known.get(ref)!;
+        const identity = {
+          entityRef: e.entityRef,
+          title: e.title,
+          kind: e.kind,
+          type: e.type,
+          lifecycle: e.lifecycle,
+          ownerRef: e.ownerRef,
+          systemRef: e.systemRef,
+        };
+        return this.rowsFor(
+          { subjectType: 'entity', subjectRef: ref, ...identity },
+          facts.get(ref)!,
+          now,
+          identity,
+        );
+      });
+      await this.store.upsertScorecards(rows);
+    }
+  }
+
+  private async refreshOwners(): Promise<number> {
+    this.ownersDirty = false;
+    const now = this.clock();
+    const longest = { from: now - LONGEST * DAY_MS, to: now };
+    const [groups, entities] = await Promise.all([
+      this.store.listGroups(),
+      this.store.listEntities(),
+    ]);
+    for (const g of groups) {
+      const owners = new Set(
+        await this.store.groupWithDescendants(
+          g.groupRef,
+          this.settings.includeChildGroups,
+        ),
+      );
+      const owned = entities
+        .filter(e => e.ownerRef && owners.has(e.ownerRef))
+        .map(e => e.entityRef);
+      const facts = await this.store.readFacts(owned, longest);
+      const identity = {
+        ownerRef: g.groupRef,
+        title: g.title,
+        parentRef: g.parentRef,
+        entityRefs: owned,
+        includeChildren: this.settings.includeChildGroups,
+      };
+      await this.store.upsertScorecards(
+        this.rowsFor(
+          {
+            subjectType: 'owner',
+            subjectRef: g.groupRef,
+            title: g.title,
+            ownerRef: g.parentRef,
+          },
+          poolFacts([...facts.values()]),
+          now,
+          identity,
+        ),
+      );
+    }
+    await this.store.deleteScorecardsExcept(
+      'owner',
+      groups.map(g => g.groupRef),
+    );
+    return groups.length;
+  }
+
+  /** Whether a request's window is one the rankings keep ready. */
+  static presetDays(query: {
+    from?: string;
+    to?: string;
+    days?: number;
+  }): number | undefined {
+    if (query.from || query.to) return undefined;
+    const days = query.days ?? 90;
+    return PRESET_WINDOW_DAYS.includes(days) ? days : undefined;
+  }
+
+  async rank(query: RankingQuery) {
+    await this.flush(query.subjectType);
+    return this.store.queryScorecards(query);
+  }
+}
