@@ -21,7 +21,7 @@ import { writeDeployments } from './writeDeployments';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { readFacts } from './readFacts';
 import { listDeployments, listIncidents } from './lists';
-import { chunks, toNumber, undefinedIfNull } from './util';
+import { chunks, toNumber, undefinedIfNull, wherePairs } from './util';
 import {
   deleteScorecardsExcept,
   queryScorecards,
@@ -132,9 +132,13 @@ export class DatabaseDoraStore implements DoraStore {
     const result = new Map<string, string[]>();
     const keys = pairs.map(p => [p.annotation, p.value] as [string, string]);
     for (const part of chunks(keys)) {
-      const rows = await this.knex('dm_entity_identities').whereIn(
+      const { query, isWanted } = wherePairs(
+        this.knex('dm_entity_identities'),
         ['annotation', 'value'],
         part,
+      );
+      const rows = (await query).filter((r: any) =>
+        isWanted(r.annotation, r.value),
       );
       for (const r of rows) {
         const k = `${r.annotation}=${r.value}`;
@@ -193,8 +197,7 @@ export class DatabaseDoraStore implements DoraStore {
   ): Promise<WriteResult> {
     return this.knex.transaction(async trx => {
       const d = await writeDeployments(trx, batch.deployments, options);
-      for (const [entityRef, scope] of d.relink)
-        await relinkIncidents(trx, entityRef, scope, options);
+      await relinkIncidents(trx, d.relink, options);
       const i = await writeIncidents(trx, batch.incidents, options);
       for (const u of batch.unmatched) {
         await trx('dm_unmatched_events')
@@ -211,14 +214,24 @@ export class DatabaseDoraStore implements DoraStore {
           .merge(['identity', 'reason', 'payload']); // received_at stays the first arrival
       }
       // A matched event supersedes an earlier unmatched copy of it.
-      const matched = [
-        ...batch.deployments.map(e => ['deployment', e.source, e.id]),
-        ...batch.incidents.map(e => ['incident', e.source, e.id]),
-      ];
-      for (const part of chunks(matched)) {
-        await trx('dm_unmatched_events')
-          .whereIn(['event_type', 'source', 'external_id'], part)
-          .delete();
+      const matched = new Map<string, string[]>();
+      for (const [type, events] of [
+        ['deployment', batch.deployments],
+        ['incident', batch.incidents],
+      ] as const) {
+        for (const e of events) {
+          const key = `${type}\u0000${e.source}`;
+          matched.set(key, [...(matched.get(key) ?? []), e.id]);
+        }
+      }
+      for (const [key, ids] of matched) {
+        const [type, source] = key.split('\u0000');
+        for (const part of chunks(ids)) {
+          await trx('dm_unmatched_events')
+            .where({ event_type: type, source })
+            .whereIn('external_id', part)
+            .delete();
+        }
       }
       return {
         inserted: d.inserted + i.inserted,

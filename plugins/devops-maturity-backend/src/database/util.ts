@@ -29,3 +29,34 @@ export function chunks<T>(items: T[], size = 400): T[][] {
 export function undefinedIfNull<T>(value: T | null | undefined): T | undefined {
   return value === null ? undefined : value;
 }
+
+/**
+ * Most rows one INSERT may carry: knex writes a multi-row insert for SQLite as a compound
+ * SELECT, which SQLite caps at 500 terms.
+ */
+export const MAX_INSERT_ROWS = 400;
+
+/**
+ * Narrows a query to pairs of two columns, in the form each database plans well: a row-value
+ * `(a, b) IN (...)` list on SQLite; one IN list per column on PostgreSQL, which plans long
+ * row-value lists poorly (there the result is a superset). Keep the rows with `isWanted`.
+ */
+export function wherePairs<
+  Q extends { whereIn(...args: any[]): Q; client: any },
+>(
+  query: Q,
+  columns: [string, string],
+  pairs: Array<[string, string]>,
+): { query: Q; isWanted: (a: string, b: string) => boolean } {
+  const wanted = new Set(pairs.map(([a, b]) => `${a}\u0000${b}`));
+  const isWanted = (a: string, b: string) => wanted.has(`${a}\u0000${b}`);
+  if (!String(query.client?.config?.client).includes('pg')) {
+    return { query: query.whereIn(columns, pairs), isWanted };
+  }
+  const firsts = [...new Set(pairs.map(p => p[0]))];
+  const seconds = [...new Set(pairs.map(p => p[1]))];
+  return {
+    query: query.whereIn(columns[0], firsts).whereIn(columns[1], seconds),
+    isWanted,
+  };
+}

@@ -6,7 +6,13 @@ import {
   DoraOptions,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toBoolean, toNumber } from './util';
+import {
+  chunks,
+  MAX_INSERT_ROWS,
+  toBoolean,
+  toNumber,
+  wherePairs,
+} from './util';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
 export interface RelinkScope {
@@ -51,10 +57,21 @@ async function findExisting(
 ) {
   const rows: ExistingRow[] = [];
   for (const part of chunks(keys)) {
+    const { query, isWanted } = wherePairs(
+      trx('dm_deployments').select(
+        'pk',
+        'source',
+        'external_id',
+        'entity_ref',
+        'finished_at',
+      ),
+      ['source', 'external_id'],
+      part,
+    );
     rows.push(
-      ...(await trx('dm_deployments')
-        .whereIn(['source', 'external_id'], part)
-        .select('pk', 'source', 'external_id', 'entity_ref', 'finished_at')),
+      ...(await query).filter((r: ExistingRow) =>
+        isWanted(r.source, r.external_id),
+      ),
     );
   }
   return rows.map(r => ({
@@ -91,7 +108,7 @@ export async function writeDeployments(
   );
 
   const rows = deployments.map(d => toRow(d, options));
-  for (const part of chunks(rows, 100)) {
+  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
     await trx('dm_deployments')
       .insert(part)
       .onConflict(['source', 'external_id'])
@@ -134,7 +151,7 @@ export async function writeDeployments(
         };
       });
   });
-  for (const part of chunks(commitRows, 200)) {
+  for (const part of chunks(commitRows, MAX_INSERT_ROWS)) {
     await trx('dm_deployment_commits').insert(part);
   }
   await recomputeChanges(trx, affected);
@@ -188,23 +205,26 @@ async function recomputeChanges(
   affected.forEach((shas, entityRef) =>
     shas.forEach(sha => pairs.push([entityRef, sha])),
   );
-  for (const part of chunks(pairs, 300)) {
-    const rows = await trx('dm_deployment_commits as c')
-      .join('dm_deployments as d', 'd.pk', 'c.deployment_pk')
-      .whereIn(['c.entity_ref', 'c.sha'], part)
-      .select(
-        'c.entity_ref',
-        'c.sha',
-        'c.committed_at',
-        'd.pk',
-        'd.finished_at',
-        'd.source',
-        'd.external_id',
-        'd.counts',
-      );
+  for (const part of chunks(pairs, 500)) {
+    const { query, isWanted } = wherePairs(
+      trx('dm_deployment_commits as c')
+        .join('dm_deployments as d', 'd.pk', 'c.deployment_pk')
+        .select(
+          'c.entity_ref',
+          'c.sha',
+          'c.committed_at',
+          'd.pk',
+          'd.finished_at',
+          'd.source',
+          'd.external_id',
+          'd.counts',
+        ),
+      ['c.entity_ref', 'c.sha'],
+      part,
+    );
     const first = new Map<string, any>();
-    for (const r of rows) {
-      if (!toBoolean(r.counts)) continue;
+    for (const r of await query) {
+      if (!toBoolean(r.counts) || !isWanted(r.entity_ref, r.sha)) continue;
       const candidate = {
         ...r,
         finishedAt: toNumber(r.finished_at),
@@ -215,17 +235,26 @@ async function recomputeChanges(
       if (!best || compareDeployments(candidate, best) < 0)
         first.set(k, candidate);
     }
-    await trx('dm_entity_changes')
-      .whereIn(['entity_ref', 'sha'], part)
-      .delete();
-    const inserts = [...first.values()].map(r => ({
+    const upserts = [...first.values()].map(r => ({
       entity_ref: r.entity_ref,
       sha: r.sha,
       committed_at: toNumber(r.committed_at),
       first_deployment_pk: toNumber(r.pk),
       first_deployed_at: r.finishedAt,
     }));
-    for (const ins of chunks(inserts, 150))
-      await trx('dm_entity_changes').insert(ins);
+    for (const ins of chunks(upserts, MAX_INSERT_ROWS)) {
+      await trx('dm_entity_changes')
+        .insert(ins)
+        .onConflict(['entity_ref', 'sha'])
+        .merge();
+    }
+    // Changes no counted deployment contains any more (a resend moved or failed it): rare.
+    for (const [entityRef, sha] of part) {
+      if (!first.has(`${entityRef}\u0000${sha}`)) {
+        await trx('dm_entity_changes')
+          .where({ entity_ref: entityRef, sha })
+          .delete();
+      }
+    }
   }
 }

@@ -5,7 +5,7 @@ import {
   IncidentEvent,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber } from './util';
+import { chunks, MAX_INSERT_ROWS, toNumber, wherePairs } from './util';
 import { RelinkScope } from './writeDeployments';
 
 interface CauseInput {
@@ -16,51 +16,114 @@ interface CauseInput {
   cause_sha: string | null;
 }
 
-/** Finds the deployment an incident makes failed, by the rules' precedence. */
-export async function findCause(
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
+
+/**
+ * Finds the deployment each incident makes failed, by the rules' precedence. The explicit
+ * rules are answered for the whole list in a few queries; "latest before" needs one query per
+ * incident that the explicit rules did not settle.
+ */
+export async function findCauses(
   trx: Knex.Transaction | Knex,
-  incident: CauseInput,
+  incidents: CauseInput[],
   options: DoraOptions,
-): Promise<number | null> {
-  const byDeploymentId = incident.deployment_id
-    ? await trx('dm_deployments')
-        .where({
-          entity_ref: incident.entity_ref,
-          external_id: incident.deployment_id,
-        })
-        .orderByRaw(
-          'CASE WHEN source = ? THEN 0 ELSE 1 END, finished_at, source',
-          [incident.source],
-        )
-        .first('pk')
-    : undefined;
-  const byCauseSha =
-    !byDeploymentId && incident.cause_sha
-      ? await trx('dm_entity_changes')
-          .where({ entity_ref: incident.entity_ref, sha: incident.cause_sha })
-          .first('first_deployment_pk as pk')
+): Promise<Array<number | null>> {
+  const byId = new Map<
+    string,
+    Array<{ pk: number; source: string; finished_at: number }>
+  >();
+  const idPairs = incidents
+    .filter(i => i.deployment_id)
+    .map(i => [i.entity_ref, i.deployment_id!] as [string, string]);
+  for (const part of chunks(idPairs, 500)) {
+    const { query, isWanted } = wherePairs(
+      trx('dm_deployments').select(
+        'pk',
+        'entity_ref',
+        'external_id',
+        'source',
+        'finished_at',
+      ),
+      ['entity_ref', 'external_id'],
+      part,
+    );
+    for (const r of await query) {
+      if (!isWanted(r.entity_ref, r.external_id)) continue;
+      const k = pairKey(r.entity_ref, r.external_id);
+      byId.set(k, [
+        ...(byId.get(k) ?? []),
+        {
+          pk: toNumber(r.pk),
+          source: r.source,
+          finished_at: toNumber(r.finished_at),
+        },
+      ]);
+    }
+  }
+  const bySha = new Map<string, number>();
+  const shaPairs = incidents
+    .filter(i => i.cause_sha)
+    .map(i => [i.entity_ref, i.cause_sha!] as [string, string]);
+  for (const part of chunks(shaPairs, 500)) {
+    const { query, isWanted } = wherePairs(
+      trx('dm_entity_changes').select(
+        'entity_ref',
+        'sha',
+        'first_deployment_pk',
+      ),
+      ['entity_ref', 'sha'],
+      part,
+    );
+    for (const r of await query) {
+      if (isWanted(r.entity_ref, r.sha))
+        bySha.set(
+          pairKey(r.entity_ref, r.sha),
+          toNumber(r.first_deployment_pk),
+        );
+    }
+  }
+
+  const causes: Array<number | null> = [];
+  for (const incident of incidents) {
+    // Of the deployments with the named id: the incident's own source first, then the earliest.
+    const named = incident.deployment_id
+      ? [
+          ...(byId.get(pairKey(incident.entity_ref, incident.deployment_id)) ??
+            []),
+        ].sort(
+          (a, b) =>
+            Number(b.source === incident.source) -
+              Number(a.source === incident.source) ||
+            a.finished_at - b.finished_at ||
+            (a.source < b.source ? -1 : 1),
+        )[0]
       : undefined;
-  const latestBefore =
-    !byDeploymentId && !byCauseSha && options.linkIncidentsToLatestDeployment
-      ? await trx('dm_deployments')
-          .where({ entity_ref: incident.entity_ref, counts: true })
-          .where('finished_at', '<', incident.opened_at)
-          .orderBy([
-            { column: 'finished_at', order: 'desc' },
-            { column: 'source', order: 'desc' },
-            { column: 'external_id', order: 'desc' },
-          ])
-          .first('pk')
+    const sha = incident.cause_sha
+      ? bySha.get(pairKey(incident.entity_ref, incident.cause_sha))
       : undefined;
-  const cause = chooseIncidentCause(
-    {
-      byDeploymentId: byDeploymentId?.pk,
-      byCauseSha: byCauseSha?.pk,
-      latestBefore: latestBefore?.pk,
-    },
-    options,
-  );
-  return cause === undefined ? null : toNumber(cause);
+    const latest =
+      !named && sha === undefined && options.linkIncidentsToLatestDeployment
+        ? await trx('dm_deployments')
+            .where({ entity_ref: incident.entity_ref, counts: true })
+            .where('finished_at', '<', incident.opened_at)
+            .orderBy([
+              { column: 'finished_at', order: 'desc' },
+              { column: 'source', order: 'desc' },
+              { column: 'external_id', order: 'desc' },
+            ])
+            .first('pk')
+        : undefined;
+    const cause = chooseIncidentCause(
+      {
+        byDeploymentId: named?.pk,
+        byCauseSha: sha,
+        latestBefore: latest ? toNumber(latest.pk) : undefined,
+      },
+      options,
+    );
+    causes.push(cause === undefined ? null : cause);
+  }
+  return causes;
 }
 
 /** Upserts incidents, each linked to its cause. */
@@ -74,32 +137,34 @@ export async function writeIncidents(
   for (const part of chunks(
     incidents.map(i => [i.source, i.id] as [string, string]),
   )) {
-    const [{ n }] = await trx('dm_incidents')
-      .whereIn(['source', 'external_id'], part)
-      .count({ n: '*' });
-    updated += toNumber(n);
+    const { query, isWanted } = wherePairs(
+      trx('dm_incidents').select('source', 'external_id'),
+      ['source', 'external_id'],
+      part,
+    );
+    updated += (await query).filter((r: any) =>
+      isWanted(r.source, r.external_id),
+    ).length;
   }
-  const rows = [];
-  for (const i of incidents) {
-    const row = {
-      source: i.source,
-      external_id: i.id,
-      entity_ref: i.entityRef,
-      opened_at: parseInstant(i.openedAt),
-      resolved_at: i.resolvedAt ? parseInstant(i.resolvedAt) : null,
-      severity: i.severity ?? null,
-      title: i.title ?? null,
-      url: i.url ?? null,
-      postmortem_url: i.postmortemUrl ?? null,
-      deployment_id: i.deploymentId ?? null,
-      cause_sha: i.causeSha ?? null,
-    };
-    rows.push({
-      ...row,
-      cause_deployment_pk: await findCause(trx, row, options),
-    });
-  }
-  for (const part of chunks(rows, 100)) {
+  const rows = incidents.map(i => ({
+    source: i.source,
+    external_id: i.id,
+    entity_ref: i.entityRef,
+    opened_at: parseInstant(i.openedAt),
+    resolved_at: i.resolvedAt ? parseInstant(i.resolvedAt) : null,
+    severity: i.severity ?? null,
+    title: i.title ?? null,
+    url: i.url ?? null,
+    postmortem_url: i.postmortemUrl ?? null,
+    deployment_id: i.deploymentId ?? null,
+    cause_sha: i.causeSha ?? null,
+  }));
+  const causes = await findCauses(trx, rows, options);
+  const withCauses = rows.map((r, n) => ({
+    ...r,
+    cause_deployment_pk: causes[n],
+  }));
+  for (const part of chunks(withCauses, MAX_INSERT_ROWS)) {
     await trx('dm_incidents')
       .insert(part)
       .onConflict(['source', 'external_id'])
@@ -109,47 +174,61 @@ export async function writeIncidents(
 }
 
 /**
- * Re-links the incidents of an entity whose cause may have changed because deployments
- * arrived or changed: those opened after the earliest of them, those naming one of them or
- * one of their commits, and those linked to one of them.
+ * Re-links the incidents whose cause may have changed because deployments arrived or changed:
+ * per entity, those opened after the earliest of them, those naming one of them or one of
+ * their commits, and those linked to one of them. One query per few hundred entities finds
+ * the candidates; only those are looked at again.
  */
 export async function relinkIncidents(
   trx: Knex.Transaction,
-  entityRef: string,
-  scope: RelinkScope,
+  scopes: Map<string, RelinkScope>,
   options: DoraOptions,
 ): Promise<void> {
-  const candidates = await trx('dm_incidents')
-    .where('entity_ref', entityRef)
-    .andWhere(q => {
-      q.where('opened_at', '>', scope.openedAfter);
-      if (scope.deploymentIds.size)
-        q.orWhereIn('deployment_id', [...scope.deploymentIds]);
-      if (scope.shas.size) q.orWhereIn('cause_sha', [...scope.shas]);
-      if (scope.deploymentPks.size)
-        q.orWhereIn('cause_deployment_pk', [...scope.deploymentPks]);
-    })
-    .select(
-      'pk',
-      'entity_ref',
-      'source',
-      'opened_at',
-      'deployment_id',
-      'cause_sha',
-      'cause_deployment_pk',
-    );
-  for (const c of candidates) {
-    const cause = await findCause(
-      trx,
-      { ...c, opened_at: toNumber(c.opened_at) },
-      options,
-    );
-    const current =
-      c.cause_deployment_pk === null ? null : toNumber(c.cause_deployment_pk);
-    if (cause !== current) {
+  const candidates: any[] = [];
+  for (const part of chunks([...scopes.keys()], 300)) {
+    const parts = part.map(e => scopes.get(e)!);
+    const minOpened = Math.min(...parts.map(s => s.openedAfter));
+    const ids = [...new Set(parts.flatMap(s => [...s.deploymentIds]))];
+    const shas = [...new Set(parts.flatMap(s => [...s.shas]))];
+    const pks = [...new Set(parts.flatMap(s => [...s.deploymentPks]))];
+    const rows = await trx('dm_incidents')
+      .whereIn('entity_ref', part)
+      .andWhere(q => {
+        q.where('opened_at', '>', minOpened);
+        for (const c of chunks(ids, 2000)) q.orWhereIn('deployment_id', c);
+        for (const c of chunks(shas, 2000)) q.orWhereIn('cause_sha', c);
+        for (const c of chunks(pks, 2000))
+          q.orWhereIn('cause_deployment_pk', c);
+      })
+      .select(
+        'pk',
+        'entity_ref',
+        'source',
+        'opened_at',
+        'deployment_id',
+        'cause_sha',
+        'cause_deployment_pk',
+      );
+    for (const r of rows) {
+      const s = scopes.get(r.entity_ref)!;
+      const current =
+        r.cause_deployment_pk === null ? null : toNumber(r.cause_deployment_pk);
+      if (
+        toNumber(r.opened_at) > s.openedAfter ||
+        (r.deployment_id && s.deploymentIds.has(r.deployment_id)) ||
+        (r.cause_sha && s.shas.has(r.cause_sha)) ||
+        (current !== null && s.deploymentPks.has(current))
+      ) {
+        candidates.push({ ...r, opened_at: toNumber(r.opened_at), current });
+      }
+    }
+  }
+  const causes = await findCauses(trx, candidates, options);
+  for (let n = 0; n < candidates.length; n++) {
+    if (causes[n] !== candidates[n].current) {
       await trx('dm_incidents')
-        .where('pk', c.pk)
-        .update({ cause_deployment_pk: cause });
+        .where('pk', candidates[n].pk)
+        .update({ cause_deployment_pk: causes[n] });
     }
   }
 }
