@@ -27,10 +27,13 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-// The events backend delivers GitHub, GitLab and PagerDuty webhooks to our modules.
+// The events backend takes GitHub webhooks at /api/events/http/github (signature checked
+// with events.modules.github.webhookSecret) and delivers them to our GitHub module.
 backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
 
 // DevOps maturity: DORA, CALMS and golden-path scorecards.
 backend.add(import('@devops-maturity/backstage-plugin-backend'));
+backend.add(import('@devops-maturity/backstage-plugin-backend-module-github'));
 
 backend.start();

@@ -1,0 +1,129 @@
+import examples from '@octokit/webhooks-examples';
+import { CommitLog } from './CommitLog';
+import {
+  commitsFromPush,
+  deploymentFromStatus,
+  incidentFromIssue,
+} from './mapping';
+
+function examplesOf(name: string): any[] {
+  return (examples as any[]).find(e => e.name === name)!.examples;
+}
+
+describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
+  it('turns a successful deployment status into a deployment of the repository', () => {
+    const payload = examplesOf('deployment_status').find(
+      e => e.deployment_status.state === 'success',
+    );
+    const item = deploymentFromStatus(payload, [
+      { sha: payload.deployment.sha, committedAt: '2019-05-15T15:19:25Z' },
+    ]);
+    expect(item).toEqual({
+      id: '145988746',
+      source: 'github',
+      annotations: { 'github.com/project-slug': 'Codertocat/Hello-World' },
+      environment: 'production',
+      status: 'success',
+      startedAt: '2019-05-15T15:20:53Z',
+      finishedAt: '2019-05-15T15:20:55Z',
+      commits: [
+        {
+          sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
+          committedAt: '2019-05-15T15:19:25Z',
+        },
+      ],
+      kind: 'normal',
+      version: 'master@f95f852',
+      actor: 'Codertocat',
+    });
+  });
+
+  it('ignores statuses that do not end a deployment, and takes failures as pipelines that did not deploy', () => {
+    const inProgress = examplesOf('deployment_status').find(
+      e => e.deployment_status.state === 'in_progress',
+    );
+    expect(deploymentFromStatus(inProgress, [])).toBeUndefined();
+    const success = examplesOf('deployment_status').find(
+      e => e.deployment_status.state === 'success',
+    );
+    const failed = {
+      ...success,
+      deployment_status: { ...success.deployment_status, state: 'error' },
+    };
+    expect(deploymentFromStatus(failed, [])?.status).toBe('failure');
+  });
+
+  it('reads rollbacks from the deployment payload', () => {
+    const success = examplesOf('deployment_status').find(
+      e => e.deployment_status.state === 'success',
+    );
+    const rollback = {
+      ...success,
+      deployment: {
+        ...success.deployment,
+        payload: { kind: 'rollback', fixes: 145988745 },
+      },
+    };
+    expect(deploymentFromStatus(rollback, [])).toMatchObject({
+      kind: 'rollback',
+      fixes: '145988745',
+    });
+  });
+
+  it('logs the commits pushed to branches, not tags, and hands them to the deployment that ships them', () => {
+    const pushes = examplesOf('push');
+    const branch = pushes.find(e => e.ref === 'refs/heads/master');
+    const tag = pushes.find(e => e.ref.startsWith('refs/tags/'));
+    expect(commitsFromPush(tag).commits).toEqual([]);
+    const { repository, commits } = commitsFromPush(branch);
+    expect(repository).toBe('Codertocat/Hello-World');
+    expect(commits).toEqual([
+      {
+        sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+        committedAt: '2019-05-15T15:19:25Z',
+      },
+    ]);
+
+    const log = new CommitLog();
+    log.add(repository, [
+      { sha: 'a', committedAt: '2019-05-15T10:00:00Z' },
+      ...commits,
+    ]);
+    log.add(repository, [
+      { sha: 'later', committedAt: '2019-05-15T16:00:00Z' },
+    ]);
+    expect(log.takeUpTo(repository, 'unknown')).toEqual([]);
+    expect(log.takeUpTo(repository, commits[0].sha).map(c => c.sha)).toEqual([
+      'a',
+      commits[0].sha,
+    ]);
+    expect(log.takeUpTo(repository, 'later').map(c => c.sha)).toEqual([
+      'later',
+    ]);
+  });
+
+  it('takes issues with an incident label as incidents, open until closed', () => {
+    const labeled = examplesOf('issues').find(e => e.action === 'labeled');
+    expect(incidentFromIssue(labeled, ['incident'])).toBeUndefined();
+    expect(incidentFromIssue(labeled, ['Bug'])).toEqual({
+      id: 'Codertocat/Hello-World#1',
+      source: 'github',
+      annotations: { 'github.com/project-slug': 'Codertocat/Hello-World' },
+      openedAt: '2019-05-15T15:20:18Z',
+      resolvedAt: null,
+      title: 'Spelling error in the README file',
+      url: 'https://github.com/Codertocat/Hello-World/issues/1',
+    });
+    const closed = {
+      ...labeled,
+      issue: {
+        ...labeled.issue,
+        state: 'closed',
+        closed_at: '2019-05-15T18:00:00Z',
+      },
+    };
+    expect(incidentFromIssue(closed, ['bug'])?.resolvedAt).toBe(
+      '2019-05-15T18:00:00Z',
+    );
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Pure mappings from GitHub webhook payloads to push API items. Only the fields used are typed;
+ * the payloads are GitHub's (see @octokit/webhooks-examples).
+ */
+
+/** The annotation that names a GitHub repository on a catalog entity. */
+export const PROJECT_SLUG = 'github.com/project-slug';
+
+export interface GithubRepository {
+  full_name: string;
+}
+
+export interface DeploymentStatusPayload {
+  action?: string;
+  deployment_status: {
+    state: string;
+    environment?: string;
+    target_url?: string | null;
+    log_url?: string | null;
+    created_at: string;
+    updated_at?: string;
+    creator?: { login?: string } | null;
+  };
+  deployment: {
+    id: number;
+    sha: string;
+    ref?: string;
+    environment?: string;
+    created_at: string;
+    payload?: unknown;
+  };
+  repository: GithubRepository;
+}
+
+export interface PushPayload {
+  ref: string;
+  deleted?: boolean;
+  commits?: Array<{ id: string; timestamp: string }>;
+  head_commit?: { id: string; timestamp: string } | null;
+  repository: GithubRepository;
+}
+
+export interface IssuesPayload {
+  action: string;
+  issue: {
+    id: number;
+    number: number;
+    title?: string;
+    html_url?: string;
+    state?: string;
+    created_at: string;
+    closed_at?: string | null;
+    labels?: Array<{ name: string }>;
+  };
+  repository: GithubRepository;
+}
+
+const isHttpUrl = (url: unknown): url is string =>
+  typeof url === 'string' && /^https?:\/\//.test(url);
+
+/** A commit as the push API takes it. */
+export interface Commit {
+  sha: string;
+  committedAt: string;
+}
+
+/**
+ * A deployment status that ends a deployment, as a push API item; undefined for statuses that
+ * do not (queued, pending, in_progress, inactive). `success` deployed; `failure` and `error`
+ * are pipelines that did not deploy. Rollbacks and hotfixes are recognised from the
+ * deployment's own payload: `{ "kind": "rollback" | "hotfix", "fixes": "<deployment id>" }`.
+ */
+export function deploymentFromStatus(
+  payload: DeploymentStatusPayload,
+  commits: Commit[],
+) {
+  const { deployment_status: status, deployment, repository } = payload;
+  const state = status.state.toLowerCase();
+  let result: 'success' | 'failure';
+  if (state === 'success') result = 'success';
+  else if (state === 'failure' || state === 'error') result = 'failure';
+  else return undefined;
+  const extra = (
+    deployment.payload && typeof deployment.payload === 'object'
+      ? deployment.payload
+      : {}
+  ) as Record<string, unknown>;
+  const kind =
+    extra.kind === 'rollback' || extra.kind === 'hotfix'
+      ? extra.kind
+      : 'normal';
+  const url = [status.target_url, status.log_url].find(isHttpUrl);
+  return {
+    id: String(deployment.id),
+    source: 'github',
+    annotations: { [PROJECT_SLUG]: repository.full_name },
+    environment: status.environment || deployment.environment || 'production',
+    status: result,
+    startedAt: deployment.created_at,
+    finishedAt: status.updated_at ?? status.created_at,
+    commits,
+    kind,
+    ...(typeof extra.fixes === 'string' || typeof extra.fixes === 'number'
+      ? { fixes: String(extra.fixes) }
+      : {}),
+    version: deployment.ref
+      ? `${deployment.ref}@${deployment.sha.slice(0, 7)}`
+      : deployment.sha.slice(0, 7),
+    ...(url ? { url } : {}),
+    ...(status.creator?.login ? { actor: status.creator.login } : {}),
+  };
+}
+
+/** The commits a push brings to a branch, in order; none for tags and deleted branches. */
+export function commitsFromPush(payload: PushPayload): {
+  repository: string;
+  commits: Commit[];
+} {
+  const commits: Commit[] = [];
+  if (payload.ref.startsWith('refs/heads/') && !payload.deleted) {
+    for (const c of payload.commits ?? [])
+      commits.push({ sha: c.id, committedAt: c.timestamp });
+    const head = payload.head_commit;
+    if (head && !commits.some(c => c.sha === head.id))
+      commits.push({ sha: head.id, committedAt: head.timestamp });
+  }
+  return { repository: payload.repository.full_name, commits };
+}
+
+/**
+ * An issue carrying one of the incident labels, as a push API incident: open while the issue
+ * is open, resolved when it is closed. Undefined for issues without such a label.
+ */
+export function incidentFromIssue(
+  payload: IssuesPayload,
+  incidentLabels: string[],
+) {
+  const { issue, repository } = payload;
+  const labels = (issue.labels ?? []).map(l => l.name.toLowerCase());
+  if (!incidentLabels.some(l => labels.includes(l.toLowerCase())))
+    return undefined;
+  const severity = labels.find(l => /^sev[- ]?\d$/.test(l));
+  return {
+    id: `${repository.full_name}#${issue.number}`,
+    source: 'github',
+    annotations: { [PROJECT_SLUG]: repository.full_name },
+    openedAt: issue.created_at,
+    resolvedAt:
+      issue.state === 'closed' && issue.closed_at ? issue.closed_at : null,
+    ...(issue.title ? { title: issue.title } : {}),
+    ...(isHttpUrl(issue.html_url) ? { url: issue.html_url } : {}),
+    ...(severity ? { severity: severity.toUpperCase() } : {}),
+  };
+}

@@ -1,0 +1,105 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import examples from '@octokit/webhooks-examples';
+import request from 'supertest';
+import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
+import { devopsMaturityModuleGithub } from './module';
+
+const example = (name: string, pick: (e: any) => boolean) =>
+  (examples as any[]).find(e => e.name === name)!.examples.find(pick);
+
+describe('devopsMaturityModuleGithub', () => {
+  it('stores deployments, commit times and incident issues delivered by the events backend', async () => {
+    let events: EventsService | undefined;
+    const capture = createBackendModule({
+      pluginId: 'devops-maturity',
+      moduleId: 'test-capture-events',
+      register(env) {
+        env.registerInit({
+          deps: { e: eventsServiceRef },
+          async init({ e }) {
+            events = e;
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        devopsMaturityPlugin,
+        devopsMaturityModuleGithub,
+        capture,
+        mockServices.rootConfig.factory({
+          data: { devopsMaturity: { github: { incidentLabels: ['bug'] } } },
+        }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'hello-world',
+                namespace: 'default',
+                annotations: {
+                  'github.com/project-slug': 'Codertocat/Hello-World',
+                },
+              },
+              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
+              relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
+            },
+          ],
+        }),
+      ],
+    });
+    await events!.publish({
+      topic: 'github.push',
+      eventPayload: example('push', e => e.ref === 'refs/heads/master'),
+    });
+    await events!.publish({
+      topic: 'github.deployment_status',
+      eventPayload: example(
+        'deployment_status',
+        e => e.deployment_status.state === 'success',
+      ),
+    });
+    await events!.publish({
+      topic: 'github.issues',
+      eventPayload: example('issues', e => e.action === 'labeled'),
+    });
+
+    const get = (path: string) =>
+      request(server)
+        .get(
+          `/api/devops-maturity/entities/component/default/hello-world/${path}`,
+        )
+        .set('authorization', mockCredentials.user.header());
+    const deployments = await get('deployments');
+    expect(deployments.body.items).toEqual([
+      expect.objectContaining({
+        id: '145988746',
+        source: 'github',
+        status: 'success',
+        environment: 'production',
+      }),
+    ]);
+    // The example push and deployment ship different shas, so no commit time is known for it.
+    expect(deployments.body.items[0].commits).toEqual([]);
+    const incidents = await get('incidents');
+    expect(incidents.body.items).toEqual([
+      expect.objectContaining({
+        id: 'Codertocat/Hello-World#1',
+        openedAt: '2019-05-15T15:20:18.000Z',
+        restoreSeconds: null,
+        causeDeployment: null,
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
+import { CommitLog } from './CommitLog';
+import {
+  commitsFromPush,
+  deploymentFromStatus,
+  DeploymentStatusPayload,
+  incidentFromIssue,
+  IssuesPayload,
+  PROJECT_SLUG,
+  PushPayload,
+} from './mapping';
+
+/**
+ * Takes GitHub webhooks from Backstage's events backend (with
+ * `@backstage/plugin-events-backend-module-github` validating their signatures):
+ * `deployment_status` for deployments, `push` for commit times, and issues labelled as
+ * incidents.
+ * @public
+ */
+export const devopsMaturityModuleGithub = createBackendModule({
+  pluginId: 'devops-maturity',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        events: eventsServiceRef,
+        devopsMaturity: devopsMaturityEventsExtensionPoint,
+      },
+      async init({ config, logger, events, devopsMaturity }) {
+        const incidentLabels = config.getOptionalStringArray(
+          'devopsMaturity.github.incidentLabels',
+        ) ?? ['incident'];
+        const commitLog = new CommitLog();
+        devopsMaturity.addIdentityAnnotation(PROJECT_SLUG);
+        devopsMaturity.addEventSource({
+          id: 'github',
+          async connect(sink) {
+            await events.subscribe({
+              id: 'devops-maturity-github',
+              topics: [
+                'github.push',
+                'github.deployment_status',
+                'github.issues',
+              ],
+              async onEvent({ topic, eventPayload }) {
+                try {
+                  if (topic === 'github.push') {
+                    const { repository, commits } = commitsFromPush(
+                      eventPayload as PushPayload,
+                    );
+                    commitLog.add(repository, commits);
+                  } else if (topic === 'github.deployment_status') {
+                    const payload = eventPayload as DeploymentStatusPayload;
+                    const state = payload.deployment_status.state;
+                    const ends = ['success', 'failure', 'error'].includes(
+                      state,
+                    );
+                    const commits =
+                      ends && state === 'success'
+                        ? commitLog.takeUpTo(
+                            payload.repository.full_name,
+                            payload.deployment.sha,
+                          )
+                        : [];
+                    const item = deploymentFromStatus(payload, commits);
+                    if (item) await sink.pushDeployments([item]);
+                  } else if (topic === 'github.issues') {
+                    const item = incidentFromIssue(
+                      eventPayload as IssuesPayload,
+                      incidentLabels,
+                    );
+                    if (item) await sink.pushIncidents([item]);
+                  }
+                } catch (error) {
+                  // A bad or unexpected payload must not stop the next event from being taken.
+                  logger.warn(`Could not take GitHub event ${topic}: ${error}`);
+                }
+              },
+            });
+          },
+        });
+      },
+    });
+  },
+});
