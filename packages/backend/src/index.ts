@@ -35,5 +35,9 @@ backend.add(import('@backstage/plugin-events-backend-module-github'));
 // DevOps maturity: DORA, CALMS and golden-path scorecards.
 backend.add(import('@devops-maturity/backstage-plugin-backend'));
 backend.add(import('@devops-maturity/backstage-plugin-backend-module-github'));
+// PagerDuty V3 webhooks at /api/events/http/pagerduty (devopsMaturity.pagerduty.webhookSecrets).
+backend.add(
+  import('@devops-maturity/backstage-plugin-backend-module-pagerduty'),
+);
 
 backend.start();

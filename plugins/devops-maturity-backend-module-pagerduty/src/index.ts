@@ -1,0 +1,11 @@
+/**
+ * PagerDuty incidents for the devops-maturity plugin.
+ *
+ * @packageDocumentation
+ */
+export {
+  default,
+  devopsMaturityModulePagerDuty,
+  eventsModulePagerDutyWebhook,
+} from './module';
+export * from './mapping';
