@@ -31,10 +31,13 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // with events.modules.github.webhookSecret) and delivers them to our GitHub module.
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-github'));
+// GitLab webhooks at /api/events/http/gitlab (token: events.modules.gitlab.webhookSecret).
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 
 // DevOps maturity: DORA, CALMS and golden-path scorecards.
 backend.add(import('@devops-maturity/backstage-plugin-backend'));
 backend.add(import('@devops-maturity/backstage-plugin-backend-module-github'));
+backend.add(import('@devops-maturity/backstage-plugin-backend-module-gitlab'));
 // PagerDuty V3 webhooks at /api/events/http/pagerduty (devopsMaturity.pagerduty.webhookSecrets).
 backend.add(
   import('@devops-maturity/backstage-plugin-backend-module-pagerduty'),

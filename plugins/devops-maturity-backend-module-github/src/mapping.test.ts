@@ -1,5 +1,5 @@
 import examples from '@octokit/webhooks-examples';
-import { CommitLog } from './CommitLog';
+import { CommitLog } from '@devops-maturity/backstage-plugin-node';
 import {
   commitsFromPush,
   deploymentFromStatus,

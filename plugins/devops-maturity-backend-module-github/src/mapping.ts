@@ -1,3 +1,5 @@
+import { Commit } from '@devops-maturity/backstage-plugin-node';
+
 /**
  * Pure mappings from GitHub webhook payloads to push API items. Only the fields used are typed;
  * the payloads are GitHub's (see @octokit/webhooks-examples).
@@ -57,12 +59,6 @@ export interface IssuesPayload {
 
 const isHttpUrl = (url: unknown): url is string =>
   typeof url === 'string' && /^https?:\/\//.test(url);
-
-/** A commit as the push API takes it. */
-export interface Commit {
-  sha: string;
-  committedAt: string;
-}
 
 /**
  * A deployment status that ends a deployment, as a push API item; undefined for statuses that

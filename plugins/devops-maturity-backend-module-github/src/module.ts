@@ -3,8 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
-import { CommitLog } from './CommitLog';
+import {
+  CommitLog,
+  devopsMaturityEventsExtensionPoint,
+} from '@devops-maturity/backstage-plugin-node';
 import {
   commitsFromPush,
   deploymentFromStatus,

@@ -1,10 +1,16 @@
-import { Commit } from './mapping';
+/** A commit and when it was made, as the push API takes it. @public */
+export interface Commit {
+  sha: string;
+  committedAt: string;
+}
 
 /**
- * The commits pushed to each repository and not deployed yet, in push order, so that a
+ * For source modules whose deployment events name only the deployed sha (GitHub, GitLab):
+ * the commits pushed to each repository and not deployed yet, in push order, so that a
  * deployment of sha X can report every commit up to X with its commit time. Kept in memory:
  * after a restart, deployments report the commits pushed since. Bounded per repository.
  */
+/** @public */
 export class CommitLog {
   private readonly pending = new Map<string, Commit[]>();
 

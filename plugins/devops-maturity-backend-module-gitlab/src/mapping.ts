@@ -1,0 +1,95 @@
+import { Commit } from '@devops-maturity/backstage-plugin-node';
+
+/** The annotation that names a GitLab project on a catalog entity. */
+export const PROJECT_SLUG = 'gitlab.com/project-slug';
+
+/** A GitLab deployment event, as far as it is read here. */
+export interface DeploymentEvent {
+  object_kind: 'deployment';
+  status: string;
+  status_changed_at: string;
+  deployment_id: number;
+  deployable_url?: string;
+  environment: string;
+  environment_tier?: string;
+  project: { path_with_namespace: string };
+  short_sha: string;
+  commit_url?: string;
+  user?: { username?: string };
+}
+
+/** A GitLab push event, as far as it is read here. */
+export interface PushEvent {
+  object_kind: 'push';
+  ref: string;
+  after?: string;
+  project: { path_with_namespace: string };
+  commits?: Array<{ id: string; timestamp: string }>;
+}
+
+/** GitLab writes `2021-04-28 21:50:00 +0200`; the push API takes ISO-8601. */
+export function toIso(time: string): string {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/.exec(
+      time.trim(),
+    );
+  if (!m) return time;
+  const zone =
+    !m[3] || m[3] === 'UTC'
+      ? 'Z'
+      : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  return `${m[1]}T${m[2]}${zone}`;
+}
+
+/** The full deployed sha, from the commit URL when GitLab gives one. */
+export function deployedSha(event: DeploymentEvent): string {
+  const fromUrl = event.commit_url?.match(/\/commit\/([0-9a-f]{40})$/)?.[1];
+  return fromUrl ?? event.short_sha;
+}
+
+/**
+ * A deployment event that ends a deployment, as a push API item: `success` deployed; `failed`
+ * and `canceled` did not; `created` and `running` are skipped. GitLab's `production`
+ * environment tier counts as production whatever the environment is called.
+ */
+export function deploymentFromEvent(event: DeploymentEvent, commits: Commit[]) {
+  let status: 'success' | 'failure';
+  if (event.status === 'success') status = 'success';
+  else if (event.status === 'failed' || event.status === 'canceled')
+    status = 'failure';
+  else return undefined;
+  return {
+    id: String(event.deployment_id),
+    source: 'gitlab',
+    annotations: { [PROJECT_SLUG]: event.project.path_with_namespace },
+    environment:
+      event.environment_tier === 'production'
+        ? 'production'
+        : event.environment,
+    status,
+    finishedAt: toIso(event.status_changed_at),
+    commits,
+    kind: 'normal' as const,
+    version: event.short_sha,
+    ...(event.deployable_url && /^https?:\/\//.test(event.deployable_url)
+      ? { url: event.deployable_url }
+      : {}),
+    ...(event.user?.username ? { actor: event.user.username } : {}),
+  };
+}
+
+/** The commits a push brings to a branch. */
+export function commitsFromPush(event: PushEvent): {
+  project: string;
+  commits: Commit[];
+} {
+  if (!event.ref.startsWith('refs/heads/'))
+    return { project: event.project.path_with_namespace, commits: [] };
+  return {
+    project: event.project.path_with_namespace,
+    commits: (event.commits ?? []).map(c => ({
+      sha: c.id,
+      committedAt: toIso(c.timestamp),
+    })),
+  };
+}

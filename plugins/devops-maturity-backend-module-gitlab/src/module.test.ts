@@ -1,0 +1,179 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import {
+  createGitlabTokenValidator,
+  GitlabEventRouter,
+} from '@backstage/plugin-events-backend-module-gitlab';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
+import {
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import request from 'supertest';
+import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
+import { devopsMaturityModuleGitlab } from './module';
+import { deploymentFromEvent, toIso } from './mapping';
+// GitLab's documented deployment event example; the push is GitLab's documented push example
+// pointed at the same project and ending at the deployed commit, so the two connect.
+import deployment from './__fixtures__/deployment.json';
+import push from './__fixtures__/push.json';
+
+/**
+ * What @backstage/plugin-events-backend-module-gitlab's default export adds, from its own
+ * validator and router (its feature loader imports them dynamically, which Jest cannot).
+ */
+const gitlabEventsModule = createBackendModule({
+  pluginId: 'events',
+  moduleId: 'test-gitlab',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        ingress: eventsExtensionPoint,
+        events: eventsServiceRef,
+      },
+      async init({ config, ingress, events }) {
+        ingress.addHttpPostIngress({
+          topic: 'gitlab',
+          validator: createGitlabTokenValidator(config),
+        });
+        await new GitlabEventRouter({ events }).subscribe();
+      },
+    });
+  },
+});
+
+const production = {
+  ...deployment,
+  environment: 'prod-eu',
+  environment_tier: 'production',
+};
+
+async function eventually(assertion: () => Promise<void>) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+  }
+}
+
+describe('GitLab events', () => {
+  it('reads GitLab times as instants', () => {
+    expect(toIso('2021-04-28 21:50:00 +0200')).toBe(
+      '2021-04-28T21:50:00+02:00',
+    );
+    expect(toIso('2021-04-28 19:50:00 UTC')).toBe('2021-04-28T19:50:00Z');
+  });
+
+  it('maps deployment events; the production tier counts as production', () => {
+    expect(deploymentFromEvent(deployment as any, [])).toMatchObject({
+      id: '15',
+      source: 'gitlab',
+      annotations: {
+        'gitlab.com/project-slug': 'root/test-deployment-webhooks',
+      },
+      environment: 'staging',
+      status: 'success',
+      finishedAt: '2021-04-28T21:50:00+02:00',
+      url: 'http://10.126.0.2:3000/root/test-deployment-webhooks/-/jobs/796',
+      actor: 'root',
+    });
+    expect(deploymentFromEvent(production as any, [])?.environment).toBe(
+      'production',
+    );
+    expect(
+      deploymentFromEvent({ ...deployment, status: 'running' } as any, []),
+    ).toBeUndefined();
+    expect(
+      deploymentFromEvent({ ...deployment, status: 'failed' } as any, [])
+        ?.status,
+    ).toBe('failure');
+  });
+
+  it('takes token-checked webhooks through the events backend, with commit times from pushes', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        eventsPlugin,
+        gitlabEventsModule,
+        eventsServiceFactory,
+        devopsMaturityModuleGitlab,
+        devopsMaturityPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            events: { modules: { gitlab: { webhookSecret: 'gl-token' } } },
+          },
+        }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'webhooks',
+                namespace: 'default',
+                annotations: {
+                  'gitlab.com/project-slug': 'root/test-deployment-webhooks',
+                },
+              },
+              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
+              relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
+            },
+          ],
+        }),
+      ],
+    });
+    const post = (body: object, token?: string) => {
+      const r = request(server)
+        .post('/api/events/http/gitlab')
+        .set('content-type', 'application/json');
+      return (token ? r.set('x-gitlab-token', token) : r).send(
+        JSON.stringify(body),
+      );
+    };
+    expect((await post(push, 'wrong')).status).toBe(403);
+    expect((await post(push, 'gl-token')).status).toBe(202);
+    expect((await post(production, 'gl-token')).status).toBe(202);
+    const dora = () =>
+      request(server)
+        .get(
+          '/api/devops-maturity/entities/component/default/webhooks/deployments',
+        )
+        .set('authorization', mockCredentials.user.header());
+    await eventually(async () =>
+      expect((await dora()).body.totalCount).toBe(1),
+    );
+    const [stored] = (await dora()).body.items;
+    expect(stored).toMatchObject({
+      id: '15',
+      source: 'gitlab',
+      environment: 'production',
+      counts: true,
+    });
+    expect(stored.commits).toEqual([
+      {
+        sha: 'b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327',
+        committedAt: '2021-04-28T17:01:00.000Z',
+      },
+      {
+        sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+        committedAt: '2021-04-28T19:38:00.000Z',
+      },
+    ]);
+  });
+});
