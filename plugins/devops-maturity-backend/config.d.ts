@@ -64,6 +64,14 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    scorecards?: {
+      /**
+       * How often every ranking row is recomputed, as the 30/90/180/365-day windows move with
+       * time. Rows of entities with new events are recomputed at the next ranking read anyway,
+       * and all rows after a catalog change. Default: hourly, first after 5 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     demo?: {
       /**
        * Seed 180 days of generated history for catalog entities annotated with

@@ -99,11 +99,11 @@ export const devopsMaturityPlugin = createBackendPlugin({
           logger,
           kinds: settings.kinds,
           identityAnnotations: [...identityAnnotations],
-          onRefreshed: async () => {
+          onRefreshed: async changed => {
             await seeder?.seedNewServices();
             await ingest.replayUnmatched();
-            // Ownership may have changed: recompute every ranking row.
-            await scorecards.refreshAll();
+            // Owners, systems or groups changed: every ranking row may have.
+            if (changed) await scorecards.refreshAll();
           },
         });
 
@@ -162,6 +162,38 @@ export const devopsMaturityPlugin = createBackendPlugin({
             } catch (error) {
               taskLogger.error(
                 `Catalog mirror refresh failed after ${
+                  Date.now() - started
+                } ms`,
+                error as Error,
+              );
+            }
+          },
+        });
+
+        // The preset windows end "now", so the ranking rows are recomputed as time moves on.
+        const rankingsKey = 'devopsMaturity.scorecards.schedule';
+        const rankingsLogger = logger.child({
+          task: 'devops-maturity-rankings',
+        });
+        await scheduler.scheduleTask({
+          id: 'devops-maturity-rankings',
+          scope: 'global',
+          ...(config.has(rankingsKey)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig(rankingsKey),
+              )
+            : {
+                frequency: { hours: 1 },
+                timeout: { minutes: 30 },
+                initialDelay: { minutes: 5 },
+              }),
+          fn: async () => {
+            const started = Date.now();
+            try {
+              await scorecards.refreshAll();
+            } catch (error) {
+              rankingsLogger.error(
+                `Recomputing the rankings failed after ${
                   Date.now() - started
                 } ms`,
                 error as Error,

@@ -62,6 +62,8 @@ export function mirrorEntity(
  * entity the catalog did not have yet are replayed afterwards.
  */
 export class CatalogMirror {
+  private lastSnapshot?: string;
+
   constructor(
     private readonly deps: {
       catalog: CatalogService;
@@ -70,7 +72,8 @@ export class CatalogMirror {
       logger: LoggerService;
       kinds: string[];
       identityAnnotations: string[];
-      onRefreshed?: () => Promise<void>;
+      /** Called after each refresh; `changed` says whether entities, owners or groups changed. */
+      onRefreshed?: (changed: boolean) => Promise<void>;
     },
   ) {}
 
@@ -92,11 +95,12 @@ export class CatalogMirror {
       title: (g.spec?.profile as any)?.displayName ?? g.metadata.title,
       parentRef: relationTarget(g, RELATION_CHILD_OF),
     }));
-    await store.replaceCatalog(
-      entities.map(e => mirrorEntity(e, identityAnnotations)),
-      groups,
-    );
-    await this.deps.onRefreshed?.();
+    const mirrored = entities.map(e => mirrorEntity(e, identityAnnotations));
+    await store.replaceCatalog(mirrored, groups);
+    const snapshot = JSON.stringify([mirrored, groups]);
+    const changed = snapshot !== this.lastSnapshot;
+    this.lastSnapshot = snapshot;
+    await this.deps.onRefreshed?.(changed);
     return { entities: entities.length, groups: groups.length };
   }
 }
