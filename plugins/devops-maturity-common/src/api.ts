@@ -85,6 +85,8 @@ export interface ProfilesResponse {
 /** The columns the rankings sort by. @public */
 export type ScorecardSortKey =
   | 'name'
+  | 'owner'
+  | 'system'
   | 'overallTier'
   | 'deploymentFrequency'
   | 'leadTime'

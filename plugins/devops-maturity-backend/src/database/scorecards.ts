@@ -42,8 +42,12 @@ export interface RankingQuery {
   offset: number;
 }
 
+const TEXT_COLUMNS = new Set(['subject_ref', 'owner_ref', 'system_ref']);
+
 const SORT_COLUMNS: Record<string, string> = {
   name: 'subject_ref',
+  owner: 'owner_ref',
+  system: 'system_ref',
   overallTier: 'overall_score',
   deploymentFrequency: 'df_per_day',
   leadTime: 'lt_median',
@@ -158,7 +162,12 @@ export async function queryScorecards(knex: Knex, query: RankingQuery) {
   const rows = await applyFilters(knex('dm_scorecards'), query, true)
     .select('metrics', 'computed_at')
     .orderByRaw(`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`)
-    .orderBy(column, query.order)
+    // Text in byte order on both databases (PostgreSQL's locale collation ignores punctuation).
+    .orderByRaw(
+      `${column}${
+        isPostgres(knex) && TEXT_COLUMNS.has(column) ? ' COLLATE "C"' : ''
+      } ${query.order === 'asc' ? 'ASC' : 'DESC'}`,
+    )
     // Byte order on both databases (PostgreSQL's locale collation ignores punctuation).
     .orderByRaw(
       isPostgres(knex) ? 'subject_ref COLLATE "C" ASC' : 'subject_ref ASC',

@@ -89,6 +89,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
         'overallTier',
         'leadTime',
         'timeToRestore',
+        'owner',
       ] as const) {
         const live = sortRows(
           await dora.entityScorecards(window, dora.profile('dora-2023')),

@@ -7,6 +7,10 @@ import {
 /** The columns the rankings sort by. */
 export const SORT_KEYS = {
   name: (m: any) => (m.entityRef ?? m.ownerRef) as string,
+  // An entity's owner; a team's parent group.
+  owner: (m: any) =>
+    ((m.entityRef ? m.ownerRef : m.parentRef) ?? null) as string | null,
+  system: (m: any) => (m.systemRef ?? null) as string | null,
   overallTier: (m: DoraMetrics) =>
     m.overallTier ? tierScore(m.overallTier) : null,
   deploymentFrequency: (m: DoraMetrics) => m.deploymentFrequency.perDay,

@@ -85,7 +85,7 @@ export const serviceColumns: TableColumn<EntityScorecard>[] = [
   },
   {
     title: 'Owner',
-    sorting: false,
+    field: 'owner',
     render: r =>
       r.ownerRef ? (
         <EntityRefLink entityRef={r.ownerRef} defaultKind="group" />
@@ -95,7 +95,7 @@ export const serviceColumns: TableColumn<EntityScorecard>[] = [
   },
   {
     title: 'System',
-    sorting: false,
+    field: 'system',
     render: r =>
       r.systemRef ? (
         <EntityRefLink entityRef={r.systemRef} defaultKind="system" />
