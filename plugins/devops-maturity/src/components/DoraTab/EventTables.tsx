@@ -1,10 +1,10 @@
-import { useRef } from 'react';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Chip, Tooltip } from '@material-ui/core';
 import {
   DeploymentListItem,
   IncidentListItem,
+  Page,
 } from '@devops-maturity/backstage-plugin-common';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
 import { formatDuration } from '../shared/format';
@@ -102,15 +102,17 @@ const incidentColumns: TableColumn<IncidentListItem>[] = [
   },
 ];
 
-/** The deployments behind the numbers, paged on the server, newest first. */
-export function DeploymentsTable(props: { entityRef: string }) {
-  const api = useApi(devopsMaturityApiRef);
-  const tableRef = useRef<any>();
+/** A table paged on the server: `fetchPage` answers one page of the backend's list. */
+function PagedTable<T extends object>(props: {
+  title: string;
+  columns: TableColumn<T>[];
+  empty: string;
+  fetchPage: (page: { limit: number; offset: number }) => Promise<Page<T>>;
+}) {
   return (
-    <Table<DeploymentListItem>
-      tableRef={tableRef}
-      title="Deployments"
-      columns={deploymentColumns}
+    <Table<T>
+      title={props.title}
+      columns={props.columns}
       options={{
         paging: true,
         pageSize: 10,
@@ -119,14 +121,9 @@ export function DeploymentsTable(props: { entityRef: string }) {
         padding: 'dense',
         emptyRowsWhenPaging: false,
       }}
-      localization={{
-        body: {
-          emptyDataSourceMessage:
-            'No deployments reported for this entity yet.',
-        },
-      }}
+      localization={{ body: { emptyDataSourceMessage: props.empty } }}
       data={async query => {
-        const page = await api.getEntityDeployments(props.entityRef, {
+        const page = await props.fetchPage({
           limit: query.pageSize,
           offset: query.page * query.pageSize,
         });
@@ -140,38 +137,28 @@ export function DeploymentsTable(props: { entityRef: string }) {
   );
 }
 
+/** The deployments behind the numbers, paged on the server, newest first. */
+export function DeploymentsTable(props: { entityRef: string }) {
+  const api = useApi(devopsMaturityApiRef);
+  return (
+    <PagedTable<DeploymentListItem>
+      title="Deployments"
+      columns={deploymentColumns}
+      empty="No deployments reported for this entity yet."
+      fetchPage={page => api.getEntityDeployments(props.entityRef, page)}
+    />
+  );
+}
+
 /** The incidents behind the numbers: open ones first. */
 export function IncidentsTable(props: { entityRef: string }) {
   const api = useApi(devopsMaturityApiRef);
   return (
-    <Table<IncidentListItem>
+    <PagedTable<IncidentListItem>
       title="Incidents"
       columns={incidentColumns}
-      options={{
-        paging: true,
-        pageSize: 10,
-        search: false,
-        sorting: false,
-        padding: 'dense',
-        emptyRowsWhenPaging: false,
-      }}
-      localization={{
-        body: {
-          emptyDataSourceMessage:
-            'No incidents reported: connect PagerDuty, or POST incidents to /api/devops-maturity/incidents.',
-        },
-      }}
-      data={async query => {
-        const page = await api.getEntityIncidents(props.entityRef, {
-          limit: query.pageSize,
-          offset: query.page * query.pageSize,
-        });
-        return {
-          data: page.items,
-          page: query.page,
-          totalCount: page.totalCount,
-        };
-      }}
+      empty="No incidents reported: connect PagerDuty, or POST incidents to /api/devops-maturity/incidents."
+      fetchPage={page => api.getEntityIncidents(props.entityRef, page)}
     />
   );
 }

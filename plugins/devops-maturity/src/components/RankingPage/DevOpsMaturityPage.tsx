@@ -47,13 +47,16 @@ function toQuery(
   };
 }
 
-/** material-table's remote query, mapped onto the backend's sorting and paging. */
-function pageQuery(query: {
+/** What material-table asks of remote data. */
+type MaterialQuery = {
   page: number;
   pageSize: number;
   orderBy?: { field?: unknown };
   orderDirection?: string;
-}) {
+};
+
+/** material-table's remote query, mapped onto the backend's sorting and paging. */
+function pageQuery(query: MaterialQuery) {
   const field = query.orderBy?.field as ScorecardSortKey | undefined;
   return {
     limit: query.pageSize,
@@ -130,6 +133,28 @@ export function DevOpsMaturityPage() {
     </Box>
   );
 
+  /** material-table's remote data from a ranking call; errors show above the tables. */
+  const remoteData =
+    <T extends object>(
+      fetch: (q: MaterialQuery) => Promise<{
+        items: T[];
+        totalCount: number;
+        distribution: Distribution;
+      }>,
+      setDistribution: (d: Distribution) => void,
+    ) =>
+    async (q: MaterialQuery) => {
+      try {
+        const r = await fetch(q);
+        setDistribution(r.distribution);
+        setError(undefined);
+        return { data: r.items, page: q.page, totalCount: r.totalCount };
+      } catch (e) {
+        setError(e as Error);
+        return { data: [] as T[], page: 0, totalCount: 0 };
+      }
+    };
+
   const tableOptions = {
     paging: true,
     pageSize: 20,
@@ -187,24 +212,10 @@ export function DevOpsMaturityPage() {
                           'No service matches these filters.',
                       },
                     }}
-                    data={async q => {
-                      try {
-                        const r = await api.getScorecards({
-                          ...query,
-                          ...pageQuery(q),
-                        });
-                        setServiceDistribution(r.distribution);
-                        setError(undefined);
-                        return {
-                          data: r.items,
-                          page: q.page,
-                          totalCount: r.totalCount,
-                        };
-                      } catch (e) {
-                        setError(e as Error);
-                        return { data: [], page: 0, totalCount: 0 };
-                      }
-                    }}
+                    data={remoteData(
+                      q => api.getScorecards({ ...query, ...pageQuery(q) }),
+                      setServiceDistribution,
+                    )}
                   />
                 </Grid>
               </Grid>
@@ -229,25 +240,15 @@ export function DevOpsMaturityPage() {
                     title="Teams"
                     columns={teamColumns(drillDown)}
                     options={tableOptions}
-                    data={async q => {
-                      try {
-                        const r = await api.getOwnerScorecards({
+                    data={remoteData(
+                      q =>
+                        api.getOwnerScorecards({
                           days,
                           profile,
                           ...pageQuery(q),
-                        });
-                        setTeamDistribution(r.distribution);
-                        setError(undefined);
-                        return {
-                          data: r.items,
-                          page: q.page,
-                          totalCount: r.totalCount,
-                        };
-                      } catch (e) {
-                        setError(e as Error);
-                        return { data: [], page: 0, totalCount: 0 };
-                      }
-                    }}
+                        }),
+                      setTeamDistribution,
+                    )}
                   />
                 </Grid>
               </Grid>
