@@ -40,6 +40,8 @@ async function eventually(assertion: () => Promise<void>) {
 const sign = (body: string, secret = SECRET) =>
   `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
+jest.setTimeout(30_000);
+
 describe('PagerDuty webhooks', () => {
   it('maps triggered and resolved incidents, and ignores other events', () => {
     expect(incidentFromWebhook(triggered)).toEqual({
@@ -88,7 +90,11 @@ describe('PagerDuty webhooks', () => {
         pagerDutyModules,
         devopsMaturityPlugin,
         mockServices.rootConfig.factory({
-          data: { devopsMaturity: { pagerduty: { webhookSecrets: [SECRET] } } },
+          // One process: deliver in-process, without the events bus's long polling.
+          data: {
+            events: { useEventBus: 'never' },
+            devopsMaturity: { pagerduty: { webhookSecrets: [SECRET] } },
+          },
         }),
         mockServices.scheduler.factory({
           includeInitialDelayedTasksOnStartup: true,
