@@ -8,6 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import examples from '@octokit/webhooks-examples';
 import request from 'supertest';
+import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGithub } from './module';
 
@@ -42,19 +43,9 @@ describe('devopsMaturityModuleGithub', () => {
         }),
         catalogServiceMock.factory({
           entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'hello-world',
-                namespace: 'default',
-                annotations: {
-                  'github.com/project-slug': 'Codertocat/Hello-World',
-                },
-              },
-              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
-              relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
-            },
+            testComponent('hello-world', {
+              'github.com/project-slug': 'Codertocat/Hello-World',
+            }),
           ],
         }),
       ],

@@ -19,6 +19,10 @@ import {
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
 import request from 'supertest';
+import {
+  eventually,
+  testComponent,
+} from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGitlab } from './module';
 import { deploymentFromEvent, toIso } from './mapping';
@@ -57,18 +61,6 @@ const production = {
   environment: 'prod-eu',
   environment_tier: 'production',
 };
-
-async function eventually(assertion: () => Promise<void>) {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 20));
-    }
-  }
-}
 
 jest.setTimeout(30_000);
 
@@ -127,19 +119,9 @@ describe('GitLab events', () => {
         }),
         catalogServiceMock.factory({
           entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'webhooks',
-                namespace: 'default',
-                annotations: {
-                  'gitlab.com/project-slug': 'root/test-deployment-webhooks',
-                },
-              },
-              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
-              relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
-            },
+            testComponent('webhooks', {
+              'gitlab.com/project-slug': 'root/test-deployment-webhooks',
+            }),
           ],
         }),
       ],

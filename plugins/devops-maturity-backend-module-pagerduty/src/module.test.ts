@@ -6,6 +6,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import {
+  eventually,
+  testComponent,
+} from '@devops-maturity/backstage-plugin-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
@@ -25,18 +29,6 @@ const resolved = {
 };
 const SECRET = 'whsec-test';
 
-/** Retries an assertion until it holds, for at most five seconds: a condition, not a sleep. */
-async function eventually(assertion: () => Promise<void>) {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 20));
-    }
-  }
-}
 const sign = (body: string, secret = SECRET) =>
   `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -101,17 +93,7 @@ describe('PagerDuty webhooks', () => {
         }),
         catalogServiceMock.factory({
           entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'api',
-                namespace: 'default',
-                annotations: { 'pagerduty.com/service-id': 'PF9KMXH' },
-              },
-              spec: { type: 'service', owner: 'team', lifecycle: 'production' },
-              relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
-            },
+            testComponent('api', { 'pagerduty.com/service-id': 'PF9KMXH' }),
           ],
         }),
       ],

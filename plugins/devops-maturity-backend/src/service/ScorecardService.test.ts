@@ -192,4 +192,68 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
     );
     expect(team.items[0]).toEqual(live);
   });
+
+  it('recovers from a failed recomputation at the next ranking read', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    const settings = readSettings(new ConfigReader({}));
+    const scorecards = new ScorecardService(
+      store,
+      settings,
+      mockServices.logger.mock(),
+      () => NOW,
+    );
+    await store.replaceCatalog(
+      [
+        {
+          entityRef: 'component:default/a',
+          kind: 'Component',
+          namespace: 'default',
+          name: 'a',
+          identities: [],
+        },
+      ],
+      [],
+    );
+    await scorecards.refreshAll();
+    const query = {
+      subjectType: 'entity' as const,
+      windowDays: 30,
+      profile: 'dora-2021',
+      sort: 'name',
+      order: 'asc' as const,
+      limit: 10,
+      offset: 0,
+    };
+    await store.writeBatch(
+      {
+        deployments: [
+          {
+            id: 'd',
+            source: 'api',
+            entityRef: 'component:default/a',
+            environment: 'production',
+            status: 'success',
+            finishedAt: new Date(NOW - DAY_MS).toISOString(),
+            commits: [],
+            kind: 'normal',
+          },
+        ],
+        incidents: [],
+        unmatched: [],
+      },
+      settings.options,
+    );
+    scorecards.markDirty(['component:default/a']);
+    jest
+      .spyOn(store, 'readFacts')
+      .mockRejectedValueOnce(new Error('database unavailable'));
+    await expect(scorecards.rank(query)).rejects.toThrow(
+      'database unavailable',
+    );
+    const page = await scorecards.rank(query);
+    expect(page.items[0].deploymentFrequency.deployments).toBe(1);
+  });
 });

@@ -74,16 +74,24 @@ export class ScorecardService {
 
   /** Brings rows up to date with every stored event; one flush at a time. */
   async flush(subjectType: 'entity' | 'owner'): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
+    const run = this.flushing.then(async () => {
       if (this.dirtyEntities.size) {
         const refs = [...this.dirtyEntities];
         this.dirtyEntities.clear();
-        await this.refreshEntities(refs);
+        try {
+          await this.refreshEntities(refs);
+        } catch (error) {
+          // Still stale: the next flush tries them again.
+          refs.forEach(ref => this.dirtyEntities.add(ref));
+          throw error;
+        }
       }
       if (subjectType === 'owner' && this.ownersDirty)
         await this.refreshOwners();
     });
-    return this.flushing;
+    // A failed flush fails its own read, not every read after it.
+    this.flushing = run.catch(() => undefined);
+    return run;
   }
 
   private windows(now: number) {
@@ -151,6 +159,15 @@ export class ScorecardService {
 
   private async refreshOwners(): Promise<number> {
     this.ownersDirty = false;
+    try {
+      return await this.recomputeOwners();
+    } catch (error) {
+      this.ownersDirty = true;
+      throw error;
+    }
+  }
+
+  private async recomputeOwners(): Promise<number> {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
     const [groups, entities] = await Promise.all([
