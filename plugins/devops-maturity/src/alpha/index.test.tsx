@@ -1,0 +1,66 @@
+import { screen } from '@testing-library/react';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  computeDoraMetrics,
+  DORA_2021,
+  emptyFacts,
+} from '@devops-maturity/backstage-plugin-common';
+import {
+  devopsMaturityApiRef,
+  DevopsMaturityApi,
+} from '../api/DevopsMaturityApi';
+import { PROFILES, WINDOW, eliteFacts } from '../__testUtils__/metrics';
+import devopsMaturityPlugin from './index';
+
+const row = {
+  entityRef: 'component:default/checkout-api',
+  title: 'Checkout API',
+  kind: 'Component',
+  ownerRef: 'group:default/team-checkout',
+  ...computeDoraMetrics(
+    { ...emptyFacts(), ...eliteFacts() },
+    WINDOW,
+    DORA_2021,
+  ),
+};
+
+const api: Partial<DevopsMaturityApi> = {
+  getProfiles: async () => PROFILES,
+  getScorecards: async () => ({
+    window: row.window,
+    profile: 'dora-2021',
+    totalCount: 1,
+    distribution: { elite: 1, high: 0, medium: 0, low: 0, none: 0 },
+    items: [row],
+  }),
+  getOwnerScorecards: async () => ({
+    window: row.window,
+    profile: 'dora-2021',
+    totalCount: 0,
+    distribution: { elite: 0, high: 0, medium: 0, low: 0, none: 0 },
+    items: [],
+  }),
+};
+
+describe('the new frontend system plugin', () => {
+  it('serves the ranking page at /devops-maturity with data from the API', async () => {
+    renderTestApp({
+      features: [devopsMaturityPlugin],
+      initialRouteEntries: ['/devops-maturity'],
+      // The rows link to entities, as in an app with the catalog.
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [[devopsMaturityApiRef, api]],
+    });
+    expect(
+      await screen.findByText(
+        'DORA scorecards of every service and team',
+        {},
+        { timeout: 4000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Checkout API', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+  });
+});
