@@ -77,7 +77,7 @@ exports.up = async function up(knex) {
     table.string('entity_ref').notNullable();
     table.string('sha').notNullable();
     table.bigInteger('committed_at').notNullable();
-    table.bigInteger('first_deployment_pk').notNullable().index();
+    table.bigInteger('first_deployment_pk').notNullable();
     table.bigInteger('first_deployed_at').notNullable();
     table.primary(['entity_ref', 'sha']);
     table.index(
