@@ -191,6 +191,17 @@ export class DatabaseDoraStore implements DoraStore {
     }));
   }
 
+  async listGroupAncestry() {
+    const rows = await this.knex('dm_group_ancestors').select(
+      'group_ref',
+      'ancestor_ref',
+    );
+    return rows.map(r => ({
+      groupRef: r.group_ref,
+      ancestorRef: r.ancestor_ref,
+    }));
+  }
+
   async groupWithDescendants(groupRef: string, includeChildren: boolean) {
     if (!includeChildren) return [groupRef];
     const rows = await this.knex('dm_group_ancestors')

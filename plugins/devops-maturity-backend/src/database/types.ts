@@ -83,6 +83,10 @@ export interface DoraStore {
     entityRef: string,
   ): Promise<Omit<MirroredEntity, 'identities'> | undefined>;
   listGroups(): Promise<MirroredGroup[]>;
+  /** Every group with each of its ancestors (itself included). */
+  listGroupAncestry(): Promise<
+    Array<{ groupRef: string; ancestorRef: string }>
+  >;
   /** The group and, if asked, all groups below it. */
   groupWithDescendants(
     groupRef: string,

@@ -13,6 +13,7 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore, MirroredEntity } from '../database/types';
 import { DevopsMaturitySettings } from '../config';
+import { ownedEntitiesByGroup } from './ownership';
 
 /** The default window: the last 90 days ending now. */
 export const DEFAULT_WINDOW_DAYS = 90;
@@ -131,7 +132,8 @@ export class DoraService {
     );
     return (await this.store.listEntities())
       .filter(e => e.ownerRef && owners.has(e.ownerRef))
-      .map(e => e.entityRef);
+      .map(e => e.entityRef)
+      .sort(); // byte order, as ownedEntitiesByGroup, whatever the database's collation
   }
 
   async ownerMetrics(
@@ -187,35 +189,22 @@ export class DoraService {
     includeChildren?: boolean,
   ): Promise<OwnerScorecard[]> {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const [groups, entities] = await Promise.all([
-      this.store.listGroups(),
-      this.store.listEntities(),
-    ]);
+    const owned = await ownedEntitiesByGroup(this.store, children);
     const facts = await this.store.readFacts(
-      entities.map(e => e.entityRef),
+      [...new Set(owned.flatMap(o => o.entityRefs))],
       window,
     );
-    const result: OwnerScorecard[] = [];
-    for (const g of groups) {
-      const owners = new Set(
-        await this.store.groupWithDescendants(g.groupRef, children),
-      );
-      const owned = entities
-        .filter(e => e.ownerRef && owners.has(e.ownerRef))
-        .map(e => e.entityRef);
-      result.push({
-        ownerRef: g.groupRef,
-        title: g.title,
-        parentRef: g.parentRef,
-        entityRefs: owned,
-        includeChildren: children,
-        ...computeDoraMetrics(
-          poolFacts(owned.map(r => facts.get(r)!)),
-          window,
-          profile,
-        ),
-      });
-    }
-    return result;
+    return owned.map(({ group, entityRefs }) => ({
+      ownerRef: group.groupRef,
+      title: group.title,
+      parentRef: group.parentRef,
+      entityRefs,
+      includeChildren: children,
+      ...computeDoraMetrics(
+        poolFacts(entityRefs.map(r => facts.get(r)!)),
+        window,
+        profile,
+      ),
+    }));
   }
 }

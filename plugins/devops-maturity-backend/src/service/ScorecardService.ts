@@ -9,6 +9,7 @@ import {
 import { DoraStore } from '../database/types';
 import { RankingQuery, ScorecardRow } from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
+import { ownedEntitiesByGroup } from './ownership';
 
 /** The windows the rankings keep ready; other windows are computed on request. */
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
@@ -170,27 +171,16 @@ export class ScorecardService {
   private async recomputeOwners(): Promise<number> {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
-    const [groups, entities] = await Promise.all([
-      this.store.listGroups(),
-      this.store.listEntities(),
-    ]);
-    for (const g of groups) {
-      const owners = new Set(
-        await this.store.groupWithDescendants(
-          g.groupRef,
-          this.settings.includeChildGroups,
-        ),
-      );
-      const owned = entities
-        .filter(e => e.ownerRef && owners.has(e.ownerRef))
-        .map(e => e.entityRef);
+    const children = this.settings.includeChildGroups;
+    const ownedByGroup = await ownedEntitiesByGroup(this.store, children);
+    for (const { group: g, entityRefs: owned } of ownedByGroup) {
       const facts = await this.store.readFacts(owned, longest);
       const identity = {
         ownerRef: g.groupRef,
         title: g.title,
         parentRef: g.parentRef,
         entityRefs: owned,
-        includeChildren: this.settings.includeChildGroups,
+        includeChildren: children,
       };
       await this.store.upsertScorecards(
         this.rowsFor(
@@ -208,9 +198,9 @@ export class ScorecardService {
     }
     await this.store.deleteScorecardsExcept(
       'owner',
-      groups.map(g => g.groupRef),
+      ownedByGroup.map(o => o.group.groupRef),
     );
-    return groups.length;
+    return ownedByGroup.length;
   }
 
   /** Whether a request's window is one the rankings keep ready. */

@@ -1,0 +1,33 @@
+import { DoraStore, MirroredGroup } from '../database/types';
+
+/**
+ * Every group with the entities it owns: directly, and with `includeChildren` also through
+ * its descendant groups. One read of the hierarchy for all groups, sorted entity refs.
+ */
+export async function ownedEntitiesByGroup(
+  store: DoraStore,
+  includeChildren: boolean,
+): Promise<Array<{ group: MirroredGroup; entityRefs: string[] }>> {
+  const [groups, entities, ancestry] = await Promise.all([
+    store.listGroups(),
+    store.listEntities(),
+    includeChildren ? store.listGroupAncestry() : Promise.resolve([]),
+  ]);
+  const below = new Map(groups.map(g => [g.groupRef, new Set([g.groupRef])]));
+  for (const { groupRef, ancestorRef } of ancestry)
+    below.get(ancestorRef)?.add(groupRef);
+  const byOwner = new Map<string, string[]>();
+  for (const e of entities) {
+    if (e.ownerRef)
+      byOwner.set(e.ownerRef, [
+        ...(byOwner.get(e.ownerRef) ?? []),
+        e.entityRef,
+      ]);
+  }
+  return groups.map(group => ({
+    group,
+    entityRefs: [...below.get(group.groupRef)!]
+      .flatMap(owner => byOwner.get(owner) ?? [])
+      .sort(),
+  }));
+}
