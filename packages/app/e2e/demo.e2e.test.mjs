@@ -232,3 +232,43 @@ describe('the ranking page', () => {
     await page.screenshot({ path: path.join(SHOTS, 'ranking-teams.png') });
   });
 });
+
+describe('unmatched events', () => {
+  it('lists a pushed event whose entity the catalog does not have, with the reason', async () => {
+    const res = await fetch(`${API}/deployments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        items: [
+          {
+            id: 'e2e-unmatched-1',
+            source: 'e2e',
+            annotations: {
+              'github.com/project-slug': 'acme/not-in-the-catalog',
+            },
+            environment: 'production',
+            status: 'success',
+            finishedAt: new Date().toISOString(),
+          },
+        ],
+      }),
+    });
+    assert.deepEqual(await res.json(), {
+      accepted: 0,
+      updated: 0,
+      unmatched: 1,
+    });
+    await page.goto(`${APP}/devops-maturity/unmatched`);
+    const row = page.getByRole('row').filter({ hasText: 'e2e-unmatched-1' });
+    await row.waitFor();
+    assert.match(
+      await row.innerText(),
+      /no catalog entity carries these annotations/,
+    );
+    assert.match(await row.innerText(), /acme\/not-in-the-catalog/);
+    await page.screenshot({ path: path.join(SHOTS, 'unmatched-events.png') });
+  });
+});

@@ -76,6 +76,20 @@ export interface ScorecardsResponse<T> {
   items: T[];
 }
 
+/** An event kept because no catalog entity matched it: `GET /unmatched`. @public */
+export interface UnmatchedEventItem {
+  eventType: 'deployment' | 'incident';
+  source: string;
+  id: string;
+  /** What the event named: an entity ref or annotations. */
+  identity: Record<string, string>;
+  reason: string;
+  /** The event as it came. */
+  payload: unknown;
+  /** Epoch ms of its first arrival. */
+  receivedAt: number;
+}
+
 /** `GET /profiles`. @public */
 export interface ProfilesResponse {
   defaultProfile: string;

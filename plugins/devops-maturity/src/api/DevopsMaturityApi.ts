@@ -11,6 +11,7 @@ import {
   ScorecardSortKey,
   ScorecardsResponse,
   TrendInterval,
+  UnmatchedEventItem,
 } from '@devops-maturity/backstage-plugin-common';
 
 /** The window and profile every read takes. @public */
@@ -62,7 +63,12 @@ export interface DevopsMaturityApi {
   getOwnerScorecards(
     query?: ScorecardQuery,
   ): Promise<ScorecardsResponse<OwnerScorecard>>;
-  /** A link that downloads the ranking as CSV (with the caller's filters). */
+  /** Events whose entity the catalog does not have yet (needs the unmatched-read permission). */
+  getUnmatched(page: {
+    limit: number;
+    offset: number;
+  }): Promise<Page<UnmatchedEventItem>>;
+  /** The ranking as CSV (with the caller's filters). */
   getScorecardsCsv(query?: ScorecardQuery): Promise<string>;
 }
 

@@ -103,6 +103,10 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     return this.request<any>(`/scorecards/owners${queryString({ ...query })}`);
   }
 
+  getUnmatched(page: { limit: number; offset: number }) {
+    return this.request<any>(`/unmatched${queryString(page)}`);
+  }
+
   async getScorecardsCsv(query?: ScorecardQuery): Promise<string> {
     const url = `${await this.discoveryApi.getBaseUrl(
       'devops-maturity',

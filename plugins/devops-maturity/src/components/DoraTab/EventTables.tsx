@@ -1,12 +1,12 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Link, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Chip, Tooltip } from '@material-ui/core';
 import {
   DeploymentListItem,
   IncidentListItem,
-  Page,
 } from '@devops-maturity/backstage-plugin-common';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
+import { PagedTable } from '../shared/PagedTable';
 import { formatDuration } from '../shared/format';
 
 const when = (iso?: string) =>
@@ -101,41 +101,6 @@ const incidentColumns: TableColumn<IncidentListItem>[] = [
       i.postmortemUrl ? <Link to={i.postmortemUrl}>postmortem</Link> : '',
   },
 ];
-
-/** A table paged on the server: `fetchPage` answers one page of the backend's list. */
-function PagedTable<T extends object>(props: {
-  title: string;
-  columns: TableColumn<T>[];
-  empty: string;
-  fetchPage: (page: { limit: number; offset: number }) => Promise<Page<T>>;
-}) {
-  return (
-    <Table<T>
-      title={props.title}
-      columns={props.columns}
-      options={{
-        paging: true,
-        pageSize: 10,
-        search: false,
-        sorting: false,
-        padding: 'dense',
-        emptyRowsWhenPaging: false,
-      }}
-      localization={{ body: { emptyDataSourceMessage: props.empty } }}
-      data={async query => {
-        const page = await props.fetchPage({
-          limit: query.pageSize,
-          offset: query.page * query.pageSize,
-        });
-        return {
-          data: page.items,
-          page: query.page,
-          totalCount: page.totalCount,
-        };
-      }}
-    />
-  );
-}
 
 /** The deployments behind the numbers, paged on the server, newest first. */
 export function DeploymentsTable(props: { entityRef: string }) {

@@ -28,6 +28,7 @@ import { WindowProfilePickers } from '../shared/Pickers';
 import { serviceColumns, teamColumns } from './columns';
 import { Filters, RankingFilters } from './Filters';
 import { TierDistribution } from './TierDistribution';
+import { UnmatchedEvents } from './UnmatchedEvents';
 
 type Distribution = Record<DoraTier | 'none', number>;
 
@@ -253,6 +254,9 @@ export function DevOpsMaturityPage() {
                 </Grid>
               </Grid>
             </>
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/unmatched" title="Unmatched events">
+            <UnmatchedEvents />
           </TabbedLayout.Route>
         </TabbedLayout>
       </Content>
