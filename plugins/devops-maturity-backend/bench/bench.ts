@@ -202,7 +202,9 @@ async function run(kind: 'sqlite' | 'pg') {
     }),
   );
   const counts = await knex('dm_deployments').count({ n: '*' }).first();
-  const commits = await knex('dm_deployment_commits').count({ n: '*' }).first();
+  const commits = await knex('dm_deployments')
+    .sum({ n: 'commit_count' })
+    .first();
   const incidents = await knex('dm_incidents').count({ n: '*' }).first();
   console.log(
     `data: ${counts?.n} deployments, ${commits?.n} commits, ${incidents?.n} incidents`,

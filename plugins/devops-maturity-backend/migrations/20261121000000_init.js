@@ -56,6 +56,8 @@ exports.up = async function up(knex) {
     table.string('actor');
     table.text('labels');
     table.integer('commit_count').notNullable();
+    // [{ sha, committedAt }], each sha once: what the deployment brought
+    table.text('commits').notNullable();
     table.unique(['source', 'external_id']);
     table.index(
       ['entity_ref', 'counts', 'finished_at'],
@@ -64,14 +66,6 @@ exports.up = async function up(knex) {
     table.index(['entity_ref', 'external_id'], 'dm_deployments_entity_id_idx');
     table.index(['entity_ref', 'fixes'], 'dm_deployments_entity_fixes_idx');
   });
-  await knex.schema.createTable('dm_deployment_commits', table => {
-    table.bigInteger('deployment_pk').notNullable();
-    table.string('entity_ref').notNullable();
-    table.string('sha').notNullable();
-    table.bigInteger('committed_at').notNullable();
-    table.primary(['deployment_pk', 'sha']);
-    table.index(['entity_ref', 'sha'], 'dm_deployment_commits_entity_sha_idx');
-  });
   // Each change of an entity at its first counted deployment: what lead time is made of.
   await knex.schema.createTable('dm_entity_changes', table => {
     table.string('entity_ref').notNullable();
@@ -79,6 +73,9 @@ exports.up = async function up(knex) {
     table.bigInteger('committed_at').notNullable();
     table.bigInteger('first_deployment_pk').notNullable();
     table.bigInteger('first_deployed_at').notNullable();
+    // with first_deployed_at, the canonical order that decides which deployment was first
+    table.string('first_source').notNullable();
+    table.string('first_external_id').notNullable();
     table.primary(['entity_ref', 'sha']);
     table.index(
       ['entity_ref', 'first_deployed_at'],
@@ -129,7 +126,6 @@ exports.down = async function down(knex) {
     'dm_unmatched_events',
     'dm_incidents',
     'dm_entity_changes',
-    'dm_deployment_commits',
     'dm_deployments',
     'dm_group_ancestors',
     'dm_groups',

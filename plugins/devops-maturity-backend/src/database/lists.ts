@@ -51,11 +51,6 @@ export async function listDeployments(
     .limit(options.limit)
     .offset(options.offset);
   const pks = rows.map((r: any) => r.pk);
-  const commits = pks.length
-    ? await knex('dm_deployment_commits')
-        .whereIn('deployment_pk', pks)
-        .orderBy('committed_at')
-    : [];
   const incidents = pks.length
     ? await knex('dm_incidents')
         .whereIn('cause_deployment_pk', pks)
@@ -75,9 +70,7 @@ export async function listDeployments(
     url: undefinedIfNull(r.url),
     actor: undefinedIfNull(r.actor),
     labels: r.labels ? JSON.parse(r.labels) : undefined,
-    commits: commits
-      .filter(c => toNumber(c.deployment_pk) === toNumber(r.pk))
-      .map(c => ({ sha: c.sha, committedAt: isoOrUndefined(c.committed_at)! })),
+    commits: JSON.parse(r.commits ?? '[]'),
     counts: toBoolean(r.counts),
     failed: toBoolean(r.failed),
     causedIncidents: incidents

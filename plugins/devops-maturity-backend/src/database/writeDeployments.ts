@@ -6,13 +6,7 @@ import {
   DoraOptions,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import {
-  chunks,
-  MAX_INSERT_ROWS,
-  toBoolean,
-  toNumber,
-  wherePairs,
-} from './util';
+import { chunks, MAX_INSERT_ROWS, toNumber, wherePairs } from './util';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
 export interface RelinkScope {
@@ -28,6 +22,7 @@ interface ExistingRow {
   source: string;
   external_id: string;
   entity_ref: string;
+  commits: string;
   finished_at: number;
 }
 
@@ -47,9 +42,24 @@ function toRow(d: DeploymentEvent, options: DoraOptions) {
     url: d.url ?? null,
     actor: d.actor ?? null,
     labels: d.labels ? JSON.stringify(d.labels) : null,
-    commit_count: d.commits.length,
+    commit_count: uniqueCommits(d).length,
+    // times stored as UTC instants, like every other time
+    commits: JSON.stringify(
+      uniqueCommits(d).map(c => ({
+        sha: c.sha,
+        committedAt: new Date(parseInstant(c.committedAt)).toISOString(),
+      })),
+    ),
   };
 }
+
+/** A deployment's commits, each sha once. */
+function uniqueCommits(d: DeploymentEvent) {
+  const seen = new Set<string>();
+  return d.commits.filter(c => !seen.has(c.sha) && seen.add(c.sha));
+}
+
+type StoredCommit = { sha: string; committedAt: string };
 
 async function findExisting(
   trx: Knex.Transaction,
@@ -64,6 +74,7 @@ async function findExisting(
         'external_id',
         'entity_ref',
         'finished_at',
+        'commits',
       ),
       ['source', 'external_id'],
       part,
@@ -122,37 +133,44 @@ export async function writeDeployments(
     written.map(r => [key(r.source, r.external_id), r.pk]),
   );
 
-  // Commits: replace those of updated deployments, insert those of new ones.
-  const affected = new Map<string, Set<string>>(); // entity -> shas whose first deploy may change
-  const touch = (entityRef: string, sha: string) => {
-    if (!affected.has(entityRef)) affected.set(entityRef, new Set());
-    affected.get(entityRef)!.add(sha);
-  };
-  const updatedPks = existing.map(r => r.pk);
-  for (const part of chunks(updatedPks)) {
-    const old = await trx('dm_deployment_commits')
-      .whereIn('deployment_pk', part)
-      .select('entity_ref', 'sha');
-    old.forEach(c => touch(c.entity_ref, c.sha));
-    await trx('dm_deployment_commits').whereIn('deployment_pk', part).delete();
+  // Changes of new counted deployments: keep each sha's first deployment with a conditional
+  // upsert, no read needed. Changes of updated deployments (old and new commits) are
+  // recomputed from the entity's counted deployments.
+  const firstInBatch = new Map<string, ChangeRow>();
+  for (const d of deployments) {
+    if (
+      existingByKey.has(key(d.source, d.id)) ||
+      !countsAsDeployment(d, options)
+    )
+      continue;
+    const finishedAt = parseInstant(d.finishedAt);
+    for (const c of uniqueCommits(d)) {
+      const row: ChangeRow = {
+        entity_ref: d.entityRef,
+        sha: c.sha,
+        committed_at: parseInstant(c.committedAt),
+        first_deployment_pk: pkByKey.get(key(d.source, d.id))!,
+        first_deployed_at: finishedAt,
+        first_source: d.source,
+        first_external_id: d.id,
+      };
+      const k = `${d.entityRef}\u0000${c.sha}`;
+      const best = firstInBatch.get(k);
+      if (!best || compareChangeRows(row, best) < 0) firstInBatch.set(k, row);
+    }
   }
-  const commitRows = deployments.flatMap(d => {
-    const pk = pkByKey.get(key(d.source, d.id))!;
-    const seen = new Set<string>();
-    return d.commits
-      .filter(c => !seen.has(c.sha) && seen.add(c.sha))
-      .map(c => {
-        touch(d.entityRef, c.sha);
-        return {
-          deployment_pk: pk,
-          entity_ref: d.entityRef,
-          sha: c.sha,
-          committed_at: parseInstant(c.committedAt),
-        };
-      });
-  });
-  for (const part of chunks(commitRows, MAX_INSERT_ROWS)) {
-    await trx('dm_deployment_commits').insert(part);
+  await upsertEarlierChanges(trx, [...firstInBatch.values()]);
+
+  const affected = new Map<string, Set<string>>();
+  const touch = (entityRef: string, commits: StoredCommit[]) => {
+    if (!affected.has(entityRef)) affected.set(entityRef, new Set());
+    commits.forEach(c => affected.get(entityRef)!.add(c.sha));
+  };
+  for (const d of deployments) {
+    const old = existingByKey.get(key(d.source, d.id));
+    if (!old) continue;
+    touch(old.entity_ref, JSON.parse(old.commits ?? '[]'));
+    touch(d.entityRef, uniqueCommits(d));
   }
   await recomputeChanges(trx, affected);
 
@@ -192,67 +210,111 @@ export async function writeDeployments(
   };
 }
 
+interface ChangeRow {
+  entity_ref: string;
+  sha: string;
+  committed_at: number;
+  first_deployment_pk: number;
+  first_deployed_at: number;
+  first_source: string;
+  first_external_id: string;
+}
+
+const compareChangeRows = (a: ChangeRow, b: ChangeRow) =>
+  compareDeployments(
+    {
+      finishedAt: a.first_deployed_at,
+      source: a.first_source,
+      id: a.first_external_id,
+    },
+    {
+      finishedAt: b.first_deployed_at,
+      source: b.first_source,
+      id: b.first_external_id,
+    },
+  );
+
 /**
- * For each (entity, sha), finds the first counted deployment that contains it, in the
- * canonical order, and stores it with that deployment's commit time; drops pairs that no
+ * Stores each change unless a deployment earlier in the canonical order (finish time, then
+ * source, then id) already brought it.
+ */
+async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
+  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
+    await trx('dm_entity_changes')
+      .insert(part)
+      .onConflict(['entity_ref', 'sha'])
+      .merge([
+        'committed_at',
+        'first_deployment_pk',
+        'first_deployed_at',
+        'first_source',
+        'first_external_id',
+      ])
+      .whereRaw(
+        '(excluded.first_deployed_at < dm_entity_changes.first_deployed_at OR ' +
+          '(excluded.first_deployed_at = dm_entity_changes.first_deployed_at AND ' +
+          '(excluded.first_source < dm_entity_changes.first_source OR ' +
+          '(excluded.first_source = dm_entity_changes.first_source AND ' +
+          'excluded.first_external_id < dm_entity_changes.first_external_id))))',
+      );
+  }
+}
+
+/**
+ * For each (entity, sha) whose deployments changed, finds again the first counted deployment
+ * of the entity that contains it, from the deployments' stored commits; drops changes no
  * counted deployment contains any more.
  */
 async function recomputeChanges(
   trx: Knex.Transaction,
   affected: Map<string, Set<string>>,
 ) {
-  const pairs: Array<[string, string]> = [];
-  affected.forEach((shas, entityRef) =>
-    shas.forEach(sha => pairs.push([entityRef, sha])),
-  );
-  for (const part of chunks(pairs, 500)) {
-    const { query, isWanted } = wherePairs(
-      trx('dm_deployment_commits as c')
-        .join('dm_deployments as d', 'd.pk', 'c.deployment_pk')
-        .select(
-          'c.entity_ref',
-          'c.sha',
-          'c.committed_at',
-          'd.pk',
-          'd.finished_at',
-          'd.source',
-          'd.external_id',
-          'd.counts',
-        ),
-      ['c.entity_ref', 'c.sha'],
-      part,
-    );
-    const first = new Map<string, any>();
-    for (const r of await query) {
-      if (!toBoolean(r.counts) || !isWanted(r.entity_ref, r.sha)) continue;
-      const candidate = {
-        ...r,
-        finishedAt: toNumber(r.finished_at),
-        id: r.external_id,
-      };
-      const k = `${r.entity_ref}\u0000${r.sha}`;
-      const best = first.get(k);
-      if (!best || compareDeployments(candidate, best) < 0)
-        first.set(k, candidate);
+  const entities = [...affected.keys()];
+  for (const part of chunks(entities, 200)) {
+    const deployments = await trx('dm_deployments')
+      .whereIn('entity_ref', part)
+      .where('counts', true)
+      .select(
+        'pk',
+        'entity_ref',
+        'finished_at',
+        'source',
+        'external_id',
+        'commits',
+      );
+    const first = new Map<string, ChangeRow>();
+    for (const d of deployments) {
+      const shas = affected.get(d.entity_ref)!;
+      for (const c of JSON.parse(d.commits ?? '[]') as StoredCommit[]) {
+        if (!shas.has(c.sha)) continue;
+        const row: ChangeRow = {
+          entity_ref: d.entity_ref,
+          sha: c.sha,
+          committed_at: parseInstant(c.committedAt),
+          first_deployment_pk: toNumber(d.pk),
+          first_deployed_at: toNumber(d.finished_at),
+          first_source: d.source,
+          first_external_id: d.external_id,
+        };
+        const k = `${d.entity_ref}\u0000${c.sha}`;
+        const best = first.get(k);
+        if (!best || compareChangeRows(row, best) < 0) first.set(k, row);
+      }
     }
-    const upserts = [...first.values()].map(r => ({
-      entity_ref: r.entity_ref,
-      sha: r.sha,
-      committed_at: toNumber(r.committed_at),
-      first_deployment_pk: toNumber(r.pk),
-      first_deployed_at: r.finishedAt,
-    }));
-    for (const ins of chunks(upserts, MAX_INSERT_ROWS)) {
+    for (const ins of chunks([...first.values()], MAX_INSERT_ROWS)) {
       await trx('dm_entity_changes')
         .insert(ins)
         .onConflict(['entity_ref', 'sha'])
         .merge();
     }
-    // Changes no counted deployment contains any more (a resend moved or failed it): rare.
-    for (const [entityRef, sha] of part) {
-      if (!first.has(`${entityRef}\u0000${sha}`)) {
+    for (const entityRef of part) {
+      const gone = [...affected.get(entityRef)!].filter(
+        sha => !first.has(`${entityRef}\u0000${sha}`),
+      );
+      for (const shas of chunks(gone)) {
         await trx('dm_entity_changes')
-          .where({ entity_ref: entityRef, sha })
+          .where('entity_ref', entityRef)
+          .whereIn('sha', shas)
           .delete();
       }
     }
