@@ -17,6 +17,30 @@ export interface RelinkScope {
   deploymentPks: Set<number>;
 }
 
+interface ChangeRow {
+  entity_ref: string;
+  sha: string;
+  committed_at: number;
+  first_deployment_pk: number;
+  first_deployed_at: number;
+  first_source: string;
+  first_external_id: string;
+}
+
+const compareChangeRows = (a: ChangeRow, b: ChangeRow) =>
+  compareDeployments(
+    {
+      finishedAt: a.first_deployed_at,
+      source: a.first_source,
+      id: a.first_external_id,
+    },
+    {
+      finishedAt: b.first_deployed_at,
+      source: b.first_source,
+      id: b.first_external_id,
+    },
+  );
+
 interface ExistingRow {
   pk: number;
   source: string;
@@ -209,30 +233,6 @@ export async function writeDeployments(
     relink,
   };
 }
-
-interface ChangeRow {
-  entity_ref: string;
-  sha: string;
-  committed_at: number;
-  first_deployment_pk: number;
-  first_deployed_at: number;
-  first_source: string;
-  first_external_id: string;
-}
-
-const compareChangeRows = (a: ChangeRow, b: ChangeRow) =>
-  compareDeployments(
-    {
-      finishedAt: a.first_deployed_at,
-      source: a.first_source,
-      id: a.first_external_id,
-    },
-    {
-      finishedAt: b.first_deployed_at,
-      source: b.first_source,
-      id: b.first_external_id,
-    },
-  );
 
 /**
  * Stores each change unless a deployment earlier in the canonical order (finish time, then
