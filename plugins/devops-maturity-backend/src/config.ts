@@ -1,4 +1,8 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
@@ -126,4 +130,17 @@ export function readSettings(config: Config): DevopsMaturitySettings {
     seedDemoData:
       config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
   };
+}
+
+/** A task's schedule from app-config at `key`, or the given default. */
+export function readSchedule(
+  config: Config,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : fallback;
 }

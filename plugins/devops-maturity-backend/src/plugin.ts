@@ -1,11 +1,10 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { devopsMaturityPermissions } from '@devops-maturity/backstage-plugin-common';
-import { readSettings } from './config';
+import { readSchedule, readSettings } from './config';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
   CatalogMirror,
@@ -134,22 +133,17 @@ export const devopsMaturityPlugin = createBackendPlugin({
           }),
         );
 
-        const scheduleConfigKey = 'devopsMaturity.catalog.schedule';
         const taskLogger = logger.child({
           task: 'devops-maturity-catalog-mirror',
         });
         await scheduler.scheduleTask({
           id: 'devops-maturity-catalog-mirror',
           scope: 'global',
-          ...(config.has(scheduleConfigKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                config.getConfig(scheduleConfigKey),
-              )
-            : {
-                frequency: { minutes: 5 },
-                timeout: { minutes: 5 },
-                initialDelay: { seconds: 10 },
-              }),
+          ...readSchedule(config, 'devopsMaturity.catalog.schedule', {
+            frequency: { minutes: 5 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 10 },
+          }),
           fn: async () => {
             const started = Date.now();
             try {
@@ -171,22 +165,17 @@ export const devopsMaturityPlugin = createBackendPlugin({
         });
 
         // The preset windows end "now", so the ranking rows are recomputed as time moves on.
-        const rankingsKey = 'devopsMaturity.scorecards.schedule';
         const rankingsLogger = logger.child({
           task: 'devops-maturity-rankings',
         });
         await scheduler.scheduleTask({
           id: 'devops-maturity-rankings',
           scope: 'global',
-          ...(config.has(rankingsKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                config.getConfig(rankingsKey),
-              )
-            : {
-                frequency: { hours: 1 },
-                timeout: { minutes: 30 },
-                initialDelay: { minutes: 5 },
-              }),
+          ...readSchedule(config, 'devopsMaturity.scorecards.schedule', {
+            frequency: { hours: 1 },
+            timeout: { minutes: 30 },
+            initialDelay: { minutes: 5 },
+          }),
           fn: async () => {
             const started = Date.now();
             try {

@@ -6,9 +6,10 @@ import {
   poolFacts,
   restrictFacts,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore } from '../database/types';
+import { DoraStore, MirroredEntity } from '../database/types';
 import { RankingQuery, ScorecardRow } from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
+import { DEFAULT_WINDOW_DAYS } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
 
 /** The windows the rankings keep ready; other windows are computed on request. */
@@ -60,7 +61,7 @@ export class ScorecardService {
     const started = Date.now();
     const entities = await this.store.listEntities();
     this.dirtyEntities.clear();
-    await this.refreshEntities(entities.map(e => e.entityRef));
+    await this.refreshEntities(entities);
     await this.store.deleteScorecardsExcept(
       'entity',
       entities.map(e => e.entityRef),
@@ -80,7 +81,11 @@ export class ScorecardService {
         const refs = [...this.dirtyEntities];
         this.dirtyEntities.clear();
         try {
-          await this.refreshEntities(refs);
+          const dirty = new Set(refs);
+          const entities = await this.store.listEntities();
+          await this.refreshEntities(
+            entities.filter(e => dirty.has(e.entityRef)),
+          );
         } catch (error) {
           // Still stale: the next flush tries them again.
           refs.forEach(ref => this.dirtyEntities.add(ref));
@@ -127,17 +132,18 @@ export class ScorecardService {
     return rows;
   }
 
-  private async refreshEntities(entityRefs: string[]) {
+  /** Recomputes the rows of these entities (as the catalog mirror has them). */
+  private async refreshEntities(
+    entities: Array<Omit<MirroredEntity, 'identities'>>,
+  ) {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
-    const known = new Map(
-      (await this.store.listEntities()).map(e => [e.entityRef, e]),
-    );
-    for (let i = 0; i < entityRefs.length; i += 500) {
-      const refs = entityRefs.slice(i, i + 500).filter(r => known.has(r));
+    for (let i = 0; i < entities.length; i += 500) {
+      const part = entities.slice(i, i + 500);
+      const refs = part.map(e => e.entityRef);
       const facts = await this.store.readFacts(refs, longest);
-      const rows = refs.flatMap(ref => {
-        const e = known.get(ref)!;
+      const rows = part.flatMap(e => {
+        const ref = e.entityRef;
         const identity = {
           entityRef: e.entityRef,
           title: e.title,
@@ -210,7 +216,7 @@ export class ScorecardService {
     days?: number;
   }): number | undefined {
     if (query.from || query.to) return undefined;
-    const days = query.days ?? 90;
+    const days = query.days ?? DEFAULT_WINDOW_DAYS;
     return PRESET_WINDOW_DAYS.includes(days) ? days : undefined;
   }
 
