@@ -105,4 +105,27 @@ describe('DevopsMaturityClient', () => {
       'component:default/a,elite',
     );
   });
+
+  it('asks for the profiles once, and again after a failure', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${baseUrl}/profiles`, () => {
+        calls++;
+        return calls === 1
+          ? HttpResponse.json(
+              { error: { name: 'Error', message: 'down' } },
+              { status: 503 },
+            )
+          : HttpResponse.json({ defaultProfile: 'dora-2021', profiles: [] });
+      }),
+    );
+    const fresh = new DevopsMaturityClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+      fetchApi: { fetch: (input, init) => fetch(input, init) },
+    });
+    await expect(fresh.getProfiles()).rejects.toBeInstanceOf(ResponseError);
+    await fresh.getProfiles();
+    await fresh.getProfiles();
+    expect(calls).toBe(2);
+  });
 });

@@ -34,14 +34,20 @@ function entityPath(entityRef: string): string {
 export class DevopsMaturityClient implements DevopsMaturityApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private profiles?: Promise<any>;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
   }
 
+  /** The profiles are configuration: asked for once per page load, by every picker and hint. */
   getProfiles() {
-    return this.request<any>('/profiles');
+    this.profiles ??= this.request<any>('/profiles').catch(error => {
+      this.profiles = undefined; // a failed request is tried again next time
+      throw error;
+    });
+    return this.profiles;
   }
 
   getEntityDora(entityRef: string, query?: DoraQuery) {

@@ -12,8 +12,7 @@ export function WindowProfilePickers(props: {
   profile: string | undefined;
   onProfileChange: (profile: string) => void;
 }) {
-  const api = useApi(devopsMaturityApiRef);
-  const { value: profiles } = useAsync(() => api.getProfiles(), [api]);
+  const { value: profiles } = useProfiles();
   return (
     <>
       <FormControl
