@@ -6,7 +6,8 @@ import {
   DoraOptions,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, MAX_INSERT_ROWS, toNumber, wherePairs } from './util';
+import { chunks, toNumber, wherePairs } from './util';
+import { sqlitePrepare, upsertRows } from './fastWrites';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
 export interface RelinkScope {
@@ -85,21 +86,34 @@ function uniqueCommits(d: DeploymentEvent) {
 
 type StoredCommit = { sha: string; committedAt: string };
 
+const EXISTING_COLUMNS = [
+  'pk',
+  'source',
+  'external_id',
+  'entity_ref',
+  'finished_at',
+  'commits',
+];
+
 async function findExisting(
   trx: Knex.Transaction,
   keys: Array<[string, string]>,
 ) {
   const rows: ExistingRow[] = [];
-  for (const part of chunks(keys)) {
+  const prepare = await sqlitePrepare(trx);
+  if (prepare) {
+    const statement = prepare(
+      `SELECT ${EXISTING_COLUMNS.join(', ')} FROM dm_deployments ` +
+        'WHERE source = ? AND external_id = ?',
+    );
+    for (const [source, id] of keys) {
+      const row = statement.get(source, id);
+      if (row) rows.push(row);
+    }
+  }
+  for (const part of prepare ? [] : chunks(keys)) {
     const { query, isWanted } = wherePairs(
-      trx('dm_deployments').select(
-        'pk',
-        'source',
-        'external_id',
-        'entity_ref',
-        'finished_at',
-        'commits',
-      ),
+      trx('dm_deployments').select(EXISTING_COLUMNS),
       ['source', 'external_id'],
       part,
     );
@@ -142,19 +156,20 @@ export async function writeDeployments(
     existing.map(r => [key(r.source, r.external_id), r]),
   );
 
-  const rows = deployments.map(d => toRow(d, options));
-  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
-    await trx('dm_deployments')
-      .insert(part)
-      .onConflict(['source', 'external_id'])
-      .merge();
-  }
-  const written = await findExisting(
+  const written = await upsertRows(
     trx,
-    deployments.map(d => [d.source, d.id]),
+    'dm_deployments',
+    deployments.map(d => toRow(d, options)),
+    {
+      conflict: ['source', 'external_id'],
+      returning: ['pk', 'source', 'external_id'],
+    },
   );
   const pkByKey = new Map(
-    written.map(r => [key(r.source, r.external_id), r.pk]),
+    written.map(r => [
+      key(r.source as string, r.external_id as string),
+      toNumber(r.pk),
+    ]),
   );
 
   // Changes of new counted deployments: keep each sha's first deployment with a conditional
@@ -239,25 +254,22 @@ export async function writeDeployments(
  * source, then id) already brought it.
  */
 async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
-  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
-    await trx('dm_entity_changes')
-      .insert(part)
-      .onConflict(['entity_ref', 'sha'])
-      .merge([
-        'committed_at',
-        'first_deployment_pk',
-        'first_deployed_at',
-        'first_source',
-        'first_external_id',
-      ])
-      .whereRaw(
-        '(excluded.first_deployed_at < dm_entity_changes.first_deployed_at OR ' +
-          '(excluded.first_deployed_at = dm_entity_changes.first_deployed_at AND ' +
-          '(excluded.first_source < dm_entity_changes.first_source OR ' +
-          '(excluded.first_source = dm_entity_changes.first_source AND ' +
-          'excluded.first_external_id < dm_entity_changes.first_external_id))))',
-      );
-  }
+  await upsertRows(trx, 'dm_entity_changes', rows as any[], {
+    conflict: ['entity_ref', 'sha'],
+    merge: [
+      'committed_at',
+      'first_deployment_pk',
+      'first_deployed_at',
+      'first_source',
+      'first_external_id',
+    ],
+    mergeWhere:
+      '(excluded.first_deployed_at < dm_entity_changes.first_deployed_at OR ' +
+      '(excluded.first_deployed_at = dm_entity_changes.first_deployed_at AND ' +
+      '(excluded.first_source < dm_entity_changes.first_source OR ' +
+      '(excluded.first_source = dm_entity_changes.first_source AND ' +
+      'excluded.first_external_id < dm_entity_changes.first_external_id))))',
+  });
 }
 
 /**
@@ -301,12 +313,9 @@ async function recomputeChanges(
         if (!best || compareChangeRows(row, best) < 0) first.set(k, row);
       }
     }
-    for (const ins of chunks([...first.values()], MAX_INSERT_ROWS)) {
-      await trx('dm_entity_changes')
-        .insert(ins)
-        .onConflict(['entity_ref', 'sha'])
-        .merge();
-    }
+    await upsertRows(trx, 'dm_entity_changes', [...first.values()] as any[], {
+      conflict: ['entity_ref', 'sha'],
+    });
     for (const entityRef of part) {
       const gone = [...affected.get(entityRef)!].filter(
         sha => !first.has(`${entityRef}\u0000${sha}`),

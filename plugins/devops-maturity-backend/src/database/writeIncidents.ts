@@ -5,7 +5,8 @@ import {
   IncidentEvent,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, MAX_INSERT_ROWS, toNumber, wherePairs } from './util';
+import { chunks, toNumber, wherePairs } from './util';
+import { upsertRows } from './fastWrites';
 import { RelinkScope } from './writeDeployments';
 
 interface CauseInput {
@@ -35,21 +36,15 @@ export async function findCauses(
   const idPairs = incidents
     .filter(i => i.deployment_id)
     .map(i => [i.entity_ref, i.deployment_id!] as [string, string]);
-  for (const part of chunks(idPairs, 500)) {
-    const { query, isWanted } = wherePairs(
-      trx('dm_deployments').select(
-        'pk',
-        'entity_ref',
-        'external_id',
-        'source',
-        'finished_at',
-      ),
-      ['entity_ref', 'external_id'],
-      part,
-    );
-    for (const r of await query) {
-      if (!isWanted(r.entity_ref, r.external_id)) continue;
+  // By the unique key's leading column; the entity is checked here.
+  const wanted = new Set(idPairs.map(([e, id]) => pairKey(e, id)));
+  for (const part of chunks([...new Set(idPairs.map(([, id]) => id))])) {
+    const rows = await trx('dm_deployments')
+      .whereIn('external_id', part)
+      .select('pk', 'entity_ref', 'external_id', 'source', 'finished_at');
+    for (const r of rows) {
       const k = pairKey(r.entity_ref, r.external_id);
+      if (!wanted.has(k)) continue;
       byId.set(k, [
         ...(byId.get(k) ?? []),
         {
@@ -164,12 +159,9 @@ export async function writeIncidents(
     ...r,
     cause_deployment_pk: causes[n],
   }));
-  for (const part of chunks(withCauses, MAX_INSERT_ROWS)) {
-    await trx('dm_incidents')
-      .insert(part)
-      .onConflict(['source', 'external_id'])
-      .merge();
-  }
+  await upsertRows(trx, 'dm_incidents', withCauses, {
+    conflict: ['source', 'external_id'],
+  });
   return { inserted: incidents.length - updated, updated };
 }
 

@@ -1,0 +1,107 @@
+import { Knex } from 'knex';
+import { chunks, MAX_INSERT_ROWS } from './util';
+
+/** The part of a better-sqlite3 prepared statement the hot paths use. */
+interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): any;
+}
+
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+const statementCache = new WeakMap<object, Map<string, SqliteStatement>>();
+
+/**
+ * On SQLite, a function preparing (once per connection) statements on the transaction's own
+ * better-sqlite3 connection; undefined on other databases.
+ *
+ * Why: ingestion writes thousands of rows per batch. Through knex each multi-row statement is
+ * built as SQL text and prepared anew by SQLite, which took more time than executing it; a
+ * statement prepared once and run per row costs microseconds. PostgreSQL, over the network,
+ * is better served by knex's multi-row statements.
+ */
+export async function sqlitePrepare(
+  trx: Knex.Transaction,
+): Promise<((sql: string) => SqliteStatement) | undefined> {
+  if (!String(trx.client.config.client).includes('sqlite')) return undefined;
+  // Inside a transaction knex hands out that transaction's connection.
+  const connection: SqliteConnection = await trx.client.acquireConnection();
+  if (typeof connection?.prepare !== 'function') return undefined;
+  let statements = statementCache.get(connection);
+  if (!statements) {
+    statements = new Map();
+    statementCache.set(connection, statements);
+  }
+  return sql => {
+    let statement = statements!.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      statements!.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+/** better-sqlite3 binds numbers, strings, null and buffers, not booleans. */
+const sqliteValue = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v);
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/**
+ * Inserts rows (all with the same columns), updating on a conflict of `conflict` the `merge`
+ * columns (default: all), only where `mergeWhere` holds if given. With `returning`, answers
+ * those columns of every row written (match them to `rows` by key, not by position).
+ */
+export async function upsertRows(
+  trx: Knex.Transaction,
+  table: string,
+  rows: Array<Record<string, unknown>>,
+  options: {
+    conflict: string[];
+    merge?: string[];
+    mergeWhere?: string;
+    returning?: string[];
+  },
+): Promise<Array<Record<string, unknown>>> {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]);
+  const merge = options.merge ?? columns;
+  const prepare = await sqlitePrepare(trx);
+  if (prepare) {
+    const statement = prepare(
+      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) ` +
+        `VALUES (${columns.map(() => '?').join(', ')}) ` +
+        `ON CONFLICT (${options.conflict
+          .map(quote)
+          .join(', ')}) DO UPDATE SET ` +
+        `${merge.map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}` +
+        `${options.mergeWhere ? ` WHERE ${options.mergeWhere}` : ''}` +
+        `${
+          options.returning
+            ? ` RETURNING ${options.returning.map(quote).join(', ')}`
+            : ''
+        }`,
+    );
+    const out: Array<Record<string, unknown>> = [];
+    for (const row of rows) {
+      const values = columns.map(c => sqliteValue(row[c]));
+      if (options.returning) out.push(statement.get(...values));
+      else statement.run(...values);
+    }
+    return out;
+  }
+  const out: Array<Record<string, unknown>> = [];
+  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
+    let query: any = trx(table)
+      .insert(part)
+      .onConflict(options.conflict)
+      .merge(merge);
+    if (options.mergeWhere) query = query.whereRaw(options.mergeWhere);
+    if (options.returning) query = query.returning(options.returning);
+    const written = await query;
+    if (options.returning) out.push(...written);
+  }
+  return out;
+}
