@@ -4,6 +4,10 @@ import { DoraTier } from './dora/tiers';
 import { DoraTrendPoint } from './dora/trend';
 import { TrendInterval } from './time';
 import { DoraProfile } from './dora/tiers';
+import { CalmsAssessment, CalmsPillar, CalmsQuestion } from './maturity/calms';
+import { CheckResult } from './maturity/checks';
+import { CalmsScores } from './maturity/scores';
+import { MaturityResult } from './maturity/levels';
 
 /** The shapes the backend's read API answers with (see its OpenAPI spec). */
 
@@ -53,6 +57,71 @@ export interface EntityScorecard extends DoraMetrics {
   lifecycle?: string;
   ownerRef?: string;
   systemRef?: string;
+  /** The entity's maturity for this window and profile (absent in rows computed before it existed). */
+  maturity?: ScorecardMaturity;
+}
+
+/** The maturity columns of a ranking row. @public */
+export interface ScorecardMaturity {
+  level: number;
+  name: string;
+  /** Mean of the CALMS pillar scores, 0-100. */
+  calms: number | null;
+  pillars: Record<CalmsPillar, number | null>;
+  basis: CalmsScores['basis'];
+  checks: Record<string, CheckResult['status']>;
+}
+
+/** `GET /entities/:kind/:namespace/:name/maturity`. @public */
+export interface EntityMaturity extends MaturityResult {
+  entityRef: string;
+  computedAt: string;
+  window: { from: string; to: string };
+  profile: string;
+  checks: CheckResult[];
+  calms: CalmsScores;
+  overallTier: DoraTier | null;
+  /** Per UTC day, newest first: the level and how many checks passed and failed. */
+  history: Array<{
+    day: string;
+    level: number;
+    passed: number;
+    failed: number;
+  }>;
+}
+
+/** `GET /entities/:kind/:namespace/:name/calms/assessment`. @public */
+export interface EntityAssessment {
+  entityRef: string;
+  /** The newest assessment, stale or not. */
+  current: CalmsAssessment | null;
+  stale: boolean;
+  staleAfterDays: number;
+  /** Newest first, the current one included. */
+  history: CalmsAssessment[];
+  questions: CalmsQuestion[];
+}
+
+/** Golden-path health of one team or of the organisation. @public */
+export interface GoldenPathHealthRow {
+  /** The group, or undefined for the whole organisation. */
+  ownerRef?: string;
+  title?: string;
+  entities: number;
+  /** How many entities are at each level (key: level number, 0 for unrated). */
+  levels: Record<string, number>;
+  /** Per check: entities that passed, and those where it applied. */
+  checks: Record<string, { passed: number; applicable: number }>;
+}
+
+/** `GET /golden-path`. @public */
+export interface GoldenPathHealth {
+  window: { days: number };
+  profile: string;
+  checks: Array<{ id: string; title: string; pillar: CalmsPillar }>;
+  levels: Array<{ level: number; name: string }>;
+  organisation: GoldenPathHealthRow;
+  teams: GoldenPathHealthRow[];
 }
 
 /** A team's row in the ranking: figures pooled over every entity it owns. @public */
@@ -106,4 +175,6 @@ export type ScorecardSortKey =
   | 'leadTime'
   | 'changeFailureRate'
   | 'timeToRestore'
-  | 'reworkRate';
+  | 'reworkRate'
+  | 'maturityLevel'
+  | 'calms';

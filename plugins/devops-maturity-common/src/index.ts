@@ -15,3 +15,7 @@ export * from './dora/derive';
 export * from './dora/trend';
 export * from './permissions';
 export * from './api';
+export * from './maturity/calms';
+export * from './maturity/checks';
+export * from './maturity/scores';
+export * from './maturity/levels';

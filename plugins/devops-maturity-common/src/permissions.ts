@@ -12,8 +12,27 @@ export const devopsMaturityUnmatchedReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Submit the CALMS self-assessment of a catalog entity. A resource permission on the entity,
+ * so a policy can grant it to the entity's owners with the catalog's `isEntityOwner` rule.
+ * @public
+ */
+export const devopsMaturityAssessmentSubmitPermission = createPermission({
+  name: 'devops-maturity.assessment.submit',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/** Submit any entity's self-assessment, owner or not (platform administrators). @public */
+export const devopsMaturityAssessmentAdminPermission = createPermission({
+  name: 'devops-maturity.assessment.admin',
+  attributes: { action: 'update' },
+});
+
 /** All permissions of the plugin, for the permission integration router. @public */
 export const devopsMaturityPermissions = [
   devopsMaturityReadPermission,
   devopsMaturityUnmatchedReadPermission,
+  devopsMaturityAssessmentSubmitPermission,
+  devopsMaturityAssessmentAdminPermission,
 ];

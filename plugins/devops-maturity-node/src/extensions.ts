@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
 
 /**
  * An event as a source module delivers it: like a push API item, naming its entity by
@@ -56,4 +57,21 @@ export interface DevopsMaturityEventsExtensionPoint {
 export const devopsMaturityEventsExtensionPoint =
   createExtensionPoint<DevopsMaturityEventsExtensionPoint>({
     id: 'devops-maturity.events',
+  });
+
+/**
+ * Lets backend modules add golden-path checks: pure evaluators over the catalog entity and the
+ * plugin's data (see `GoldenPathCheck` in the common package). A check with the id of a
+ * built-in one replaces it.
+ * @public
+ */
+export interface DevopsMaturityChecksExtensionPoint {
+  /** Adds one check or several. */
+  addCheck(...checks: Array<GoldenPathCheck | GoldenPathCheck[]>): void;
+}
+
+/** @public */
+export const devopsMaturityChecksExtensionPoint =
+  createExtensionPoint<DevopsMaturityChecksExtensionPoint>({
+    id: 'devops-maturity.checks',
   });

@@ -1,0 +1,194 @@
+/**
+ * CALMS: Culture, Automation, Lean, Measurement, Sharing. A score per pillar, 0-100, from the
+ * automated signals (golden-path checks, DORA tiers) and the owning team's self-assessment.
+ */
+
+/** The five CALMS pillars. @public */
+export type CalmsPillar =
+  | 'culture'
+  | 'automation'
+  | 'lean'
+  | 'measurement'
+  | 'sharing';
+
+/** @public */
+export const CALMS_PILLARS: CalmsPillar[] = [
+  'culture',
+  'automation',
+  'lean',
+  'measurement',
+  'sharing',
+];
+
+/** @public */
+export const CALMS_PILLAR_TITLES: Record<CalmsPillar, string> = {
+  culture: 'Culture',
+  automation: 'Automation',
+  lean: 'Lean',
+  measurement: 'Measurement',
+  sharing: 'Sharing',
+};
+
+/** One Likert item of the self-assessment. @public */
+export interface CalmsQuestion {
+  id: string;
+  pillar: CalmsPillar;
+  /** A statement the team rates from 1 (strongly disagree) to 5 (strongly agree). */
+  text: string;
+  /** Why the practice matters, shown as help. */
+  why: string;
+}
+
+/**
+ * The questionnaire: three or four practices per pillar, as the DevOps literature names them
+ * (the Three Ways, the SRE book, the DORA research). Statements, so that agreeing is better.
+ * @public
+ */
+export const CALMS_QUESTIONS: CalmsQuestion[] = [
+  {
+    id: 'culture.blameless-postmortems',
+    pillar: 'culture',
+    text: 'After an incident we write a blameless postmortem and act on what it teaches.',
+    why: 'Incidents are failures of the system, not of people; teams that hide them repeat them.',
+  },
+  {
+    id: 'culture.shared-goals',
+    pillar: 'culture',
+    text: 'Development and operations share the same goals for this service (delivery and reliability).',
+    why: 'Siloed goals (features vs. stability) are the conflict DevOps set out to end.',
+  },
+  {
+    id: 'culture.you-build-it-you-run-it',
+    pillar: 'culture',
+    text: 'The team that builds this service runs it in production, on-call included.',
+    why: '"You build it, you run it": the people paged at 3 am are the ones who can fix the cause.',
+  },
+  {
+    id: 'culture.psychological-safety',
+    pillar: 'culture',
+    text: 'Anyone on the team can raise a concern or admit a mistake without fear.',
+    why: 'Psychological safety is what lets problems surface while they are still small.',
+  },
+  {
+    id: 'automation.tests',
+    pillar: 'automation',
+    text: 'Every change runs an automated test suite we trust before it can be deployed.',
+    why: 'Automated tests are the fastest feedback loop; they make small, frequent changes safe.',
+  },
+  {
+    id: 'automation.deploys',
+    pillar: 'automation',
+    text: 'Deploying to production is one automated step, with no manual commands.',
+    why: 'Manual deployment is toil: repetitive, error-prone and a reason to deploy less often.',
+  },
+  {
+    id: 'automation.infrastructure-as-code',
+    pillar: 'automation',
+    text: "The service's infrastructure is defined as code, versioned and reviewed.",
+    why: 'Infrastructure as code makes every environment reproducible and every change reviewable.',
+  },
+  {
+    id: 'lean.small-batches',
+    pillar: 'lean',
+    text: 'We ship small changes, usually less than a day of work each.',
+    why: 'Risk grows faster than batch size; ten small releases are safer than one large one.',
+  },
+  {
+    id: 'lean.wip-limits',
+    pillar: 'lean',
+    text: 'We limit work in progress and finish work before starting new work.',
+    why: 'Stop starting, start finishing: work in progress is inventory that delivers nothing.',
+  },
+  {
+    id: 'lean.value-stream',
+    pillar: 'lean',
+    text: 'We have mapped our path from idea to production and removed waiting and handoffs from it.',
+    why: 'Value-stream mapping shows where work waits, which is usually most of the lead time.',
+  },
+  {
+    id: 'measurement.slos',
+    pillar: 'measurement',
+    text: 'The service has SLOs, and the error budget guides what we work on.',
+    why: 'An SLO says what "reliable enough" means; the error budget turns it into decisions.',
+  },
+  {
+    id: 'measurement.symptom-alerts',
+    pillar: 'measurement',
+    text: 'Alerts fire on what users feel (errors, latency), not on every internal cause.',
+    why: 'Symptom-based alerting pages for what matters and keeps on-call sustainable.',
+  },
+  {
+    id: 'measurement.dora-reviewed',
+    pillar: 'measurement',
+    text: 'We review our DORA metrics regularly and change how we work because of them.',
+    why: 'Measuring outcomes, not outputs, is only useful if the numbers change decisions.',
+  },
+  {
+    id: 'sharing.runbooks',
+    pillar: 'sharing',
+    text: 'Runbooks let any on-call engineer handle this service’s known failure modes.',
+    why: 'Knowledge that lives in one head is a single point of failure.',
+  },
+  {
+    id: 'sharing.adrs',
+    pillar: 'sharing',
+    text: 'We record architecture decisions (ADRs) where other teams can read them.',
+    why: 'Recorded decisions keep their reasons when people move on.',
+  },
+  {
+    id: 'sharing.innersource',
+    pillar: 'sharing',
+    text: 'Other teams can read our code and contribute changes to it (InnerSource).',
+    why: 'Treating internal code like open source spreads knowledge and removes queues.',
+  },
+];
+
+/** Answers of one self-assessment: question id to 1..5. @public */
+export type CalmsAnswers = Record<string, number>;
+
+/** A stored self-assessment. @public */
+export interface CalmsAssessment {
+  entityRef: string;
+  answers: CalmsAnswers;
+  /** The user who submitted it. */
+  author: string;
+  /** ISO 8601. */
+  submittedAt: string;
+}
+
+/**
+ * Checks a set of answers against the questionnaire; answers every problem, naming the field.
+ * Every question must be answered with an integer from 1 to 5.
+ * @public
+ */
+export function validateCalmsAnswers(answers: unknown): string[] {
+  if (!answers || typeof answers !== 'object' || Array.isArray(answers))
+    return ['answers must be an object of question id to 1..5'];
+  const problems: string[] = [];
+  const known = new Set(CALMS_QUESTIONS.map(q => q.id));
+  for (const key of Object.keys(answers)) {
+    if (!known.has(key)) problems.push(`answers.${key} is not a question`);
+  }
+  for (const q of CALMS_QUESTIONS) {
+    const v = (answers as Record<string, unknown>)[q.id];
+    if (v === undefined) problems.push(`answers.${q.id} is missing`);
+    else if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 5)
+      problems.push(`answers.${q.id} must be an integer from 1 to 5`);
+  }
+  return problems;
+}
+
+/** Per pillar 0-100: the mean answer, 1 mapped to 0 and 5 to 100. @public */
+export function scoreAssessment(
+  answers: CalmsAnswers,
+): Record<CalmsPillar, number> {
+  const out = {} as Record<CalmsPillar, number>;
+  for (const pillar of CALMS_PILLARS) {
+    const values = CALMS_QUESTIONS.filter(q => q.pillar === pillar)
+      .map(q => answers[q.id])
+      .filter((v): v is number => typeof v === 'number');
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    out[pillar] = values.length ? Math.round(((mean - 1) / 4) * 100) : 0;
+  }
+  return out;
+}

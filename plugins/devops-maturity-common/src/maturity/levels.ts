@@ -1,0 +1,263 @@
+import { DoraMetrics } from '../dora/metrics';
+import { DoraTier, tierScore } from '../dora/tiers';
+import { CALMS_PILLAR_TITLES, CalmsPillar } from './calms';
+import { CheckResult } from './checks';
+import { CalmsScores } from './scores';
+
+/** The DORA figures a criterion can ask a tier of. @public */
+export type DoraCriterionMetric =
+  | 'overall'
+  | 'deploymentFrequency'
+  | 'leadTime'
+  | 'changeFailureRate'
+  | 'timeToRestore';
+
+/**
+ * One criterion of a maturity level: a check passes, a CALMS pillar (or every pillar) scores at
+ * least `min`, or a DORA metric is at least a tier.
+ * @public
+ */
+export type MaturityCriterion =
+  | { check: string }
+  | { calms: CalmsPillar | 'all'; min: number }
+  | { dora: DoraCriterionMetric; min: DoraTier };
+
+/** @public */
+export interface MaturityLevelDefinition {
+  level: number;
+  name: string;
+  description: string;
+  criteria: MaturityCriterion[];
+}
+
+/**
+ * The default ladder; docs/maturity-model.md gives the reasons. Levels are cumulative: a level
+ * counts only when it and every level below it pass.
+ * @public
+ */
+export const DEFAULT_MATURITY_LEVELS: MaturityLevelDefinition[] = [
+  {
+    level: 1,
+    name: 'Initial',
+    description:
+      'In the catalog. Delivery and operations depend on individuals; nothing is measured yet.',
+    criteria: [],
+  },
+  {
+    level: 2,
+    name: 'Managed',
+    description:
+      'A team owns the service, says what it is, and every change goes through CI.',
+    criteria: [
+      { check: 'owned-by-group' },
+      { check: 'description' },
+      { check: 'lifecycle' },
+      { check: 'ci' },
+    ],
+  },
+  {
+    level: 3,
+    name: 'Defined',
+    description:
+      'On the paved road: documented, on-call, with deployments and incidents flowing into the scorecard.',
+    criteria: [
+      { check: 'system' },
+      { check: 'techdocs' },
+      { check: 'runbook' },
+      { check: 'on-call' },
+      { check: 'deployments-flowing' },
+      { check: 'incidents-wired' },
+    ],
+  },
+  {
+    level: 4,
+    name: 'Measured',
+    description:
+      'Reliability has targets and dashboards, every CALMS pillar is at least half-way, delivery is at least medium.',
+    criteria: [
+      { check: 'monitoring-dashboard' },
+      { check: 'slo' },
+      { calms: 'all', min: 50 },
+      { dora: 'overall', min: 'medium' },
+    ],
+  },
+  {
+    level: 5,
+    name: 'Optimizing',
+    description:
+      'Small batches, a postmortem for every incident, strong CALMS practices and high or elite delivery.',
+    criteria: [
+      { check: 'small-batches' },
+      { check: 'postmortem-coverage' },
+      { calms: 'all', min: 75 },
+      { dora: 'overall', min: 'high' },
+    ],
+  },
+];
+
+/** A criterion with what was found. @public */
+export interface CriterionResult {
+  criterion: MaturityCriterion;
+  /** What it asks, in words. */
+  label: string;
+  passed: boolean;
+  evidence: string;
+  howToFix: string;
+}
+
+/** @public */
+export interface MaturityLevelResult {
+  level: number;
+  name: string;
+  description: string;
+  passed: boolean;
+  criteria: CriterionResult[];
+}
+
+/** @public */
+export interface MaturityResult {
+  level: number;
+  name: string;
+  levels: MaturityLevelResult[];
+  /** The failing criteria of the next level, most impact for the effort first; empty at the top. */
+  nextSteps: CriterionResult[];
+}
+
+const DORA_TITLES: Record<DoraCriterionMetric, string> = {
+  overall: 'Overall DORA tier',
+  deploymentFrequency: 'Deployment frequency',
+  leadTime: 'Lead time for changes',
+  changeFailureRate: 'Change failure rate',
+  timeToRestore: 'Time to restore',
+};
+
+function doraTier(
+  dora: DoraMetrics | undefined,
+  metric: DoraCriterionMetric,
+): DoraTier | null {
+  if (!dora) return null;
+  return metric === 'overall' ? dora.overallTier : dora[metric].tier;
+}
+
+function evaluateCriterion(
+  criterion: MaturityCriterion,
+  input: { checks: CheckResult[]; calms: CalmsScores; dora?: DoraMetrics },
+): CriterionResult {
+  if ('check' in criterion) {
+    const check = input.checks.find(c => c.id === criterion.check);
+    if (!check) {
+      return {
+        criterion,
+        label: `Check ${criterion.check}`,
+        passed: false,
+        evidence: `no check with id "${criterion.check}" is installed`,
+        howToFix:
+          'Fix the maturity level configuration or install the module that provides the check.',
+      };
+    }
+    return {
+      criterion,
+      label: check.title,
+      // Nothing to judge (e.g. no incidents to write postmortems for) does not hold a level back.
+      passed: check.status !== 'fail',
+      evidence:
+        check.status === 'not-applicable'
+          ? `not applicable: ${check.evidence}`
+          : check.evidence,
+      howToFix: check.howToFix,
+    };
+  }
+  if ('calms' in criterion) {
+    const pillars =
+      criterion.calms === 'all'
+        ? input.calms.pillars
+        : input.calms.pillars.filter(p => p.pillar === criterion.calms);
+    const below = pillars.filter(
+      p => p.score === null || p.score < criterion.min,
+    );
+    const label =
+      criterion.calms === 'all'
+        ? `Every CALMS pillar at least ${criterion.min}`
+        : `${CALMS_PILLAR_TITLES[criterion.calms]} at least ${criterion.min}`;
+    return {
+      criterion,
+      label,
+      passed: below.length === 0,
+      evidence: pillars
+        .map(p => `${p.title} ${p.score === null ? 'no score' : p.score}`)
+        .join(', '),
+      howToFix: below.length
+        ? `Raise ${below
+            .map(p => p.title)
+            .join(
+              ', ',
+            )}: fix the failing checks of the pillar and keep the team's self-assessment current.`
+        : '',
+    };
+  }
+  const tier = doraTier(input.dora, criterion.dora);
+  return {
+    criterion,
+    label: `${DORA_TITLES[criterion.dora]} ${criterion.min} or better`,
+    passed: tier !== null && tierScore(tier) >= tierScore(criterion.min),
+    evidence: tier
+      ? `${DORA_TITLES[criterion.dora]}: ${tier}`
+      : `${DORA_TITLES[criterion.dora]}: no tier (not enough data)`,
+    howToFix: `Improve ${DORA_TITLES[
+      criterion.dora
+    ].toLocaleLowerCase()}: see the DORA tab for what the next tier needs.`,
+  };
+}
+
+/** Checks first (mostly one catalog edit, and they raise CALMS too), then CALMS, then DORA. */
+function effortRank(c: CriterionResult, calms: CalmsScores): number {
+  if ('check' in c.criterion) return 0;
+  if ('calms' in c.criterion) {
+    const scores = calms.pillars.map(p => p.score ?? 0);
+    return 1 + Math.min(...scores) / 1000; // the weaker the pillars, the sooner
+  }
+  return 2;
+}
+
+/**
+ * A service's maturity: the highest level whose criteria and every lower level's pass, and the
+ * failing criteria of the next level as next steps.
+ * @public
+ */
+export function evaluateMaturity(
+  levels: MaturityLevelDefinition[],
+  input: { checks: CheckResult[]; calms: CalmsScores; dora?: DoraMetrics },
+): MaturityResult {
+  const sorted = [...levels].sort((a, b) => a.level - b.level);
+  let reached: MaturityLevelResult | undefined;
+  let blocked = false;
+  const results = sorted.map(def => {
+    const criteria = def.criteria.map(c => evaluateCriterion(c, input));
+    const result: MaturityLevelResult = {
+      level: def.level,
+      name: def.name,
+      description: def.description,
+      passed: criteria.every(c => c.passed),
+      criteria,
+    };
+    if (!blocked && result.passed) reached = result;
+    else blocked = true;
+    return result;
+  });
+  const next = results.find(r => r.level > (reached?.level ?? 0));
+  const nextSteps = (next?.criteria ?? [])
+    .filter(c => !c.passed)
+    .map((c, i) => ({ c, i }))
+    .sort(
+      (a, b) =>
+        effortRank(a.c, input.calms) - effortRank(b.c, input.calms) ||
+        a.i - b.i,
+    )
+    .map(({ c }) => c);
+  return {
+    level: reached?.level ?? 0,
+    name: reached?.name ?? 'Unrated',
+    levels: results,
+    nextSteps,
+  };
+}
