@@ -72,6 +72,38 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** The maturity model; docs/maturity-model.md explains each default. */
+    maturity?: {
+      /**
+       * The levels, replacing the default five (1 Initial .. 5 Optimizing). Each is cumulative:
+       * a service has the highest level whose criteria and all lower levels' criteria pass.
+       * A criterion is `{ check: id }`, `{ calms: pillar | 'all', min: 0..100 }` or
+       * `{ dora: 'overall' | metric, min: 'elite' | 'high' | 'medium' | 'low' }`.
+       */
+      levels?: Array<{
+        level: number;
+        name: string;
+        description?: string;
+        criteria?: Array<{
+          check?: string;
+          calms?: string;
+          dora?: string;
+          min?: number | string;
+        }>;
+      }>;
+      /** How a CALMS pillar weighs automated signals and the self-assessment. Default 0.5 / 0.5. */
+      weights?: { signals?: number; assessment?: number };
+      /** A self-assessment older than this no longer counts. Default: 180 days. */
+      assessmentMaxAge?: HumanDuration | string;
+      checks?: {
+        /** Small batches: the median commits per deployment may not exceed this. Default 5. */
+        smallBatchMaxCommits?: number;
+        /** Postmortem coverage: the share of resolved incidents with a postmortem. Default 0.8. */
+        postmortemCoverageMin?: number;
+        /** Ids of checks to leave out, built-in or from modules. */
+        disabled?: string[];
+      };
+    };
     demo?: {
       /**
        * Seed 180 days of generated history for catalog entities annotated with

@@ -20,10 +20,12 @@ import {
   DORA_2021,
   IncidentEvent,
   utcDayStart,
+  BUILT_IN_CHECKS,
 } from '@devops-maturity/backstage-plugin-common';
 import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
 import { IngestService } from '../src/service/IngestService';
 import { DoraService } from '../src/service/DoraService';
+import { MaturityService } from '../src/service/MaturityService';
 import { ScorecardService } from '../src/service/ScorecardService';
 import { readSettings } from '../src/config';
 import { ConfigReader } from '@backstage/config';
@@ -34,6 +36,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const NOW = Date.parse('2026-11-21T00:00:00Z');
 const ENTITY_SAMPLES = Number(process.env.BENCH_ENTITY_SAMPLES ?? 200);
 const RANKING_SAMPLES = Number(process.env.BENCH_RANKING_SAMPLES ?? 30);
+/** `BENCH_ONLY=ingestion` measures ingestion alone, e.g. while profiling it. */
+const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 
 const pct = (values: number[], p: number) => {
   const s = [...values].sort((a, b) => a - b);
@@ -65,7 +69,10 @@ async function openDatabase(
       os.tmpdir(),
       `devops-maturity-bench-${name}-${process.pid}.sqlite`,
     );
-    fs.rmSync(file, { force: true });
+    const remove = () =>
+      ['', '-wal', '-shm'].forEach(s => fs.rmSync(file + s, { force: true }));
+    remove();
+    process.on('exit', remove); // gigabytes at full scale
     return knexFactory({
       client: 'better-sqlite3',
       connection: { filename: file },
@@ -181,10 +188,19 @@ async function run(kind: 'sqlite' | 'pg') {
     database: { getClient: async () => knex },
   });
   await store.replaceCatalog(entities, groups);
+  const dora = new DoraService(store, settings, () => NOW);
+  const maturity = new MaturityService(
+    store,
+    settings,
+    dora,
+    BUILT_IN_CHECKS,
+    () => NOW,
+  );
   const scorecards = new ScorecardService(
     store,
     settings,
     quietLogger,
+    maturity,
     () => NOW,
   );
   const ingest = new IngestService(
@@ -194,7 +210,6 @@ async function run(kind: 'sqlite' | 'pg') {
     () => NOW,
     refs => scorecards.markDirty(refs),
   );
-  const dora = new DoraService(store, settings, () => NOW);
   const [events, ingestMs] = await timed(() =>
     ingestAll(async (ds, is) => {
       if (ds.length) await ingest.ingestDeployments(ds);
@@ -209,6 +224,13 @@ async function run(kind: 'sqlite' | 'pg') {
   console.log(
     `data: ${counts?.n} deployments, ${commits?.n} commits, ${incidents?.n} incidents`,
   );
+  if (INGESTION_ONLY) {
+    console.log(
+      `ingestion: ${((events / ingestMs) * 1000).toFixed(0)} events/s`,
+    );
+    await knex.destroy();
+    return;
+  }
 
   const [, refreshMs] = await timed(() => scorecards.refreshAll());
   console.log(
@@ -318,7 +340,8 @@ async function run(kind: 'sqlite' | 'pg') {
 
 (async () => {
   await run('sqlite');
-  if (process.env.BENCH_PG_CONNECTION) await run('pg');
+  if (process.env.BENCH_PG_CONNECTION && process.env.BENCH_SKIP_PG !== '1')
+    await run('pg');
 })().catch(e => {
   console.error(e);
   process.exit(1);

@@ -14,6 +14,17 @@ import {
   DoraProfileOverride,
   overrideProfile,
   TierBounds,
+  CALMS_PILLARS,
+  CalmsWeights,
+  CheckSettings,
+  DAY_MS,
+  DEFAULT_CALMS_WEIGHTS,
+  DEFAULT_CHECK_SETTINGS,
+  DEFAULT_MATURITY_LEVELS,
+  DoraTier,
+  MaturityCriterion,
+  MaturityLevelDefinition,
+  TIERS_WORST_FIRST,
 } from '@devops-maturity/backstage-plugin-common';
 
 /** The plugin's settings, read once from app-config. */
@@ -25,6 +36,89 @@ export interface DevopsMaturitySettings {
   /** Catalog kinds whose entities get scorecards. */
   kinds: string[];
   seedDemoData: boolean;
+  maturity: MaturitySettings;
+}
+
+/** The maturity model's settings. */
+export interface MaturitySettings {
+  levels: MaturityLevelDefinition[];
+  weights: CalmsWeights;
+  /** An assessment older than this no longer counts. */
+  assessmentMaxAgeDays: number;
+  checks: CheckSettings;
+  /** Ids of checks to leave out, built-in or from modules. */
+  disabledChecks: string[];
+}
+
+const PILLARS_AND_ALL = [...CALMS_PILLARS, 'all'];
+const DORA_METRICS = [
+  'overall',
+  'deploymentFrequency',
+  'leadTime',
+  'changeFailureRate',
+  'timeToRestore',
+];
+
+function readCriterion(c: Config, at: string): MaturityCriterion {
+  if (c.has('check')) return { check: c.getString('check') };
+  if (c.has('calms')) {
+    const pillar = c.getString('calms');
+    if (!PILLARS_AND_ALL.includes(pillar))
+      throw new InputError(
+        `${at}.calms: '${pillar}' is not one of ${PILLARS_AND_ALL.join(', ')}`,
+      );
+    return { calms: pillar as any, min: c.getNumber('min') };
+  }
+  if (c.has('dora')) {
+    const metric = c.getString('dora');
+    if (!DORA_METRICS.includes(metric))
+      throw new InputError(
+        `${at}.dora: '${metric}' is not one of ${DORA_METRICS.join(', ')}`,
+      );
+    const min = c.getString('min');
+    if (!TIERS_WORST_FIRST.includes(min as DoraTier))
+      throw new InputError(`${at}.min: '${min}' is not a DORA tier`);
+    return { dora: metric as any, min: min as DoraTier };
+  }
+  throw new InputError(`${at}: a criterion needs check, calms or dora`);
+}
+
+function readMaturity(config: Config): MaturitySettings {
+  const m = config.getOptionalConfig('devopsMaturity.maturity');
+  const levels = m?.getOptionalConfigArray('levels')?.map((l, i) => ({
+    level: l.getNumber('level'),
+    name: l.getString('name'),
+    description: l.getOptionalString('description') ?? '',
+    criteria: (l.getOptionalConfigArray('criteria') ?? []).map((c, j) =>
+      readCriterion(c, `devopsMaturity.maturity.levels[${i}].criteria[${j}]`),
+    ),
+  }));
+  const maxAge = m?.has('assessmentMaxAge')
+    ? durationToMilliseconds(
+        readDurationFromConfig(m, { key: 'assessmentMaxAge' }),
+      ) / DAY_MS
+    : 180;
+  return {
+    levels: levels ?? DEFAULT_MATURITY_LEVELS,
+    weights: {
+      signals:
+        m?.getOptionalNumber('weights.signals') ??
+        DEFAULT_CALMS_WEIGHTS.signals,
+      assessment:
+        m?.getOptionalNumber('weights.assessment') ??
+        DEFAULT_CALMS_WEIGHTS.assessment,
+    },
+    assessmentMaxAgeDays: maxAge,
+    checks: {
+      smallBatchMaxCommits:
+        m?.getOptionalNumber('checks.smallBatchMaxCommits') ??
+        DEFAULT_CHECK_SETTINGS.smallBatchMaxCommits,
+      postmortemCoverageMin:
+        m?.getOptionalNumber('checks.postmortemCoverageMin') ??
+        DEFAULT_CHECK_SETTINGS.postmortemCoverageMin,
+    },
+    disabledChecks: m?.getOptionalStringArray('checks.disabled') ?? [],
+  };
 }
 
 function durationBounds(
@@ -129,6 +223,7 @@ export function readSettings(config: Config): DevopsMaturitySettings {
     ],
     seedDemoData:
       config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
+    maturity: readMaturity(config),
   };
 }
 

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  devopsMaturityChecksExtensionPoint,
   devopsMaturityEventsExtensionPoint,
   DoraEventSink,
 } from '@devops-maturity/backstage-plugin-node';
@@ -71,5 +72,87 @@ describe('devopsMaturityEventsExtensionPoint', () => {
     expect(listed.body.items.map((d: any) => [d.source, d.id])).toEqual([
       ['jenkins', 'b-1'],
     ]);
+  });
+});
+
+describe('devopsMaturityChecksExtensionPoint', () => {
+  it("adds a module's golden-path check to every entity's maturity, and refuses a duplicate id", async () => {
+    const sonarModule = createBackendModule({
+      pluginId: 'devops-maturity',
+      moduleId: 'test-sonar',
+      register(env) {
+        env.registerInit({
+          deps: { checks: devopsMaturityChecksExtensionPoint },
+          async init({ checks }) {
+            checks.addCheck({
+              id: 'sonar',
+              title: 'Code quality gate',
+              pillar: 'automation',
+              description: 'A quality gate stops regressions before review.',
+              howToFix: 'Add sonarqube.org/project-key.',
+              evaluate: ({ entity }) =>
+                entity.annotations['sonarqube.org/project-key']
+                  ? { status: 'pass', evidence: 'quality gate configured' }
+                  : {
+                      status: 'fail',
+                      evidence: 'no sonarqube.org/project-key',
+                    },
+            });
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        devopsMaturityPlugin,
+        sonarModule,
+        catalogServiceMock.factory({
+          entities: [
+            component('svc', 'team', {
+              annotations: { 'sonarqube.org/project-key': 'svc' },
+            }),
+          ],
+        }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+      ],
+    });
+    const res = await request(server)
+      .get('/api/devops-maturity/entities/component/default/svc/maturity')
+      .set('authorization', mockCredentials.user.header());
+    expect(res.body.checks.find((c: any) => c.id === 'sonar')).toMatchObject({
+      status: 'pass',
+      pillar: 'automation',
+      evidence: 'quality gate configured',
+    });
+    const automation = res.body.calms.pillars.find(
+      (p: any) => p.pillar === 'automation',
+    );
+    expect(automation.signals.map((s: any) => s.id)).toContain('sonar');
+
+    const twice = createBackendModule({
+      pluginId: 'devops-maturity',
+      moduleId: 'test-twice',
+      register(env) {
+        env.registerInit({
+          deps: { checks: devopsMaturityChecksExtensionPoint },
+          async init({ checks }) {
+            const check = {
+              id: 'same',
+              title: 'Same',
+              pillar: 'lean' as const,
+              description: '',
+              howToFix: '',
+              evaluate: () => ({ status: 'pass' as const, evidence: '' }),
+            };
+            checks.addCheck([check, check]);
+          },
+        });
+      },
+    });
+    await expect(
+      startTestBackend({ features: [devopsMaturityPlugin, twice] }),
+    ).rejects.toThrow("A check with id 'same' was already added");
   });
 });

@@ -3,7 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { devopsMaturityPermissions } from '@devops-maturity/backstage-plugin-common';
+import {
+  BUILT_IN_CHECKS,
+  devopsMaturityPermissions,
+  GoldenPathCheck,
+} from '@devops-maturity/backstage-plugin-common';
 import { readSchedule, readSettings } from './config';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
@@ -13,6 +17,7 @@ import {
 import { DoraService } from './service/DoraService';
 import { IngestService } from './service/IngestService';
 import { ScorecardService } from './service/ScorecardService';
+import { MaturityService } from './service/MaturityService';
 import { createRouter } from './service/router';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
@@ -21,6 +26,7 @@ import {
   parseBatch,
 } from './service/validation';
 import {
+  devopsMaturityChecksExtensionPoint,
   devopsMaturityEventsExtensionPoint,
   DoraEventSink,
   DoraEventSource,
@@ -34,6 +40,16 @@ export const devopsMaturityPlugin = createBackendPlugin({
   pluginId: 'devops-maturity',
   register(env) {
     const sources: DoraEventSource[] = [];
+    const checks: GoldenPathCheck[] = [];
+    env.registerExtensionPoint(devopsMaturityChecksExtensionPoint, {
+      addCheck(...added) {
+        for (const check of added.flat()) {
+          if (checks.some(c => c.id === check.id))
+            throw new Error(`A check with id '${check.id}' was already added`);
+          checks.push(check);
+        }
+      },
+    });
     const identityAnnotations = new Set(DEFAULT_IDENTITY_ANNOTATIONS);
     env.registerExtensionPoint(devopsMaturityEventsExtensionPoint, {
       addEventSource(...added) {
@@ -70,10 +86,16 @@ export const devopsMaturityPlugin = createBackendPlugin({
       }) {
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database });
+        const dora = new DoraService(store, settings);
+        const maturity = new MaturityService(store, settings, dora, [
+          ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
+          ...checks,
+        ]);
         const scorecards = new ScorecardService(
           store,
           settings,
           logger.child({ task: 'devops-maturity-scorecards' }),
+          maturity,
         );
         const ingest = new IngestService(
           store,
@@ -82,7 +104,6 @@ export const devopsMaturityPlugin = createBackendPlugin({
           Date.now,
           refs => scorecards.markDirty(refs),
         );
-        const dora = new DoraService(store, settings);
         const seeder = settings.seedDemoData
           ? new DemoSeeder({
               catalog,
@@ -130,6 +151,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             ingest,
             dora,
             scorecards,
+            maturity,
           }),
         );
 

@@ -4,12 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import {
+  CalmsAssessment,
   DoraFacts,
   DoraOptions,
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import {
   DoraStore,
+  MaturityStore,
   EventBatch,
   ListOptions,
   MirroredEntity,
@@ -18,12 +20,21 @@ import {
   WriteResult,
 } from './types';
 import { writeDeployments } from './writeDeployments';
+import {
+  assessmentHistory,
+  checkHistory,
+  insertAssessment,
+  latestAssessments,
+  readCheckSignals,
+  recordCheckHistory,
+} from './maturity';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { readFacts } from './readFacts';
 import { listDeployments, listIncidents } from './lists';
 import { chunks, toNumber, undefinedIfNull, wherePairs } from './util';
 import {
   deleteScorecardsExcept,
+  maturityRows,
   queryScorecards,
   RankingQuery,
   ScorecardRow,
@@ -36,7 +47,7 @@ const migrationsDir = resolvePackagePath(
 );
 
 /** The store on knex: SQLite (better-sqlite3) and PostgreSQL. */
-export class DatabaseDoraStore implements DoraStore {
+export class DatabaseDoraStore implements DoraStore, MaturityStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
@@ -95,6 +106,11 @@ export class DatabaseDoraStore implements DoraStore {
         lifecycle: e.lifecycle ?? null,
         owner_ref: e.ownerRef ?? null,
         system_ref: e.systemRef ?? null,
+        catalog_facts: JSON.stringify({
+          description: e.description,
+          annotations: e.annotations ?? {},
+          links: e.links ?? [],
+        }),
       }));
       for (const part of chunks(entityRows, 50))
         await trx('dm_entities').insert(part);
@@ -157,7 +173,11 @@ export class DatabaseDoraStore implements DoraStore {
   }
 
   private static entityFromRow(r: any) {
+    const facts = r.catalog_facts ? JSON.parse(r.catalog_facts) : {};
     return {
+      description: facts.description,
+      annotations: facts.annotations ?? {},
+      links: facts.links ?? [],
       entityRef: r.entity_ref,
       kind: r.kind,
       namespace: r.namespace,
@@ -313,8 +333,36 @@ export class DatabaseDoraStore implements DoraStore {
     return deleteScorecardsExcept(this.knex, subjectType, keep);
   }
 
+  maturityRows(windowDays: number, profile: string) {
+    return maturityRows(this.knex, windowDays, profile);
+  }
+
   queryScorecards(query: RankingQuery) {
     return queryScorecards(this.knex, query);
+  }
+
+  readCheckSignals(entityRefs: string[], now: number) {
+    return readCheckSignals(this.knex, entityRefs, now);
+  }
+
+  insertAssessment(assessment: CalmsAssessment) {
+    return insertAssessment(this.knex, assessment);
+  }
+
+  latestAssessments(entityRefs: string[]) {
+    return latestAssessments(this.knex, entityRefs);
+  }
+
+  assessmentHistory(entityRef: string, limit: number) {
+    return assessmentHistory(this.knex, entityRef, limit);
+  }
+
+  recordCheckHistory(rows: Parameters<MaturityStore['recordCheckHistory']>[0]) {
+    return recordCheckHistory(this.knex, rows);
+  }
+
+  checkHistory(entityRef: string, limit: number) {
+    return checkHistory(this.knex, entityRef, limit);
   }
 
   listDeployments(entityRef: string, options: ListOptions) {

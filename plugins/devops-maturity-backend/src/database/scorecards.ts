@@ -22,6 +22,10 @@ export interface ScorecardRow {
   systemRef?: string;
   /** The whole answer for this row (metrics plus identity fields). */
   metrics: DoraMetrics & Record<string, unknown>;
+  /** Entities only: the maturity level, mean CALMS score and check statuses. */
+  maturityLevel?: number;
+  calmsScore?: number | null;
+  checks?: Record<string, string>;
 }
 
 /** Filters, sorting and paging of a ranking. */
@@ -54,6 +58,8 @@ const SORT_COLUMNS: Record<string, string> = {
   changeFailureRate: 'cfr',
   timeToRestore: 'ttr_median',
   reworkRate: 'rework',
+  maturityLevel: 'maturity_level',
+  calms: 'calms_score',
 };
 
 export async function upsertScorecards(
@@ -80,6 +86,9 @@ export async function upsertScorecards(
     cfr: r.metrics.changeFailureRate.value,
     ttr_median: r.metrics.timeToRestore.medianSeconds,
     rework: r.metrics.reworkRate.value,
+    maturity_level: r.maturityLevel ?? null,
+    calms_score: r.calmsScore ?? null,
+    checks: r.checks ? JSON.stringify(r.checks) : null,
     metrics: JSON.stringify(r.metrics),
   }));
   await knex.transaction(async trx => {
@@ -195,4 +204,28 @@ export async function queryScorecards(knex: Knex, query: RankingQuery) {
     distribution,
     computedAt: rows.length ? toNumber(rows[0].computed_at) : undefined,
   };
+}
+
+/** Every entity's level and check statuses for one preset window and profile. */
+export async function maturityRows(
+  knex: Knex,
+  windowDays: number,
+  profile: string,
+): Promise<
+  Array<{
+    entityRef: string;
+    ownerRef?: string;
+    level: number | null;
+    checks: Record<string, string>;
+  }>
+> {
+  const rows = await knex('dm_scorecards')
+    .where({ subject_type: 'entity', window_days: windowDays, profile })
+    .select('subject_ref', 'owner_ref', 'maturity_level', 'checks');
+  return rows.map(r => ({
+    entityRef: r.subject_ref,
+    ownerRef: r.owner_ref ?? undefined,
+    level: r.maturity_level === null ? null : toNumber(r.maturity_level),
+    checks: r.checks ? JSON.parse(r.checks) : {},
+  }));
 }

@@ -7,6 +7,8 @@ import {
   DoraOptions,
   IncidentEvent,
   TimeWindow,
+  CalmsAssessment,
+  CheckSignals,
 } from '@devops-maturity/backstage-plugin-common';
 
 /** A catalog entity as the plugin mirrors it. */
@@ -22,6 +24,10 @@ export interface MirroredEntity {
   systemRef?: string;
   /** Annotations that identify the entity to event sources, e.g. github.com/project-slug. */
   identities: Array<{ annotation: string; value: string }>;
+  /** What the golden-path checks read. */
+  description?: string;
+  annotations?: Record<string, string>;
+  links?: Array<{ url: string; title?: string; type?: string }>;
 }
 
 /** A catalog group and its parent. */
@@ -118,6 +124,36 @@ export interface DoraStore {
     entityRef: string,
     options: ListOptions,
   ): Promise<Page<IncidentListItem>>;
+}
+
+/** Storage of the maturity model: assessments and check history. */
+export interface MaturityStore {
+  readCheckSignals(
+    entityRefs: string[],
+    now: number,
+  ): Promise<Map<string, CheckSignals>>;
+  insertAssessment(assessment: CalmsAssessment): Promise<void>;
+  latestAssessments(
+    entityRefs: string[],
+  ): Promise<Map<string, CalmsAssessment>>;
+  assessmentHistory(
+    entityRef: string,
+    limit: number,
+  ): Promise<CalmsAssessment[]>;
+  recordCheckHistory(
+    rows: Array<{
+      entityRef: string;
+      day: number;
+      level: number;
+      results: Array<{ id: string; status: string; value: number | null }>;
+    }>,
+  ): Promise<void>;
+  checkHistory(
+    entityRef: string,
+    limit: number,
+  ): Promise<
+    Array<{ day: string; level: number; passed: number; failed: number }>
+  >;
 }
 
 export type { DeploymentListItem, IncidentListItem, Page };

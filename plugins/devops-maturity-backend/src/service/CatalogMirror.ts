@@ -53,6 +53,13 @@ export function mirrorEntity(
     identities: identityAnnotations
       .filter(a => annotations[a])
       .map(a => ({ annotation: a, value: annotations[a] })),
+    description: entity.metadata.description,
+    annotations,
+    links: (entity.metadata.links ?? []).map(l => ({
+      url: l.url,
+      title: l.title,
+      type: l.type,
+    })),
   };
 }
 

@@ -63,7 +63,7 @@ export class DoraService {
     };
   }
 
-  private async requireEntity(
+  async requireEntity(
     entityRef: string,
   ): Promise<Omit<MirroredEntity, 'identities'>> {
     const entity = await this.store.getEntity(entityRef);

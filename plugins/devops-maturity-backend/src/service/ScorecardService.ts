@@ -1,12 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  CalmsAssessment,
+  CheckResult,
+  DoraMetrics,
+  ScorecardMaturity,
   computeDoraMetrics,
   DAY_MS,
   DoraFacts,
   poolFacts,
   restrictFacts,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, MirroredEntity } from '../database/types';
+import { DoraStore, MaturityStore, MirroredEntity } from '../database/types';
+import { MaturityService } from './MaturityService';
 import { RankingQuery, ScorecardRow } from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
 import { DEFAULT_WINDOW_DAYS } from './DoraService';
@@ -17,9 +22,20 @@ export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
 
 /** What the service needs of the store beyond DoraStore. */
-export interface ScorecardStore extends DoraStore {
+export interface ScorecardStore extends DoraStore, MaturityStore {
   upsertScorecards(rows: ScorecardRow[]): Promise<void>;
   deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
+  maturityRows(
+    windowDays: number,
+    profile: string,
+  ): Promise<
+    Array<{
+      entityRef: string;
+      ownerRef?: string;
+      level: number | null;
+      checks: Record<string, string>;
+    }>
+  >;
   queryScorecards(query: RankingQuery): Promise<{
     items: any[];
     totalCount: number;
@@ -43,6 +59,7 @@ export class ScorecardService {
     private readonly store: ScorecardStore,
     private readonly settings: DevopsMaturitySettings,
     private readonly logger: LoggerService,
+    private readonly maturity: MaturityService,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -115,21 +132,57 @@ export class ScorecardService {
     facts: DoraFacts,
     now: number,
     extra: Record<string, unknown>,
+    /** Adds columns that depend on the row's DORA figures, such as the maturity level. */
+    decorate?: (metrics: DoraMetrics) => Partial<ScorecardRow>,
   ): ScorecardRow[] {
     const rows: ScorecardRow[] = [];
     for (const { days, window } of this.windows(now)) {
       const cut = restrictFacts(facts, window);
       for (const profile of Object.values(this.settings.profiles)) {
+        const dora = computeDoraMetrics(cut, window, profile);
+        const more = decorate?.(dora) ?? {};
         rows.push({
           ...subject,
+          ...more,
           windowDays: days,
           profile: profile.id,
           computedAt: now,
-          metrics: { ...extra, ...computeDoraMetrics(cut, window, profile) },
+          metrics: { ...extra, ...dora, ...more.metrics },
         });
       }
     }
     return rows;
+  }
+
+  /** The maturity columns of an entity's row for one window and profile. */
+  private maturityColumns(
+    checks: CheckResult[],
+    assessment: CalmsAssessment | undefined,
+    dora: DoraMetrics,
+    now: number,
+  ): Partial<ScorecardRow> & { metrics: { maturity: ScorecardMaturity } } {
+    const { calms, maturity } = this.maturity.score({
+      checks,
+      dora,
+      assessment,
+      now,
+    });
+    const summary: ScorecardMaturity = {
+      level: maturity.level,
+      name: maturity.name,
+      calms: calms.overall,
+      pillars: Object.fromEntries(
+        calms.pillars.map(p => [p.pillar, p.score]),
+      ) as ScorecardMaturity['pillars'],
+      basis: calms.basis,
+      checks: Object.fromEntries(checks.map(c => [c.id, c.status])),
+    };
+    return {
+      maturityLevel: maturity.level,
+      calmsScore: calms.overall,
+      checks: summary.checks,
+      metrics: { maturity: summary } as any,
+    };
   }
 
   /** Recomputes the rows of these entities (as the catalog mirror has them). */
@@ -142,6 +195,13 @@ export class ScorecardService {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
       const facts = await this.store.readFacts(refs, longest);
+      const checks = await this.maturity.evaluateChecks(part, now);
+      const assessments = await this.store.latestAssessments(refs);
+      const history: Array<{
+        entityRef: string;
+        checks: CheckResult[];
+        level: number;
+      }> = [];
       const rows = part.flatMap(e => {
         const ref = e.entityRef;
         const identity = {
@@ -153,14 +213,34 @@ export class ScorecardService {
           ownerRef: e.ownerRef,
           systemRef: e.systemRef,
         };
-        return this.rowsFor(
+        const entityRows = this.rowsFor(
           { subjectType: 'entity', subjectRef: ref, ...identity },
           facts.get(ref)!,
           now,
           identity,
+          dora =>
+            this.maturityColumns(
+              checks.get(ref)!,
+              assessments.get(ref),
+              dora,
+              now,
+            ),
         );
+        // The history keeps the level of the default window and profile.
+        const main = entityRows.find(
+          r =>
+            r.windowDays === DEFAULT_WINDOW_DAYS &&
+            r.profile === this.settings.defaultProfile,
+        );
+        history.push({
+          entityRef: ref,
+          checks: checks.get(ref)!,
+          level: main?.maturityLevel ?? 0,
+        });
+        return entityRows;
       });
       await this.store.upsertScorecards(rows);
+      await this.maturity.recordHistory(history, now);
     }
   }
 
@@ -218,6 +298,12 @@ export class ScorecardService {
     if (query.from || query.to) return undefined;
     const days = query.days ?? DEFAULT_WINDOW_DAYS;
     return PRESET_WINDOW_DAYS.includes(days) ? days : undefined;
+  }
+
+  /** Every entity's level and check statuses, up to date with every stored event. */
+  async maturityRows(windowDays: number, profile: string) {
+    await this.flush('entity');
+    return this.store.maturityRows(windowDays, profile);
   }
 
   async rank(query: RankingQuery) {

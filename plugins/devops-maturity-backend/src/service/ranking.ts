@@ -18,6 +18,9 @@ export const SORT_KEYS = {
   changeFailureRate: (m: DoraMetrics) => m.changeFailureRate.value,
   timeToRestore: (m: DoraMetrics) => m.timeToRestore.medianSeconds,
   reworkRate: (m: DoraMetrics) => m.reworkRate.value,
+  // Entities only; teams have a level distribution instead.
+  maturityLevel: (m: any) => (m.maturity?.level ?? null) as number | null,
+  calms: (m: any) => (m.maturity?.calms ?? null) as number | null,
 } as const;
 
 export type SortKey = keyof typeof SORT_KEYS;
@@ -71,6 +74,9 @@ const CSV_COLUMNS: Array<[string, (m: any) => unknown]> = [
   ['openIncidents', m => m.timeToRestore.openIncidents],
   ['reworkRate', m => m.reworkRate.value],
   ['overallTier', m => m.overallTier],
+  ['maturityLevel', m => m.maturity?.level],
+  ['maturityLevelName', m => m.maturity?.name],
+  ['calmsScore', m => m.maturity?.calms],
 ];
 
 function csvCell(value: unknown): string {

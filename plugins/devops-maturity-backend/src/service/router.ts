@@ -25,6 +25,8 @@ import {
 import { doraQuery, pageQuery, parseQuery, trendQuery } from './queries';
 import { registerScorecardRoutes } from './scorecardRoutes';
 import { ScorecardService } from './ScorecardService';
+import { MaturityService } from './MaturityService';
+import { registerMaturityRoutes } from './maturityRoutes';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -34,12 +36,14 @@ export interface RouterOptions {
   ingest: IngestService;
   dora: DoraService;
   scorecards: ScorecardService;
+  maturity: MaturityService;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, store, ingest, dora, scorecards } = options;
+  const { httpAuth, permissions, store, ingest, dora, scorecards, maturity } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '10mb' }));
 
@@ -141,6 +145,15 @@ export async function createRouter(
   });
 
   registerScorecardRoutes(router, { dora, scorecards, authorizeRead });
+  registerMaturityRoutes(router, {
+    httpAuth,
+    permissions,
+    dora,
+    maturity,
+    scorecards,
+    authorizeRead,
+    entityRefOf,
+  });
 
   router.get('/unmatched', async (req, res) => {
     await authorizeRead(req, devopsMaturityUnmatchedReadPermission);

@@ -1,0 +1,173 @@
+import { Knex } from 'knex';
+import {
+  CalmsAssessment,
+  CheckSignals,
+  DAY_MS,
+  median,
+} from '@devops-maturity/backstage-plugin-common';
+import { chunks, toNumber } from './util';
+
+/** What the golden-path checks need of the events, per entity, at `now`. */
+export async function readCheckSignals(
+  knex: Knex,
+  entityRefs: string[],
+  now: number,
+): Promise<Map<string, CheckSignals>> {
+  const out = new Map<string, CheckSignals>();
+  for (const ref of entityRefs) {
+    out.set(ref, {
+      deploymentsLast30Days: 0,
+      medianCommitsPerDeployment: null,
+      incidentsEverReported: false,
+      resolvedIncidents: 0,
+      resolvedWithPostmortem: 0,
+    });
+  }
+  const from90 = now - 90 * DAY_MS;
+  const from30 = now - 30 * DAY_MS;
+  for (const part of chunks(entityRefs)) {
+    const deployments = await knex('dm_deployments')
+      .whereIn('entity_ref', part)
+      .where('counts', true)
+      .where('finished_at', '>=', from90)
+      .where('finished_at', '<', now)
+      .select('entity_ref', 'finished_at', 'commit_count');
+    const commits = new Map<string, number[]>();
+    for (const d of deployments) {
+      const s = out.get(d.entity_ref)!;
+      if (toNumber(d.finished_at) >= from30) s.deploymentsLast30Days += 1;
+      const n = toNumber(d.commit_count);
+      // A deployment reported without commits says nothing about batch size.
+      if (n > 0) {
+        if (!commits.has(d.entity_ref)) commits.set(d.entity_ref, []);
+        commits.get(d.entity_ref)!.push(n);
+      }
+    }
+    for (const [ref, counts] of commits)
+      out.get(ref)!.medianCommitsPerDeployment = median(counts);
+
+    const reported = await knex('dm_incidents')
+      .whereIn('entity_ref', part)
+      .distinct('entity_ref');
+    for (const r of reported)
+      out.get(r.entity_ref)!.incidentsEverReported = true;
+
+    const resolved = await knex('dm_incidents')
+      .whereIn('entity_ref', part)
+      .where('resolved_at', '>=', from90)
+      .where('resolved_at', '<', now)
+      .groupBy('entity_ref')
+      .select('entity_ref')
+      .count({ n: '*' })
+      .count({ withPostmortem: 'postmortem_url' });
+    for (const r of resolved as any[]) {
+      const s = out.get(r.entity_ref)!;
+      s.resolvedIncidents = toNumber(r.n);
+      s.resolvedWithPostmortem = toNumber(r.withPostmortem);
+    }
+  }
+  return out;
+}
+
+const assessmentFromRow = (r: any): CalmsAssessment => ({
+  entityRef: r.entity_ref,
+  answers: JSON.parse(r.answers),
+  author: r.author_ref,
+  submittedAt: new Date(toNumber(r.submitted_at)).toISOString(),
+});
+
+export async function insertAssessment(knex: Knex, a: CalmsAssessment) {
+  await knex('dm_assessments').insert({
+    entity_ref: a.entityRef,
+    answers: JSON.stringify(a.answers),
+    author_ref: a.author,
+    submitted_at: Date.parse(a.submittedAt),
+  });
+}
+
+/** The newest assessment of each entity that has one. */
+export async function latestAssessments(
+  knex: Knex,
+  entityRefs: string[],
+): Promise<Map<string, CalmsAssessment>> {
+  const out = new Map<string, CalmsAssessment>();
+  for (const part of chunks(entityRefs)) {
+    const rows = await knex('dm_assessments as a')
+      .whereIn('a.entity_ref', part)
+      .whereNotExists(q =>
+        q
+          .select(knex.raw('1'))
+          .from('dm_assessments as b')
+          .whereRaw('b.entity_ref = a.entity_ref')
+          .where(w =>
+            w
+              .whereRaw('b.submitted_at > a.submitted_at')
+              .orWhereRaw('b.submitted_at = a.submitted_at AND b.pk > a.pk'),
+          ),
+      )
+      .select('a.*');
+    for (const r of rows) out.set(r.entity_ref, assessmentFromRow(r));
+  }
+  return out;
+}
+
+/** An entity's assessments, newest first. */
+export async function assessmentHistory(
+  knex: Knex,
+  entityRef: string,
+  limit: number,
+): Promise<CalmsAssessment[]> {
+  const rows = await knex('dm_assessments')
+    .where('entity_ref', entityRef)
+    .orderBy([
+      { column: 'submitted_at', order: 'desc' },
+      { column: 'pk', order: 'desc' },
+    ])
+    .limit(limit);
+  return rows.map(assessmentFromRow);
+}
+
+/** One row per entity and UTC day: a later evaluation the same day replaces the earlier. */
+export async function recordCheckHistory(
+  knex: Knex,
+  rows: Array<{
+    entityRef: string;
+    day: number;
+    level: number;
+    results: Array<{ id: string; status: string; value: number | null }>;
+  }>,
+) {
+  const records = rows.map(r => ({
+    entity_ref: r.entityRef,
+    day: r.day,
+    level: r.level,
+    results: JSON.stringify(r.results),
+  }));
+  for (const part of chunks(records, 100)) {
+    await knex('dm_check_history')
+      .insert(part)
+      .onConflict(['entity_ref', 'day'])
+      .merge();
+  }
+}
+
+/** An entity's level and checks passed per day, newest first. */
+export async function checkHistory(
+  knex: Knex,
+  entityRef: string,
+  limit: number,
+) {
+  const rows = await knex('dm_check_history')
+    .where('entity_ref', entityRef)
+    .orderBy('day', 'desc')
+    .limit(limit);
+  return rows.map(r => {
+    const results: Array<{ status: string }> = JSON.parse(r.results);
+    return {
+      day: new Date(toNumber(r.day)).toISOString().slice(0, 10),
+      level: toNumber(r.level),
+      passed: results.filter(x => x.status === 'pass').length,
+      failed: results.filter(x => x.status === 'fail').length,
+    };
+  });
+}

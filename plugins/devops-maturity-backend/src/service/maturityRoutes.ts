@@ -1,0 +1,142 @@
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  devopsMaturityAssessmentAdminPermission,
+  devopsMaturityAssessmentSubmitPermission,
+} from '@devops-maturity/backstage-plugin-common';
+import { z } from 'zod';
+import { DoraService } from './DoraService';
+import { MaturityService } from './MaturityService';
+import { ScorecardService } from './ScorecardService';
+import { doraQuery, parseQuery } from './queries';
+
+const assessmentBody = z.object({
+  answers: z.record(z.unknown()),
+});
+
+/** The maturity model's routes: level, CALMS, self-assessment, golden-path health. */
+export function registerMaturityRoutes(
+  router: ReturnType<typeof Router>,
+  deps: {
+    httpAuth: HttpAuthService;
+    permissions: PermissionsService;
+    dora: DoraService;
+    maturity: MaturityService;
+    scorecards: ScorecardService;
+    authorizeRead: (req: Request) => Promise<void>;
+    entityRefOf: (req: Request) => string;
+  },
+) {
+  const {
+    httpAuth,
+    permissions,
+    dora,
+    maturity,
+    scorecards,
+    authorizeRead,
+    entityRefOf,
+  } = deps;
+
+  router.get('/entities/:kind/:namespace/:name/maturity', async (req, res) => {
+    await authorizeRead(req);
+    const q = parseQuery(doraQuery, req.query);
+    res.json(
+      await maturity.entityMaturity(
+        entityRefOf(req),
+        dora.window(q),
+        dora.profile(q.profile),
+      ),
+    );
+  });
+
+  router.get('/entities/:kind/:namespace/:name/calms', async (req, res) => {
+    await authorizeRead(req);
+    const q = parseQuery(doraQuery, req.query);
+    const m = await maturity.entityMaturity(
+      entityRefOf(req),
+      dora.window(q),
+      dora.profile(q.profile),
+    );
+    res.json({
+      entityRef: m.entityRef,
+      computedAt: m.computedAt,
+      window: m.window,
+      profile: m.profile,
+      ...m.calms,
+    });
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/calms/assessment',
+    async (req, res) => {
+      await authorizeRead(req);
+      res.json(await maturity.assessment(entityRefOf(req)));
+    },
+  );
+
+  // Users only: an assessment is a team's own statement, with its author kept.
+  router.put(
+    '/entities/:kind/:namespace/:name/calms/assessment',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req);
+      const [admin] = await permissions.authorize(
+        [{ permission: devopsMaturityAssessmentAdminPermission }],
+        { credentials },
+      );
+      if (admin.result !== AuthorizeResult.ALLOW) {
+        const [owner] = await permissions.authorize(
+          [
+            {
+              permission: devopsMaturityAssessmentSubmitPermission,
+              resourceRef: entityRef,
+            },
+          ],
+          { credentials },
+        );
+        if (owner.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `Only members of the team that owns ${entityRef} may submit its assessment`,
+          );
+        }
+      }
+      const body = assessmentBody.safeParse(req.body);
+      if (!body.success)
+        throw new InputError(
+          'answers: must be an object of question id to 1..5',
+        );
+      const saved = await maturity.submitAssessment(
+        entityRef,
+        body.data.answers as Record<string, number>,
+        credentials.principal.userEntityRef,
+      );
+      // The ranking rows carry CALMS and the level: recompute this entity's before the next read.
+      scorecards.markDirty([entityRef]);
+      res.json(saved);
+    },
+  );
+
+  router.get('/golden-path', async (req, res) => {
+    await authorizeRead(req);
+    const q = parseQuery(doraQuery, req.query);
+    const days = ScorecardService.presetDays(q);
+    if (!days)
+      throw new InputError(
+        'days: golden-path health is kept for 30, 90, 180 or 365 days ending now',
+      );
+    const profile = dora.profile(q.profile).id;
+    res.json(
+      await maturity.goldenPathHealth(
+        await scorecards.maturityRows(days, profile),
+        { days },
+        profile,
+      ),
+    );
+  });
+}
