@@ -14,13 +14,14 @@ export type DoraCriterionMetric =
 
 /**
  * One criterion of a maturity level: a check passes, a CALMS pillar (or every pillar) scores at
- * least `min`, or a DORA metric is at least a tier.
+ * least `min`, a DORA metric is at least a tier, or the team's self-assessment is current.
  * @public
  */
 export type MaturityCriterion =
   | { check: string }
   | { calms: CalmsPillar | 'all'; min: number }
-  | { dora: DoraCriterionMetric; min: DoraTier };
+  | { dora: DoraCriterionMetric; min: DoraTier }
+  | { assessment: 'current' };
 
 /** @public */
 export interface MaturityLevelDefinition {
@@ -73,10 +74,11 @@ export const DEFAULT_MATURITY_LEVELS: MaturityLevelDefinition[] = [
     level: 4,
     name: 'Measured',
     description:
-      'Reliability has targets and dashboards, every CALMS pillar is at least half-way, delivery is at least medium.',
+      'Reliability has targets and dashboards, the team reviews its practices, every CALMS pillar is at least half-way, delivery is at least medium.',
     criteria: [
       { check: 'monitoring-dashboard' },
       { check: 'slo' },
+      { assessment: 'current' },
       { calms: 'all', min: 50 },
       { dora: 'overall', min: 'medium' },
     ],
@@ -167,6 +169,24 @@ function evaluateCriterion(
       howToFix: check.howToFix,
     };
   }
+  if ('assessment' in criterion) {
+    const a = input.calms.assessment;
+    let evidence = 'no self-assessment yet';
+    if (a) {
+      const when = `${a.submittedAt.slice(0, 10)} by ${a.author}`;
+      evidence = a.stale
+        ? `last submitted ${when}, older than ${a.staleAfterDays} days`
+        : `submitted ${when}`;
+    }
+    return {
+      criterion,
+      label: 'CALMS self-assessment current',
+      passed: !!a && !a.stale,
+      evidence,
+      howToFix:
+        'The owning team answers the CALMS questionnaire on the CALMS tab (about five minutes).',
+    };
+  }
   if ('calms' in criterion) {
     const pillars =
       criterion.calms === 'all'
@@ -209,9 +229,13 @@ function evaluateCriterion(
   };
 }
 
-/** Checks first (mostly one catalog edit, and they raise CALMS too), then CALMS, then DORA. */
+/**
+ * Checks first (mostly one catalog edit, and they raise CALMS too), then the self-assessment
+ * (minutes of the team's time), then CALMS, then DORA (outcomes that follow the practices).
+ */
 function effortRank(c: CriterionResult, calms: CalmsScores): number {
   if ('check' in c.criterion) return 0;
+  if ('assessment' in c.criterion) return 0.5;
   if ('calms' in c.criterion) {
     const scores = calms.pillars.map(p => p.score ?? 0);
     return 1 + Math.min(...scores) / 1000; // the weaker the pillars, the sooner

@@ -354,6 +354,18 @@ describe('maturity levels', () => {
     expect(m.nextSteps[2].evidence).toBe('Overall DORA tier: low');
   });
 
+  it('asks for a current self-assessment from level 4, even with strong signals', () => {
+    const all = dora({ df: 'elite', lt: 'elite', overall: 'elite' });
+    const none = evaluate(fullEntity, goodSignals, all);
+    expect(none.level).toBe(3);
+    expect(none.nextSteps).toEqual([
+      expect.objectContaining({
+        label: 'CALMS self-assessment current',
+        evidence: 'no self-assessment yet',
+      }),
+    ]);
+  });
+
   it('a criterion naming a check nobody installed fails and says why', () => {
     const m = evaluateMaturity(
       [
