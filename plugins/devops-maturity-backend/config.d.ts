@@ -78,7 +78,8 @@ export interface Config {
        * The levels, replacing the default five (1 Initial .. 5 Optimizing). Each is cumulative:
        * a service has the highest level whose criteria and all lower levels' criteria pass.
        * A criterion is `{ check: id }`, `{ calms: pillar | 'all', min: 0..100 }` or
-       * `{ dora: 'overall' | metric, min: 'elite' | 'high' | 'medium' | 'low' }`.
+       * `{ dora: 'overall' | metric, min: 'elite' | 'high' | 'medium' | 'low' }` or
+       * `{ assessment: 'current' }` (the team's self-assessment is not stale).
        */
       levels?: Array<{
         level: number;
@@ -88,6 +89,7 @@ export interface Config {
           check?: string;
           calms?: string;
           dora?: string;
+          assessment?: 'current';
           min?: number | string;
         }>;
       }>;

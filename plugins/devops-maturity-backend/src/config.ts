@@ -61,6 +61,11 @@ const DORA_METRICS = [
 
 function readCriterion(c: Config, at: string): MaturityCriterion {
   if (c.has('check')) return { check: c.getString('check') };
+  if (c.has('assessment')) {
+    if (c.getString('assessment') !== 'current')
+      throw new InputError(`${at}.assessment: the only value is 'current'`);
+    return { assessment: 'current' };
+  }
   if (c.has('calms')) {
     const pillar = c.getString('calms');
     if (!PILLARS_AND_ALL.includes(pillar))
@@ -80,7 +85,9 @@ function readCriterion(c: Config, at: string): MaturityCriterion {
       throw new InputError(`${at}.min: '${min}' is not a DORA tier`);
     return { dora: metric as any, min: min as DoraTier };
   }
-  throw new InputError(`${at}: a criterion needs check, calms or dora`);
+  throw new InputError(
+    `${at}: a criterion needs check, calms, dora or assessment`,
+  );
 }
 
 function readMaturity(config: Config): MaturitySettings {

@@ -109,6 +109,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
               catalog,
               auth,
               ingest,
+              store,
               logger: logger.child({ task: 'demo-seed' }),
             })
           : undefined;

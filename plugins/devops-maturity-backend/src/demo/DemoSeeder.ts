@@ -1,7 +1,10 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DEMO_PROFILES } from './profiles';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CalmsAssessment } from '@devops-maturity/backstage-plugin-common';
+import { MaturityStore } from '../database/types';
+import { DEMO_ASSESSMENT_ANNOTATION, demoAssessment } from './assessments';
 import { IngestService } from '../service/IngestService';
 import {
   deploymentItemSchema,
@@ -29,6 +32,7 @@ export class DemoSeeder {
       catalog: CatalogService;
       auth: AuthService;
       ingest: IngestService;
+      store: MaturityStore;
       logger: LoggerService;
       clock?: () => number;
     },
@@ -66,10 +70,33 @@ export class DemoSeeder {
         ingest.ingestIncidents(parseBatch(incidentItemSchema, body)),
     });
     services.forEach(s => this.seeded.add(s.entityRef));
+    const assessments = await this.seedAssessments(items);
     logger.info(
-      `Seeded ${events.deployments.length} deployments and ${events.incidents.length} incidents ` +
-        `for ${services.length} demo services in ${Date.now() - started} ms`,
+      `Seeded ${events.deployments.length} deployments, ${events.incidents.length} incidents ` +
+        `and ${assessments} CALMS assessments for ${
+          services.length
+        } demo services in ${Date.now() - started} ms`,
     );
     return services.length;
+  }
+
+  /** Seeds the annotated assessments of entities that have none yet (a restart adds none). */
+  private async seedAssessments(entities: Entity[]): Promise<number> {
+    const now = (this.deps.clock ?? Date.now)();
+    const wanted = entities
+      .map(e =>
+        demoAssessment(
+          stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+          e.metadata.annotations?.[DEMO_ASSESSMENT_ANNOTATION] ?? '',
+          now,
+        ),
+      )
+      .filter((a): a is CalmsAssessment => !!a);
+    const existing = await this.deps.store.latestAssessments(
+      wanted.map(a => a.entityRef),
+    );
+    const fresh = wanted.filter(a => !existing.has(a.entityRef));
+    for (const a of fresh) await this.deps.store.insertAssessment(a);
+    return fresh.length;
   }
 }
