@@ -15,6 +15,16 @@ export const DEMO_ASSESSMENT_ANNOTATION = 'devops-maturity.io/demo-assessment';
 /** The demo's author: a member of the platform administrators, who may assess any service. */
 export const DEMO_ASSESSMENT_AUTHOR = 'user:default/jane.doe';
 
+const utcNoon = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS / 2;
+
+/** Mostly the centre, sometimes one step either side: real teams are uneven. */
+function answerNear(centre: number, r: number): number {
+  let step = 0;
+  if (r < 0.2) step = -1;
+  else if (r > 0.8) step = 1;
+  return Math.min(5, Math.max(1, centre + step));
+}
+
 /** The assessment an annotation value describes; deterministic per entity. */
 export function demoAssessment(
   entityRef: string,
@@ -27,12 +37,7 @@ export function demoAssessment(
   const daysAgo = match[2] ? Number(match[2]) : 20;
   const rand = seededRandom(`assessment-${entityRef}`);
   const answers = Object.fromEntries(
-    CALMS_QUESTIONS.map(q => {
-      // Mostly the centre, sometimes one step either side: real teams are uneven.
-      const r = rand();
-      const step = r < 0.2 ? -1 : r > 0.8 ? 1 : 0;
-      return [q.id, Math.min(5, Math.max(1, centre + step))];
-    }),
+    CALMS_QUESTIONS.map(q => [q.id, answerNear(centre, rand())]),
   );
   return {
     entityRef,
@@ -41,5 +46,3 @@ export function demoAssessment(
     submittedAt: new Date(utcNoon(now - daysAgo * DAY_MS)).toISOString(),
   };
 }
-
-const utcNoon = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS / 2;
