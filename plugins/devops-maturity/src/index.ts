@@ -1,11 +1,13 @@
 /**
- * DORA metrics tabs, an overview card and a ranking page for Backstage.
+ * DORA, CALMS and DevOps maturity tabs, an overview card and a ranking page for Backstage.
  *
  * @packageDocumentation
  */
 export {
   devopsMaturityPlugin,
   EntityDoraContent,
+  EntityCalmsContent,
+  EntityDevOpsMaturityContent,
   EntityDevOpsMaturityCard,
   DevOpsMaturityPage,
 } from './plugin';

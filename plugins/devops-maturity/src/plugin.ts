@@ -37,6 +37,32 @@ export const EntityDoraContent = devopsMaturityPlugin.provide(
   }),
 );
 
+/** The CALMS tab of an entity page: radar, evidence and the self-assessment. @public */
+export const EntityCalmsContent = devopsMaturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCalmsContent',
+    component: {
+      lazy: () =>
+        import('./components/CalmsTab/EntityCalmsContent').then(
+          m => m.EntityCalmsContent,
+        ),
+    },
+  }),
+);
+
+/** The DevOps maturity tab of an entity page: level, next steps and checks. @public */
+export const EntityDevOpsMaturityContent = devopsMaturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevOpsMaturityContent',
+    component: {
+      lazy: () =>
+        import('./components/MaturityTab/EntityDevOpsMaturityContent').then(
+          m => m.EntityDevOpsMaturityContent,
+        ),
+    },
+  }),
+);
+
 /** A summary card for the entity overview page. @public */
 export const EntityDevOpsMaturityCard = devopsMaturityPlugin.provide(
   createComponentExtension({

@@ -6,6 +6,17 @@ import {
   DoraFacts,
   emptyFacts,
   EntityDoraResponse,
+  BUILT_IN_CHECKS,
+  CalmsAssessment,
+  CheckEntity,
+  CheckSignals,
+  computeCalmsScores,
+  DEFAULT_CALMS_WEIGHTS,
+  DEFAULT_CHECK_SETTINGS,
+  DEFAULT_MATURITY_LEVELS,
+  EntityMaturity,
+  evaluateMaturity,
+  runChecks,
 } from '@devops-maturity/backstage-plugin-common';
 
 export const NOW = Date.parse('2026-11-21T00:00:00Z');
@@ -44,3 +55,49 @@ export const PROFILES = {
   defaultProfile: 'dora-2021',
   profiles: [DORA_2021, DORA_2023],
 };
+
+/** An entity's maturity as the backend computes it, from the real checks and math. */
+export function maturityFrom(
+  entity: Partial<CheckEntity>,
+  signals: Partial<CheckSignals>,
+  assessment?: CalmsAssessment,
+): EntityMaturity {
+  const dora = metricsFrom(eliteFacts());
+  const checks = runChecks(BUILT_IN_CHECKS, {
+    entity: {
+      entityRef: 'component:default/svc',
+      kind: 'Component',
+      annotations: {},
+      links: [],
+      ...entity,
+    },
+    signals: {
+      deploymentsLast30Days: 0,
+      medianCommitsPerDeployment: null,
+      incidentsEverReported: false,
+      resolvedIncidents: 0,
+      resolvedWithPostmortem: 0,
+      ...signals,
+    },
+    settings: DEFAULT_CHECK_SETTINGS,
+  });
+  const calms = computeCalmsScores({
+    checks,
+    dora,
+    assessment,
+    now: NOW,
+    staleAfterDays: 180,
+    weights: DEFAULT_CALMS_WEIGHTS,
+  });
+  return {
+    entityRef: 'component:default/svc',
+    computedAt: new Date(NOW).toISOString(),
+    window: dora.window,
+    profile: dora.profile,
+    ...evaluateMaturity(DEFAULT_MATURITY_LEVELS, { checks, calms, dora }),
+    checks,
+    calms,
+    overallTier: dora.overallTier,
+    history: [],
+  };
+}

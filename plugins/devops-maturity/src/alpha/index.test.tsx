@@ -54,7 +54,7 @@ describe('the new frontend system plugin', () => {
     });
     expect(
       await screen.findByText(
-        'DORA scorecards of every service and team',
+        'DORA, CALMS and maturity scorecards of every service and team',
         {},
         { timeout: 4000 },
       ),

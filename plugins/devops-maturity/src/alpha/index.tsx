@@ -38,6 +38,34 @@ const entityDoraContent = EntityContentBlueprint.make({
   },
 });
 
+/** The CALMS tab: radar, evidence, the team's self-assessment. @alpha */
+const entityCalmsContent = EntityContentBlueprint.make({
+  name: 'calms',
+  params: {
+    path: 'calms',
+    title: 'CALMS',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/CalmsTab/EntityCalmsContent').then(m => (
+        <m.EntityCalmsContent />
+      )),
+  },
+});
+
+/** The DevOps maturity tab: level ladder, next steps, golden-path checks. @alpha */
+const entityMaturityContent = EntityContentBlueprint.make({
+  name: 'maturity',
+  params: {
+    path: 'maturity',
+    title: 'DevOps maturity',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/MaturityTab/EntityDevOpsMaturityContent').then(
+        m => <m.EntityDevOpsMaturityContent />,
+      ),
+  },
+});
+
 /** The summary card for the overview. @alpha */
 const entityDevOpsMaturityCard = EntityCardBlueprint.make({
   name: 'summary',
@@ -75,6 +103,8 @@ export default createFrontendPlugin({
   extensions: [
     devopsMaturityApi,
     entityDoraContent,
+    entityCalmsContent,
+    entityMaturityContent,
     entityDevOpsMaturityCard,
     devopsMaturityPage,
   ],

@@ -12,6 +12,11 @@ import {
   ScorecardsResponse,
   TrendInterval,
   UnmatchedEventItem,
+  CalmsAnswers,
+  CalmsAssessment,
+  EntityAssessment,
+  EntityMaturity,
+  GoldenPathHealth,
 } from '@devops-maturity/backstage-plugin-common';
 
 /** The window and profile every read takes. @public */
@@ -70,6 +75,20 @@ export interface DevopsMaturityApi {
   }): Promise<Page<UnmatchedEventItem>>;
   /** The ranking as CSV (with the caller's filters). */
   getScorecardsCsv(query?: ScorecardQuery): Promise<string>;
+  /** Level, checks, CALMS and next steps of an entity. */
+  getEntityMaturity(
+    entityRef: string,
+    query?: DoraQuery,
+  ): Promise<EntityMaturity>;
+  /** The questionnaire, the newest self-assessment and its history. */
+  getEntityAssessment(entityRef: string): Promise<EntityAssessment>;
+  /** Submits a self-assessment (members of the owning team only). */
+  submitEntityAssessment(
+    entityRef: string,
+    answers: CalmsAnswers,
+  ): Promise<CalmsAssessment>;
+  /** Levels and check pass rates per team and for the organisation. */
+  getGoldenPathHealth(query?: DoraQuery): Promise<GoldenPathHealth>;
 }
 
 /** @public */

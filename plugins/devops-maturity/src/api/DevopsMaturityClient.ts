@@ -122,11 +122,38 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     return response.text();
   }
 
-  private async request<T>(path: string): Promise<T> {
+  getEntityMaturity(entityRef: string, query?: DoraQuery) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/maturity${queryString({ ...query })}`,
+    );
+  }
+
+  getEntityAssessment(entityRef: string) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/calms/assessment`,
+    );
+  }
+
+  submitEntityAssessment(entityRef: string, answers: Record<string, number>) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/calms/assessment`,
+      {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ answers }),
+      },
+    );
+  }
+
+  getGoldenPathHealth(query?: DoraQuery) {
+    return this.request<any>(`/golden-path${queryString({ ...query })}`);
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const url = `${await this.discoveryApi.getBaseUrl(
       'devops-maturity',
     )}${path}`;
-    const response = await this.fetchApi.fetch(url);
+    const response = await this.fetchApi.fetch(url, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }

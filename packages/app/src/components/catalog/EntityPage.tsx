@@ -35,7 +35,9 @@ import {
 } from '@backstage/plugin-org';
 import { EmptyState } from '@backstage/core-components';
 import {
+  EntityCalmsContent,
   EntityDevOpsMaturityCard,
+  EntityDevOpsMaturityContent,
   EntityDoraContent,
   isDoraAvailable,
 } from '@devops-maturity/backstage-plugin';
@@ -144,6 +146,22 @@ const doraContent = (
   </EntityLayout.Route>
 );
 
+const calmsContent = (
+  <EntityLayout.Route path="/calms" title="CALMS" if={isDoraAvailable}>
+    <EntityCalmsContent />
+  </EntityLayout.Route>
+);
+
+const maturityContent = (
+  <EntityLayout.Route
+    path="/maturity"
+    title="DevOps maturity"
+    if={isDoraAvailable}
+  >
+    <EntityDevOpsMaturityContent />
+  </EntityLayout.Route>
+);
+
 const serviceEntityPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
@@ -151,6 +169,8 @@ const serviceEntityPage = (
     </EntityLayout.Route>
 
     {doraContent}
+    {calmsContent}
+    {maturityContent}
 
     <EntityLayout.Route path="/ci-cd" title="CI/CD">
       {cicdContent}
@@ -187,6 +207,8 @@ const websiteEntityPage = (
     </EntityLayout.Route>
 
     {doraContent}
+    {calmsContent}
+    {maturityContent}
 
     <EntityLayout.Route path="/ci-cd" title="CI/CD">
       {cicdContent}
@@ -219,6 +241,8 @@ const defaultEntityPage = (
     </EntityLayout.Route>
 
     {doraContent}
+    {calmsContent}
+    {maturityContent}
   </EntityLayout>
 );
 

@@ -29,6 +29,7 @@ import { serviceColumns, teamColumns } from './columns';
 import { Filters, RankingFilters } from './Filters';
 import { TierDistribution } from './TierDistribution';
 import { UnmatchedEvents } from './UnmatchedEvents';
+import { GoldenPathHealthView } from './GoldenPathHealthView';
 
 type Distribution = Record<DoraTier | 'none', number>;
 
@@ -170,7 +171,7 @@ export function DevOpsMaturityPage() {
     <Page themeId="tool">
       <Header
         title="DevOps maturity"
-        subtitle="DORA scorecards of every service and team"
+        subtitle="DORA, CALMS and maturity scorecards of every service and team"
       />
       <Content>
         {error && <ResponseErrorPanel error={error} />}
@@ -253,6 +254,12 @@ export function DevOpsMaturityPage() {
                   />
                 </Grid>
               </Grid>
+            </>
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/golden-path" title="Golden path">
+            <>
+              {pickers}
+              <GoldenPathHealthView days={days} profile={profile} />
             </>
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/unmatched" title="Unmatched events">

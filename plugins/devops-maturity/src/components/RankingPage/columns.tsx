@@ -8,6 +8,7 @@ import {
   OwnerScorecard,
 } from '@devops-maturity/backstage-plugin-common';
 import { TierChip } from '../shared/TierChip';
+import { LevelChip } from '../shared/LevelChip';
 import {
   formatDuration,
   formatFrequency,
@@ -99,6 +100,33 @@ export const serviceColumns: TableColumn<EntityScorecard>[] = [
     render: r =>
       r.systemRef ? (
         <EntityRefLink entityRef={r.systemRef} defaultKind="system" />
+      ) : (
+        ''
+      ),
+  },
+  {
+    title: 'Level',
+    field: 'maturityLevel',
+    render: r => (
+      <LevelChip level={r.maturity?.level} name={r.maturity?.name} />
+    ),
+  },
+  {
+    title: 'CALMS',
+    field: 'calms',
+    render: r =>
+      r.maturity ? (
+        <Typography
+          variant="body2"
+          title={
+            r.maturity.basis === 'signals-only'
+              ? 'Automated signals only: no current self-assessment'
+              : 'Signals and self-assessment'
+          }
+        >
+          {r.maturity.calms ?? '–'}
+          {r.maturity.basis === 'signals-only' ? '*' : ''}
+        </Typography>
       ) : (
         ''
       ),
