@@ -3,29 +3,11 @@
 // Run by scripts/e2e.sh (which starts the demo); screenshots go to test-results/screenshots/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const APP = process.env.E2E_APP_URL ?? 'http://localhost:3000';
-const API =
-  process.env.E2E_API_URL ?? 'http://localhost:7007/api/devops-maturity';
-const TOKEN = process.env.E2E_TOKEN ?? 'demo-push-token-change-me';
-const SHOTS = path.resolve(
-  process.env.E2E_SCREENSHOTS ?? 'test-results/screenshots',
-);
-fs.mkdirSync(SHOTS, { recursive: true });
+import { API, APP, SHOTS, TOKEN, api, launchSignedIn } from './support.mjs';
 
 let browser;
 let page;
-
-async function api(p) {
-  const res = await fetch(`${API}${p}`, {
-    headers: { authorization: `Bearer ${TOKEN}` },
-  });
-  assert.equal(res.status, 200, `${p} answered ${res.status}`);
-  return res.json();
-}
 
 // The same human units as the UI (plugins/devops-maturity/src/components/shared/format.ts).
 function duration(seconds) {
@@ -51,26 +33,7 @@ async function openDoraTab(name) {
 }
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1800 } });
-  page.setDefaultTimeout(60_000);
-  await page.goto(APP);
-  // The demo signs in as guest.
-  const enter = page.getByRole('button', { name: /enter/i });
-  await enter.first().click();
-  await page.waitForURL('**/catalog**');
+  ({ browser, page } = await launchSignedIn());
 });
 
 after(async () => {
