@@ -18,6 +18,7 @@ import {
 import useAsync from 'react-use/esm/useAsync';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
 import { TierChip } from '../shared/TierChip';
+import { LevelChip } from '../shared/LevelChip';
 import {
   formatDuration,
   formatFrequency,
@@ -28,8 +29,11 @@ import {
  * A compact summary for the entity overview: the overall DORA tier and the four metric tiers,
  * linking to the DORA tab.
  */
-export function EntityDevOpsMaturityCard(props: { doraTabPath?: string }) {
-  const { doraTabPath = 'dora' } = props;
+export function EntityDevOpsMaturityCard(props: {
+  doraTabPath?: string;
+  maturityTabPath?: string;
+}) {
+  const { doraTabPath = 'dora', maturityTabPath = 'maturity' } = props;
   const { entity } = useEntity();
   const api = useApi(devopsMaturityApiRef);
   const {
@@ -38,6 +42,11 @@ export function EntityDevOpsMaturityCard(props: { doraTabPath?: string }) {
     error,
   } = useAsync(
     () => api.getEntityDora(stringifyEntityRef(entity)),
+    [api, entity],
+  );
+  // The level is extra: the card still shows DORA if the maturity read fails.
+  const maturity = useAsync(
+    () => api.getEntityMaturity(stringifyEntityRef(entity)),
     [api, entity],
   );
   const rows =
@@ -67,16 +76,35 @@ export function EntityDevOpsMaturityCard(props: { doraTabPath?: string }) {
   return (
     <InfoCard
       title="DevOps maturity"
-      subheader="DORA, last 90 days"
+      subheader="DORA and maturity level, last 90 days"
       deepLink={{ title: 'View DORA metrics', link: doraTabPath }}
     >
       {loading && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
       {m && rows && (
         <>
-          <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
+          <Box
+            display="flex"
+            alignItems="center"
+            flexWrap="wrap"
+            style={{ gap: 8 }}
+            mb={1}
+          >
             <Typography variant="subtitle1">Overall DORA tier</Typography>
             <TierChip tier={m.overallTier} size="medium" />
+            {maturity.value && (
+              <Typography variant="subtitle1" style={{ marginLeft: 16 }}>
+                Maturity level
+              </Typography>
+            )}
+            {maturity.value && (
+              <Link to={maturityTabPath} data-testid="card-level">
+                <LevelChip
+                  level={maturity.value.level}
+                  name={maturity.value.name}
+                />
+              </Link>
+            )}
           </Box>
           <Table size="small">
             <TableBody>
