@@ -5,6 +5,7 @@
  * beside a naive baseline measured in the same run. Run with `yarn bench` (see README).
  *
  *   BENCH_ENTITIES=1000 BENCH_DAYS=90 yarn bench      # a quicker run
+ *   BENCH_ONLY=ingestion BENCH_SKIP_PG=1 yarn bench    # ingestion on SQLite alone
  */
 import os from 'os';
 import path from 'path';

@@ -1,16 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
   CALMS_QUESTIONS,
   devopsMaturityAssessmentSubmitPermission,
 } from '@devops-maturity/backstage-plugin-common';
-import { devopsMaturityPlugin } from './plugin';
+import { startPluginBackend } from './__testUtils__/backend';
 import { createTestDatabases, databaseIds } from './__testUtils__/databases';
 import { component, group } from './__testUtils__/catalog';
 
@@ -56,32 +51,11 @@ const permissions = mockServices.permissions.mock({
 });
 
 async function startBackend(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
-    features: [
-      devopsMaturityPlugin,
-      catalogServiceMock.factory({ entities }),
-      mockServices.database.factory({ knex }),
-      permissions.factory,
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          devopsMaturity: {
-            catalog: {
-              schedule: {
-                frequency: { hours: 1 },
-                timeout: { minutes: 1 },
-                initialDelay: { seconds: 0 },
-              },
-            },
-          },
-        },
-      }),
-    ],
+  return startPluginBackend({
+    knex: await databases.init(databaseId),
+    entities,
+    features: [permissions.factory],
   });
-  return server;
 }
 
 const api = (path: string) => `/api/devops-maturity/${path}`;

@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   computeDoraMetrics,
@@ -12,7 +7,7 @@ import {
   DORA_2021,
   poolFacts,
 } from '@devops-maturity/backstage-plugin-common';
-import { devopsMaturityPlugin } from './plugin';
+import { startPluginBackend } from './__testUtils__/backend';
 import { createTestDatabases, databaseIds } from './__testUtils__/databases';
 import { component, group } from './__testUtils__/catalog';
 import { deployment } from './__testUtils__/events';
@@ -48,36 +43,16 @@ const entities = [
 ];
 
 async function startBackend(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
+  return startPluginBackend({
+    knex: await databases.init(databaseId),
+    entities,
+    // Requests without a token are anonymous, as in a real backend (the mock's default is a user).
     features: [
-      devopsMaturityPlugin,
-      catalogServiceMock.factory({ entities }),
-      mockServices.database.factory({ knex }),
-      // Requests without a token are anonymous, as in a real backend (the mock's default is a user).
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      // Runs the catalog mirror once during start-up, so the test starts from a mirrored catalog.
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          devopsMaturity: {
-            catalog: {
-              schedule: {
-                frequency: { hours: 1 },
-                timeout: { minutes: 1 },
-                initialDelay: { seconds: 0 },
-              },
-            },
-          },
-        },
-      }),
     ],
   });
-  return server;
 }
 
 const post = (server: any, path: string, body: object, auth = service) =>

@@ -6,6 +6,7 @@ import {
   median,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toNumber } from './util';
+import { CheckHistoryRow } from './types';
 
 /** What the golden-path checks need of the events, per entity, at `now`. */
 export async function readCheckSignals(
@@ -128,15 +129,7 @@ export async function assessmentHistory(
 }
 
 /** One row per entity and UTC day: a later evaluation the same day replaces the earlier. */
-export async function recordCheckHistory(
-  knex: Knex,
-  rows: Array<{
-    entityRef: string;
-    day: number;
-    level: number;
-    results: Array<{ id: string; status: string; value: number | null }>;
-  }>,
-) {
+export async function recordCheckHistory(knex: Knex, rows: CheckHistoryRow[]) {
   const records = rows.map(r => ({
     entity_ref: r.entityRef,
     day: r.day,

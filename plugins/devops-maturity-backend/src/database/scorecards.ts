@@ -206,19 +206,20 @@ export async function queryScorecards(knex: Knex, query: RankingQuery) {
   };
 }
 
+/** An entity's level and check statuses, as its ranking row keeps them. */
+export interface MaturityRow {
+  entityRef: string;
+  ownerRef?: string;
+  level: number | null;
+  checks: Record<string, string>;
+}
+
 /** Every entity's level and check statuses for one preset window and profile. */
 export async function maturityRows(
   knex: Knex,
   windowDays: number,
   profile: string,
-): Promise<
-  Array<{
-    entityRef: string;
-    ownerRef?: string;
-    level: number | null;
-    checks: Record<string, string>;
-  }>
-> {
+): Promise<MaturityRow[]> {
   const rows = await knex('dm_scorecards')
     .where({ subject_type: 'entity', window_days: windowDays, profile })
     .select('subject_ref', 'owner_ref', 'maturity_level', 'checks');

@@ -126,6 +126,15 @@ export interface DoraStore {
   ): Promise<Page<IncidentListItem>>;
 }
 
+/** One entity's check outcomes and level on one UTC day. */
+export interface CheckHistoryRow {
+  entityRef: string;
+  /** The UTC day's start, epoch ms. */
+  day: number;
+  level: number;
+  results: Array<{ id: string; status: string; value: number | null }>;
+}
+
 /** Storage of the maturity model: assessments and check history. */
 export interface MaturityStore {
   readCheckSignals(
@@ -140,14 +149,7 @@ export interface MaturityStore {
     entityRef: string,
     limit: number,
   ): Promise<CalmsAssessment[]>;
-  recordCheckHistory(
-    rows: Array<{
-      entityRef: string;
-      day: number;
-      level: number;
-      results: Array<{ id: string; status: string; value: number | null }>;
-    }>,
-  ): Promise<void>;
+  recordCheckHistory(rows: CheckHistoryRow[]): Promise<void>;
   checkHistory(
     entityRef: string,
     limit: number,

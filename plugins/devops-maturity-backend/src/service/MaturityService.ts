@@ -23,6 +23,7 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore, MaturityStore, MirroredEntity } from '../database/types';
 import { DevopsMaturitySettings } from '../config';
+import { MaturityRow } from '../database/scorecards';
 import { DoraService } from './DoraService';
 
 type Entity = Omit<MirroredEntity, 'identities'>;
@@ -198,12 +199,7 @@ export class MaturityService {
    * the organisation, how many entities sit at each level and pass each check.
    */
   async goldenPathHealth(
-    rows: Array<{
-      entityRef: string;
-      ownerRef?: string;
-      level: number | null;
-      checks: Record<string, string>;
-    }>,
+    rows: MaturityRow[],
     window: { days: number },
     profile: string,
   ): Promise<GoldenPathHealth> {

@@ -33,6 +33,29 @@ const profiles = [
   'none',
 ];
 
+/** The services of the plugin on a store, at the fixed clock. */
+function pluginServices(
+  store: DatabaseDoraStore,
+  settings: ReturnType<typeof readSettings>,
+) {
+  const dora = new DoraService(store, settings, () => NOW);
+  const maturity = new MaturityService(
+    store,
+    settings,
+    dora,
+    BUILT_IN_CHECKS,
+    () => NOW,
+  );
+  const scorecards = new ScorecardService(
+    store,
+    settings,
+    mockServices.logger.mock(),
+    maturity,
+    () => NOW,
+  );
+  return { dora, scorecards };
+}
+
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('ranks from precomputed rows exactly as a live computation does, and sees new events at once', async () => {
     const knex = await databases.init(databaseId);
@@ -40,21 +63,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       database: { getClient: async () => knex },
     });
     const settings = readSettings(new ConfigReader({}));
-    const dora = new DoraService(store, settings, () => NOW);
-    const maturity = new MaturityService(
-      store,
-      settings,
-      dora,
-      BUILT_IN_CHECKS,
-      () => NOW,
-    );
-    const scorecards = new ScorecardService(
-      store,
-      settings,
-      mockServices.logger.mock(),
-      maturity,
-      () => NOW,
-    );
+    const { dora, scorecards } = pluginServices(store, settings);
     const ingest = new IngestService(
       store,
       settings.options,
@@ -217,21 +226,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       database: { getClient: async () => knex },
     });
     const settings = readSettings(new ConfigReader({}));
-    const dora = new DoraService(store, settings, () => NOW);
-    const maturity = new MaturityService(
-      store,
-      settings,
-      dora,
-      BUILT_IN_CHECKS,
-      () => NOW,
-    );
-    const scorecards = new ScorecardService(
-      store,
-      settings,
-      mockServices.logger.mock(),
-      maturity,
-      () => NOW,
-    );
+    const { scorecards } = pluginServices(store, settings);
     await store.replaceCatalog(
       [
         {

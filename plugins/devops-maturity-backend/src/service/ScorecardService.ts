@@ -12,7 +12,11 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore, MaturityStore, MirroredEntity } from '../database/types';
 import { MaturityService } from './MaturityService';
-import { RankingQuery, ScorecardRow } from '../database/scorecards';
+import {
+  MaturityRow,
+  RankingQuery,
+  ScorecardRow,
+} from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
 import { DEFAULT_WINDOW_DAYS } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
@@ -25,17 +29,7 @@ const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
 export interface ScorecardStore extends DoraStore, MaturityStore {
   upsertScorecards(rows: ScorecardRow[]): Promise<void>;
   deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
-  maturityRows(
-    windowDays: number,
-    profile: string,
-  ): Promise<
-    Array<{
-      entityRef: string;
-      ownerRef?: string;
-      level: number | null;
-      checks: Record<string, string>;
-    }>
-  >;
+  maturityRows(windowDays: number, profile: string): Promise<MaturityRow[]>;
   queryScorecards(query: RankingQuery): Promise<{
     items: any[];
     totalCount: number;
