@@ -93,3 +93,30 @@ export function commitsFromPush(event: PushEvent): {
     })),
   };
 }
+
+/** A GitLab pipeline event, as far as it is read here. */
+export interface PipelineEvent {
+  object_kind: 'pipeline';
+  project: { path_with_namespace: string };
+  commit?: { id: string; timestamp: string } | null;
+}
+
+/**
+ * The commit a pipeline ran on, with its time. Projects that send pipeline events but not push
+ * events still get a lead time per deployment (of its head commit; the commits pushed before it
+ * in the same push are not known then). Pipelines are not counted as deployments: GitLab's
+ * deployment events say which jobs deployed where, and counting both would count twice.
+ */
+export function commitFromPipeline(event: PipelineEvent): {
+  project: string;
+  commits: Commit[];
+} {
+  const c = event.commit;
+  return {
+    project: event.project.path_with_namespace,
+    commits:
+      c?.id && c.timestamp
+        ? [{ sha: c.id, committedAt: toIso(c.timestamp) }]
+        : [],
+  };
+}

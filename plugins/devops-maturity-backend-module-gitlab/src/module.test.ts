@@ -25,11 +25,14 @@ import {
 } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGitlab } from './module';
-import { deploymentFromEvent, toIso } from './mapping';
+import { commitFromPipeline, deploymentFromEvent, toIso } from './mapping';
 // GitLab's documented deployment event example; the push is GitLab's documented push example
 // pointed at the same project and ending at the deployed commit, so the two connect.
 import deployment from './__fixtures__/deployment.json';
 import push from './__fixtures__/push.json';
+// GitLab's documented pipeline event, trimmed to its fields and pointed at the same project and
+// deployed commit (with a job deploying to a production-tier environment, as GitLab sends it).
+import pipeline from './__fixtures__/pipeline.json';
 
 /**
  * What @backstage/plugin-events-backend-module-gitlab's default export adds, from its own
@@ -63,6 +66,52 @@ const production = {
 };
 
 jest.setTimeout(30_000);
+
+async function startBackend() {
+  const { server } = await startTestBackend({
+    features: [
+      eventsPlugin,
+      gitlabEventsModule,
+      eventsServiceFactory,
+      devopsMaturityModuleGitlab,
+      devopsMaturityPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          // One process: deliver in-process, without the events bus's long polling.
+          events: {
+            useEventBus: 'never',
+            modules: { gitlab: { webhookSecret: 'gl-token' } },
+          },
+        },
+      }),
+      mockServices.scheduler.factory({
+        includeInitialDelayedTasksOnStartup: true,
+      }),
+      catalogServiceMock.factory({
+        entities: [
+          testComponent('webhooks', {
+            'gitlab.com/project-slug': 'root/test-deployment-webhooks',
+          }),
+        ],
+      }),
+    ],
+  });
+  const post = (body: object, token?: string) => {
+    const r = request(server)
+      .post('/api/events/http/gitlab')
+      .set('content-type', 'application/json');
+    return (token ? r.set('x-gitlab-token', token) : r).send(
+      JSON.stringify(body),
+    );
+  };
+  const deployments = () =>
+    request(server)
+      .get(
+        '/api/devops-maturity/entities/component/default/webhooks/deployments',
+      )
+      .set('authorization', mockCredentials.user.header());
+  return { post, deployments };
+}
 
 describe('GitLab events', () => {
   it('reads GitLab times as instants', () => {
@@ -98,55 +147,14 @@ describe('GitLab events', () => {
   });
 
   it('takes token-checked webhooks through the events backend, with commit times from pushes', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        eventsPlugin,
-        gitlabEventsModule,
-        eventsServiceFactory,
-        devopsMaturityModuleGitlab,
-        devopsMaturityPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            // One process: deliver in-process, without the events bus's long polling.
-            events: {
-              useEventBus: 'never',
-              modules: { gitlab: { webhookSecret: 'gl-token' } },
-            },
-          },
-        }),
-        mockServices.scheduler.factory({
-          includeInitialDelayedTasksOnStartup: true,
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            testComponent('webhooks', {
-              'gitlab.com/project-slug': 'root/test-deployment-webhooks',
-            }),
-          ],
-        }),
-      ],
-    });
-    const post = (body: object, token?: string) => {
-      const r = request(server)
-        .post('/api/events/http/gitlab')
-        .set('content-type', 'application/json');
-      return (token ? r.set('x-gitlab-token', token) : r).send(
-        JSON.stringify(body),
-      );
-    };
+    const { post, deployments } = await startBackend();
     expect((await post(push, 'wrong')).status).toBe(403);
     expect((await post(push, 'gl-token')).status).toBe(202);
     expect((await post(production, 'gl-token')).status).toBe(202);
-    const dora = () =>
-      request(server)
-        .get(
-          '/api/devops-maturity/entities/component/default/webhooks/deployments',
-        )
-        .set('authorization', mockCredentials.user.header());
     await eventually(async () =>
-      expect((await dora()).body.totalCount).toBe(1),
+      expect((await deployments()).body.totalCount).toBe(1),
     );
-    const [stored] = (await dora()).body.items;
+    const [stored] = (await deployments()).body.items;
     expect(stored).toMatchObject({
       id: '15',
       source: 'gitlab',
@@ -158,6 +166,33 @@ describe('GitLab events', () => {
         sha: 'b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327',
         committedAt: '2021-04-28T17:01:00.000Z',
       },
+      {
+        sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+        committedAt: '2021-04-28T19:38:00.000Z',
+      },
+    ]);
+  });
+
+  it('learns the commit time from a pipeline event when no push event came', async () => {
+    expect(commitFromPipeline(pipeline as any)).toEqual({
+      project: 'root/test-deployment-webhooks',
+      commits: [
+        {
+          sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+          committedAt: '2021-04-28T21:38:00+02:00',
+        },
+      ],
+    });
+    const { post, deployments } = await startBackend();
+    expect((await post(pipeline, 'gl-token')).status).toBe(202);
+    expect((await post(production, 'gl-token')).status).toBe(202);
+    await eventually(async () =>
+      expect((await deployments()).body.totalCount).toBe(1),
+    );
+    // One deployment (the deployment event's), not a second one for the pipeline.
+    const [stored] = (await deployments()).body.items;
+    expect(stored.id).toBe('15');
+    expect(stored.commits).toEqual([
       {
         sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
         committedAt: '2021-04-28T19:38:00.000Z',

@@ -8,10 +8,12 @@ import {
   devopsMaturityEventsExtensionPoint,
 } from '@devops-maturity/backstage-plugin-node';
 import {
+  commitFromPipeline,
   commitsFromPush,
   deployedSha,
   deploymentFromEvent,
   DeploymentEvent,
+  PipelineEvent,
   PROJECT_SLUG,
   PushEvent,
 } from './mapping';
@@ -19,7 +21,7 @@ import {
 /**
  * Takes GitLab webhooks from Backstage's events backend (with
  * `@backstage/plugin-events-backend-module-gitlab` checking their token): deployment events for
- * deployments, push events for commit times.
+ * deployments, push and pipeline events for commit times.
  * @public
  */
 export const devopsMaturityModuleGitlab = createBackendModule({
@@ -40,12 +42,19 @@ export const devopsMaturityModuleGitlab = createBackendModule({
           async connect(sink) {
             await events.subscribe({
               id: 'devops-maturity-gitlab',
-              topics: ['gitlab.push', 'gitlab.deployment'],
+              topics: ['gitlab.push', 'gitlab.pipeline', 'gitlab.deployment'],
               async onEvent({ topic, eventPayload }) {
                 try {
                   if (topic === 'gitlab.push') {
                     const { project, commits } = commitsFromPush(
                       eventPayload as PushEvent,
+                    );
+                    commitLog.add(project, commits);
+                    return;
+                  }
+                  if (topic === 'gitlab.pipeline') {
+                    const { project, commits } = commitFromPipeline(
+                      eventPayload as PipelineEvent,
                     );
                     commitLog.add(project, commits);
                     return;
