@@ -15,6 +15,7 @@ import {
   GoldenPathCheck,
   GoldenPathHealth,
   GoldenPathHealthRow,
+  isAssessmentStale,
   MaturityResult,
   runChecks,
   TimeWindow,
@@ -176,9 +177,7 @@ export class MaturityService {
     return {
       entityRef,
       current: current ?? null,
-      stale: current
-        ? this.clock() - Date.parse(current.submittedAt) > maxAge * 86_400_000
-        : false,
+      stale: current ? isAssessmentStale(current, this.clock(), maxAge) : false,
       staleAfterDays: maxAge,
       history,
       questions: CALMS_QUESTIONS,

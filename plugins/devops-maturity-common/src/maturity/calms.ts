@@ -1,3 +1,5 @@
+import { DAY_MS } from '../time';
+
 /**
  * CALMS: Culture, Automation, Lean, Measurement, Sharing. A score per pillar, 0-100, from the
  * automated signals (golden-path checks, DORA tiers) and the owning team's self-assessment.
@@ -176,6 +178,15 @@ export function validateCalmsAnswers(answers: unknown): string[] {
       problems.push(`answers.${q.id} must be an integer from 1 to 5`);
   }
   return problems;
+}
+
+/** Whether an assessment is too old to count: older than `staleAfterDays` at `now`. @public */
+export function isAssessmentStale(
+  assessment: CalmsAssessment,
+  now: number,
+  staleAfterDays: number,
+): boolean {
+  return now - Date.parse(assessment.submittedAt) > staleAfterDays * DAY_MS;
 }
 
 /** Per pillar 0-100: the mean answer, 1 mapped to 0 and 5 to 100. @public */

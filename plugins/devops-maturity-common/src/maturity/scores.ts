@@ -5,6 +5,7 @@ import {
   CALMS_PILLARS,
   CalmsAssessment,
   CalmsPillar,
+  isAssessmentStale,
   scoreAssessment,
 } from './calms';
 import { CheckResult } from './checks';
@@ -101,7 +102,7 @@ export function computeCalmsScores(input: {
 }): CalmsScores {
   const { checks, dora, assessment, now, staleAfterDays, weights } = input;
   const stale = assessment
-    ? now - Date.parse(assessment.submittedAt) > staleAfterDays * 86_400_000
+    ? isAssessmentStale(assessment, now, staleAfterDays)
     : true;
   const assessed =
     assessment && !stale ? scoreAssessment(assessment.answers) : undefined;
