@@ -83,6 +83,11 @@ export class DoraService {
     profile: DoraProfile,
   ) {
     await this.requireEntity(entityRef);
+    return this.metricsOf(entityRef, window, profile);
+  }
+
+  /** An entity's metrics, for a caller that has checked the entity exists. */
+  async metricsOf(entityRef: string, window: TimeWindow, profile: DoraProfile) {
     const facts = (await this.store.readFacts([entityRef], window)).get(
       entityRef,
     )!;

@@ -138,7 +138,7 @@ export class MaturityService {
     const now = this.clock();
     const entity = await this.dora.requireEntity(entityRef);
     const [metrics, checks, assessments] = await Promise.all([
-      this.dora.entityMetrics(entityRef, window, profile),
+      this.dora.metricsOf(entityRef, window, profile),
       this.evaluateChecks([entity], now),
       this.store.latestAssessments([entityRef]),
     ]);
@@ -149,10 +149,6 @@ export class MaturityService {
       assessment: assessments.get(entityRef),
       now,
     });
-    await this.recordHistory(
-      [{ entityRef, checks: entityChecks, level: maturity.level }],
-      now,
-    );
     return {
       entityRef,
       computedAt: new Date(now).toISOString(),

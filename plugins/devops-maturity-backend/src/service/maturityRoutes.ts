@@ -43,26 +43,23 @@ export function registerMaturityRoutes(
     entityRefOf,
   } = deps;
 
-  router.get('/entities/:kind/:namespace/:name/maturity', async (req, res) => {
+  /** The entity's maturity for the request's window and profile. */
+  async function maturityOf(req: Request) {
     await authorizeRead(req);
     const q = parseQuery(doraQuery, req.query);
-    res.json(
-      await maturity.entityMaturity(
-        entityRefOf(req),
-        dora.window(q),
-        dora.profile(q.profile),
-      ),
-    );
-  });
-
-  router.get('/entities/:kind/:namespace/:name/calms', async (req, res) => {
-    await authorizeRead(req);
-    const q = parseQuery(doraQuery, req.query);
-    const m = await maturity.entityMaturity(
+    return maturity.entityMaturity(
       entityRefOf(req),
       dora.window(q),
       dora.profile(q.profile),
     );
+  }
+
+  router.get('/entities/:kind/:namespace/:name/maturity', async (req, res) => {
+    res.json(await maturityOf(req));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/calms', async (req, res) => {
+    const m = await maturityOf(req);
     res.json({
       entityRef: m.entityRef,
       computedAt: m.computedAt,
