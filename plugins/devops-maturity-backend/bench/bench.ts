@@ -24,10 +24,7 @@ import {
   BUILT_IN_CHECKS,
 } from '@devops-maturity/backstage-plugin-common';
 import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
-import { IngestService } from '../src/service/IngestService';
-import { DoraService } from '../src/service/DoraService';
-import { MaturityService } from '../src/service/MaturityService';
-import { ScorecardService } from '../src/service/ScorecardService';
+import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { ConfigReader } from '@backstage/config';
 import { generateCatalog, generateDay } from './generate';
@@ -189,28 +186,13 @@ async function run(kind: 'sqlite' | 'pg') {
     database: { getClient: async () => knex },
   });
   await store.replaceCatalog(entities, groups);
-  const dora = new DoraService(store, settings, () => NOW);
-  const maturity = new MaturityService(
+  const { dora, scorecards, ingest } = createServices({
     store,
     settings,
-    dora,
-    BUILT_IN_CHECKS,
-    () => NOW,
-  );
-  const scorecards = new ScorecardService(
-    store,
-    settings,
-    quietLogger,
-    maturity,
-    () => NOW,
-  );
-  const ingest = new IngestService(
-    store,
-    settings.options,
-    quietLogger,
-    () => NOW,
-    refs => scorecards.markDirty(refs),
-  );
+    logger: quietLogger,
+    checks: BUILT_IN_CHECKS,
+    clock: () => NOW,
+  });
   const [events, ingestMs] = await timed(() =>
     ingestAll(async (ds, is) => {
       if (ds.length) await ingest.ingestDeployments(ds);

@@ -14,11 +14,8 @@ import {
   CatalogMirror,
   DEFAULT_IDENTITY_ANNOTATIONS,
 } from './service/CatalogMirror';
-import { DoraService } from './service/DoraService';
-import { IngestService } from './service/IngestService';
-import { ScorecardService } from './service/ScorecardService';
-import { MaturityService } from './service/MaturityService';
 import { createRouter } from './service/router';
+import { createServices } from './service/createServices';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
   deploymentItemSchema,
@@ -86,24 +83,16 @@ export const devopsMaturityPlugin = createBackendPlugin({
       }) {
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database });
-        const dora = new DoraService(store, settings);
-        const maturity = new MaturityService(store, settings, dora, [
-          ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
-          ...checks,
-        ]);
-        const scorecards = new ScorecardService(
+        const { dora, maturity, scorecards, ingest } = createServices({
           store,
           settings,
-          logger.child({ task: 'devops-maturity-scorecards' }),
-          maturity,
-        );
-        const ingest = new IngestService(
-          store,
-          settings.options,
           logger,
-          Date.now,
-          refs => scorecards.markDirty(refs),
-        );
+          // A module's check with a built-in check's id replaces it.
+          checks: [
+            ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
+            ...checks,
+          ],
+        });
         const seeder = settings.seedDemoData
           ? new DemoSeeder({
               catalog,

@@ -8,11 +8,8 @@ import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
 import { readSettings } from '../config';
 import { generateDemoEvents } from '../demo/seedDemoData';
-import { DoraService } from './DoraService';
-import { IngestService } from './IngestService';
-import { MaturityService } from './MaturityService';
-import { ScorecardService } from './ScorecardService';
 import { sortRows } from './ranking';
+import { createServices } from './createServices';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -38,22 +35,13 @@ function pluginServices(
   store: DatabaseDoraStore,
   settings: ReturnType<typeof readSettings>,
 ) {
-  const dora = new DoraService(store, settings, () => NOW);
-  const maturity = new MaturityService(
+  return createServices({
     store,
     settings,
-    dora,
-    BUILT_IN_CHECKS,
-    () => NOW,
-  );
-  const scorecards = new ScorecardService(
-    store,
-    settings,
-    mockServices.logger.mock(),
-    maturity,
-    () => NOW,
-  );
-  return { dora, scorecards };
+    logger: mockServices.logger.mock(),
+    checks: BUILT_IN_CHECKS,
+    clock: () => NOW,
+  });
 }
 
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
@@ -63,14 +51,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       database: { getClient: async () => knex },
     });
     const settings = readSettings(new ConfigReader({}));
-    const { dora, scorecards } = pluginServices(store, settings);
-    const ingest = new IngestService(
-      store,
-      settings.options,
-      mockServices.logger.mock(),
-      () => NOW,
-      refs => scorecards.markDirty(refs),
-    );
+    const { dora, scorecards, ingest } = pluginServices(store, settings);
     const services = profiles.map((p, i) => ({
       entityRef: `component:default/${p}`,
       profile: p,

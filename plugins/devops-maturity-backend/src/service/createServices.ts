@@ -1,0 +1,39 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
+import { DevopsMaturitySettings } from '../config';
+import { MaturityStore } from '../database/types';
+import { DoraService } from './DoraService';
+import { IngestService } from './IngestService';
+import { MaturityService } from './MaturityService';
+import { ScorecardService, ScorecardStore } from './ScorecardService';
+
+/**
+ * The plugin's services on a store, wired as the plugin runs them: stored events mark the
+ * entities' ranking rows for recomputation. Shared by the plugin, its tests and the benchmark.
+ */
+export function createServices(options: {
+  store: ScorecardStore & MaturityStore;
+  settings: DevopsMaturitySettings;
+  logger: LoggerService;
+  checks: GoldenPathCheck[];
+  clock?: () => number;
+}) {
+  const { store, settings, logger, checks, clock = Date.now } = options;
+  const dora = new DoraService(store, settings, clock);
+  const maturity = new MaturityService(store, settings, dora, checks, clock);
+  const scorecards = new ScorecardService(
+    store,
+    settings,
+    logger.child({ task: 'devops-maturity-scorecards' }),
+    maturity,
+    clock,
+  );
+  const ingest = new IngestService(
+    store,
+    settings.options,
+    logger,
+    clock,
+    refs => scorecards.markDirty(refs),
+  );
+  return { dora, maturity, scorecards, ingest };
+}
