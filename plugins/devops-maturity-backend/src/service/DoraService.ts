@@ -20,6 +20,19 @@ export const DEFAULT_WINDOW_DAYS = 90;
 /** Longer windows are refused: they are slow and no profile is meant for them. */
 export const MAX_WINDOW_DAYS = 731;
 
+/** The catalog fields of an entity's ranking row, live or precomputed alike. */
+export function scorecardIdentity(e: Omit<MirroredEntity, 'identities'>) {
+  return {
+    entityRef: e.entityRef,
+    title: e.title,
+    kind: e.kind,
+    type: e.type,
+    lifecycle: e.lifecycle,
+    ownerRef: e.ownerRef,
+    systemRef: e.systemRef,
+  };
+}
+
 /** Reads figures: facts from the store, math from -common. */
 export class DoraService {
   constructor(
@@ -176,13 +189,7 @@ export class DoraService {
       window,
     );
     return entities.map(e => ({
-      entityRef: e.entityRef,
-      title: e.title,
-      kind: e.kind,
-      type: e.type,
-      lifecycle: e.lifecycle,
-      ownerRef: e.ownerRef,
-      systemRef: e.systemRef,
+      ...scorecardIdentity(e),
       ...computeDoraMetrics(facts.get(e.entityRef)!, window, profile),
     }));
   }

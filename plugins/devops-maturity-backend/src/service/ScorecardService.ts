@@ -18,7 +18,7 @@ import {
   ScorecardRow,
 } from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
-import { DEFAULT_WINDOW_DAYS } from './DoraService';
+import { DEFAULT_WINDOW_DAYS, scorecardIdentity } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
 
 /** The windows the rankings keep ready; other windows are computed on request. */
@@ -198,15 +198,7 @@ export class ScorecardService {
       }> = [];
       const rows = part.flatMap(e => {
         const ref = e.entityRef;
-        const identity = {
-          entityRef: e.entityRef,
-          title: e.title,
-          kind: e.kind,
-          type: e.type,
-          lifecycle: e.lifecycle,
-          ownerRef: e.ownerRef,
-          systemRef: e.systemRef,
-        };
+        const identity = scorecardIdentity(e);
         const entityRows = this.rowsFor(
           { subjectType: 'entity', subjectRef: ref, ...identity },
           facts.get(ref)!,
