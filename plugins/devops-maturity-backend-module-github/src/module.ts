@@ -3,10 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  CommitLog,
-  devopsMaturityEventsExtensionPoint,
-} from '@devops-maturity/backstage-plugin-node';
+import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
 import {
   commitsFromPush,
   deploymentFromStatus,
@@ -39,7 +36,6 @@ export const devopsMaturityModuleGithub = createBackendModule({
         const incidentLabels = config.getOptionalStringArray(
           'devopsMaturity.github.incidentLabels',
         ) ?? ['incident'];
-        const commitLog = new CommitLog();
         devopsMaturity.addIdentityAnnotation(PROJECT_SLUG);
         devopsMaturity.addEventSource({
           id: 'github',
@@ -57,7 +53,7 @@ export const devopsMaturityModuleGithub = createBackendModule({
                     const { repository, commits } = commitsFromPush(
                       eventPayload as PushPayload,
                     );
-                    commitLog.add(repository, commits);
+                    await sink.pendingCommits.add(repository, commits);
                   } else if (topic === 'github.deployment_status') {
                     const payload = eventPayload as DeploymentStatusPayload;
                     const state = payload.deployment_status.state;
@@ -66,7 +62,7 @@ export const devopsMaturityModuleGithub = createBackendModule({
                     );
                     const commits =
                       ends && state === 'success'
-                        ? commitLog.takeUpTo(
+                        ? await sink.pendingCommits.takeUpTo(
                             payload.repository.full_name,
                             payload.deployment.sha,
                           )

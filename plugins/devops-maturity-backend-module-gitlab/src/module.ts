@@ -3,10 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  CommitLog,
-  devopsMaturityEventsExtensionPoint,
-} from '@devops-maturity/backstage-plugin-node';
+import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
 import {
   commitFromPipeline,
   commitsFromPush,
@@ -35,7 +32,6 @@ export const devopsMaturityModuleGitlab = createBackendModule({
         devopsMaturity: devopsMaturityEventsExtensionPoint,
       },
       async init({ logger, events, devopsMaturity }) {
-        const commitLog = new CommitLog();
         devopsMaturity.addIdentityAnnotation(PROJECT_SLUG);
         devopsMaturity.addEventSource({
           id: 'gitlab',
@@ -49,20 +45,20 @@ export const devopsMaturityModuleGitlab = createBackendModule({
                     const { project, commits } = commitsFromPush(
                       eventPayload as PushEvent,
                     );
-                    commitLog.add(project, commits);
+                    await sink.pendingCommits.add(project, commits);
                     return;
                   }
                   if (topic === 'gitlab.pipeline') {
                     const { project, commits } = commitFromPipeline(
                       eventPayload as PipelineEvent,
                     );
-                    commitLog.add(project, commits);
+                    await sink.pendingCommits.add(project, commits);
                     return;
                   }
                   const event = eventPayload as DeploymentEvent;
                   const commits =
                     event.status === 'success'
-                      ? commitLog.takeUpTo(
+                      ? await sink.pendingCommits.takeUpTo(
                           event.project.path_with_namespace,
                           deployedSha(event),
                         )

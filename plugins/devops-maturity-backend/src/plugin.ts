@@ -25,7 +25,6 @@ import {
 import {
   devopsMaturityChecksExtensionPoint,
   devopsMaturityEventsExtensionPoint,
-  DoraEventSink,
   DoraEventSource,
 } from '@devops-maturity/backstage-plugin-node';
 
@@ -118,16 +117,16 @@ export const devopsMaturityPlugin = createBackendPlugin({
         });
 
         // Sources write through the push API's validation and ingest: one path for every event.
-        const sink: DoraEventSink = {
-          pushDeployments: async items =>
-            ingest.ingestDeployments(
-              parseBatch(deploymentItemSchema, { items }),
-            ),
-          pushIncidents: async items =>
-            ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
-        };
         for (const source of sources) {
-          await source.connect(sink);
+          await source.connect({
+            pushDeployments: async items =>
+              ingest.ingestDeployments(
+                parseBatch(deploymentItemSchema, { items }),
+              ),
+            pushIncidents: async items =>
+              ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
+            pendingCommits: store.pendingCommits(source.id),
+          });
           logger.info(`Connected event source ${source.id}`);
         }
 

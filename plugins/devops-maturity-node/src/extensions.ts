@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
+import type { PendingCommits } from './pendingCommits';
 
 /**
  * An event as a source module delivers it: like a push API item, naming its entity by
@@ -25,6 +26,11 @@ export interface DoraEventSink {
   pushIncidents(
     items: Array<Record<string, unknown> & SourceEventIdentity>,
   ): Promise<{ accepted: number; updated: number; unmatched: number }>;
+  /**
+   * Commits pushed and not deployed yet, kept in the plugin's database for this source (its
+   * repositories never mix with another source's).
+   */
+  pendingCommits: PendingCommits;
 }
 
 /**

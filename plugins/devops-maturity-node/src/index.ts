@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export * from './extensions';
-export * from './CommitLog';
+export * from './pendingCommits';

@@ -30,6 +30,11 @@ import {
 } from './maturity';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { readFacts } from './readFacts';
+import {
+  addPendingCommits,
+  PendingCommit,
+  takePendingCommitsUpTo,
+} from './pendingCommits';
 import { listDeployments, listIncidents } from './lists';
 import { chunks, toNumber, undefinedIfNull, wherePairs } from './util';
 import {
@@ -278,6 +283,16 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
         unmatched: batch.unmatched.length,
       };
     });
+  }
+
+  /** The commits a source's deployments will report, kept in this database. */
+  pendingCommits(source: string) {
+    return {
+      add: (repository: string, commits: PendingCommit[]) =>
+        addPendingCommits(this.knex, source, repository, commits),
+      takeUpTo: (repository: string, sha: string) =>
+        takePendingCommitsUpTo(this.knex, source, repository, sha),
+    };
   }
 
   async listUnmatched(options: { limit: number; offset: number }) {
