@@ -66,6 +66,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -78,10 +79,12 @@ export const devopsMaturityPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        lifecycle,
         catalog,
       }) {
         const settings = readSettings(config);
-        const store = await DatabaseDoraStore.create({ database });
+        const store = await DatabaseDoraStore.create({ database, logger });
+        lifecycle.addShutdownHook(() => store.close());
         const { dora, maturity, scorecards, ingest } = createServices({
           store,
           settings,

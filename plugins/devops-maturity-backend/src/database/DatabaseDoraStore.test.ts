@@ -264,4 +264,30 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     await knex.migrate.latest({ directory });
     expect(await knex.schema.hasTable('dm_deployments')).toBe(true);
   });
+
+  it('keeps every change through the latest migrations, down and up', async () => {
+    const { knex, store } = await storeFor(databaseId);
+    const directory = resolvePackagePath(
+      '@devops-maturity/backstage-plugin-backend',
+      'migrations',
+    );
+    const rand = seededRandom('migrations');
+    const deployments = Array.from({ length: 40 }, (_, n) =>
+      deployment(`m${n}`, at(n * 6), {
+        commits: [0, 1].map(c => ({
+          sha: `m${n}-${c}`,
+          committedAt: at(n * 6 - rand() * 20),
+        })),
+      }),
+    );
+    await write(store, deployments);
+    const before = await storeMetrics(store, ENTITY, window);
+    expect(before.leadTime.changes).toBe(80);
+    // Back before the clustered changes (SQLite) and the incident link indexes, and forth.
+    await knex.migrate.down({ directory });
+    await knex.migrate.down({ directory });
+    expect(await storeMetrics(store, ENTITY, window)).toEqual(before);
+    await knex.migrate.latest({ directory });
+    expect(await storeMetrics(store, ENTITY, window)).toEqual(before);
+  });
 });

@@ -235,7 +235,8 @@ export async function writeDeployments(
     );
     s.deploymentIds.add(d.id);
     d.commits.forEach(c => s.shas.add(c.sha));
-    s.deploymentPks.add(pkByKey.get(key(d.source, d.id))!);
+    // Incidents can only be linked to a deployment that was stored before this batch.
+    if (old) s.deploymentPks.add(old.pk);
     if (old && old.entity_ref !== d.entityRef) {
       const o = scope(old.entity_ref);
       o.openedAfter = Math.min(o.openedAfter, old.finished_at);

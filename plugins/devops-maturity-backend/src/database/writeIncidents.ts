@@ -165,54 +165,65 @@ export async function writeIncidents(
   return { inserted: incidents.length - updated, updated };
 }
 
+const RELINK_COLUMNS = [
+  'pk',
+  'entity_ref',
+  'source',
+  'opened_at',
+  'deployment_id',
+  'cause_sha',
+  'cause_deployment_pk',
+];
+
 /**
  * Re-links the incidents whose cause may have changed because deployments arrived or changed:
  * per entity, those opened after the earliest of them, those naming one of them or one of
- * their commits, and those linked to one of them. One query per few hundred entities finds
- * the candidates; only those are looked at again.
+ * their commits, and those linked to one of them. Each of the four is its own indexed lookup
+ * (an OR of them would scan every incident of every entity in the batch); only the incidents
+ * found are looked at again.
  */
 export async function relinkIncidents(
   trx: Knex.Transaction,
   scopes: Map<string, RelinkScope>,
   options: DoraOptions,
 ): Promise<void> {
-  const candidates: any[] = [];
-  for (const part of chunks([...scopes.keys()], 300)) {
-    const parts = part.map(e => scopes.get(e)!);
-    const minOpened = Math.min(...parts.map(s => s.openedAfter));
-    const ids = [...new Set(parts.flatMap(s => [...s.deploymentIds]))];
-    const shas = [...new Set(parts.flatMap(s => [...s.shas]))];
-    const pks = [...new Set(parts.flatMap(s => [...s.deploymentPks]))];
-    const rows = await trx('dm_incidents')
-      .whereIn('entity_ref', part)
-      .andWhere(q => {
-        q.where('opened_at', '>', minOpened);
-        for (const c of chunks(ids, 2000)) q.orWhereIn('deployment_id', c);
-        for (const c of chunks(shas, 2000)) q.orWhereIn('cause_sha', c);
-        for (const c of chunks(pks, 2000))
-          q.orWhereIn('cause_deployment_pk', c);
-      })
-      .select(
-        'pk',
-        'entity_ref',
-        'source',
-        'opened_at',
-        'deployment_id',
-        'cause_sha',
-        'cause_deployment_pk',
+  const found = new Map<number, any>();
+  const collect = (rows: any[]) =>
+    rows.forEach(r => found.set(toNumber(r.pk), r));
+  for (const part of chunks([...scopes.keys()], 1000)) {
+    const minOpened = Math.min(...part.map(e => scopes.get(e)!.openedAfter));
+    collect(
+      await trx('dm_incidents')
+        .whereIn('entity_ref', part)
+        .where('opened_at', '>', minOpened)
+        .select(RELINK_COLUMNS),
+    );
+  }
+  const all = [...scopes.values()];
+  for (const [column, values] of [
+    ['deployment_id', all.flatMap(s => [...s.deploymentIds])],
+    ['cause_sha', all.flatMap(s => [...s.shas])],
+    ['cause_deployment_pk', all.flatMap(s => [...s.deploymentPks])],
+  ] as const) {
+    for (const part of chunks([...new Set<string | number>(values)], 2000)) {
+      collect(
+        await trx('dm_incidents').whereIn(column, part).select(RELINK_COLUMNS),
       );
-    for (const r of rows) {
-      const s = scopes.get(r.entity_ref)!;
-      const current =
-        r.cause_deployment_pk === null ? null : toNumber(r.cause_deployment_pk);
-      if (
-        toNumber(r.opened_at) > s.openedAfter ||
-        (r.deployment_id && s.deploymentIds.has(r.deployment_id)) ||
-        (r.cause_sha && s.shas.has(r.cause_sha)) ||
-        (current !== null && s.deploymentPks.has(current))
-      ) {
-        candidates.push({ ...r, opened_at: toNumber(r.opened_at), current });
-      }
+    }
+  }
+  const candidates: any[] = [];
+  for (const r of found.values()) {
+    const s = scopes.get(r.entity_ref);
+    if (!s) continue; // named a deployment or commit of another entity
+    const current =
+      r.cause_deployment_pk === null ? null : toNumber(r.cause_deployment_pk);
+    if (
+      toNumber(r.opened_at) > s.openedAfter ||
+      (r.deployment_id && s.deploymentIds.has(r.deployment_id)) ||
+      (r.cause_sha && s.shas.has(r.cause_sha)) ||
+      (current !== null && s.deploymentPks.has(current))
+    ) {
+      candidates.push({ ...r, opened_at: toNumber(r.opened_at), current });
     }
   }
   const causes = await findCauses(trx, candidates, options);

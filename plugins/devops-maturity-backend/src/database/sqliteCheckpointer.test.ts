@@ -1,0 +1,78 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import knexFactory, { Knex } from 'knex';
+import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
+import { deployment, ENTITY } from '../__testUtils__/events';
+import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { startSqliteCheckpointer } from './sqliteCheckpointer';
+
+jest.setTimeout(60_000);
+
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise(resolve => setImmediate(resolve));
+  }
+}
+
+describe('the SQLite background checkpointer', () => {
+  let directory: string;
+  const opened: Knex[] = [];
+  const open = (filename: string) => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+    });
+    opened.push(knex);
+    return knex;
+  };
+
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-checkpointer-'));
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map(k => k.destroy()));
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('copies committed pages into the database file, and the data reads back after a reopen', async () => {
+    const filename = path.join(directory, 'devops-maturity.sqlite');
+    const knex = open(filename);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    const sizeAfterMigrations = fs.statSync(filename).size;
+    // Far fewer pages than the writer's own fallback threshold: only the worker copies them.
+    await store.writeBatch(
+      {
+        deployments: Array.from({ length: 300 }, (_, n) =>
+          deployment(`d${n}`, new Date(Date.UTC(2026, 5, 1, n)).toISOString(), {
+            commits: [{ sha: `s${n}`, committedAt: '2026-05-31T00:00:00Z' }],
+          }),
+        ),
+        incidents: [],
+        unmatched: [],
+      },
+      DEFAULT_DORA_OPTIONS,
+    );
+    await waitFor(() => fs.statSync(filename).size > sizeAfterMigrations);
+    await store.close();
+    await knex.destroy();
+    opened.splice(opened.indexOf(knex), 1);
+
+    const again = open(filename);
+    const [{ n }] = await again('dm_deployments')
+      .where('entity_ref', ENTITY)
+      .count({ n: '*' });
+    expect(Number(n)).toBe(300);
+  });
+
+  it('is not started for in-memory databases', async () => {
+    const knex = open(':memory:');
+    expect(await startSqliteCheckpointer(knex)).toBeUndefined();
+  });
+});
