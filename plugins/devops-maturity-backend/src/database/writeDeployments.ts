@@ -51,7 +51,27 @@ interface ExistingRow {
   finished_at: number;
 }
 
-function toRow(d: DeploymentEvent, options: DoraOptions) {
+/** A deployment with its times read once: batches hold thousands of them. */
+interface ParsedDeployment {
+  event: DeploymentEvent;
+  finishedAt: number;
+  /** Its commits, each sha once, with their times. */
+  commits: Array<{ sha: string; committedAt: number }>;
+}
+
+function parseDeployment(d: DeploymentEvent): ParsedDeployment {
+  const seen = new Set<string>();
+  return {
+    event: d,
+    finishedAt: parseInstant(d.finishedAt),
+    commits: d.commits
+      .filter(c => !seen.has(c.sha) && seen.add(c.sha))
+      .map(c => ({ sha: c.sha, committedAt: parseInstant(c.committedAt) })),
+  };
+}
+
+function toRow(p: ParsedDeployment, options: DoraOptions) {
+  const d = p.event;
   return {
     source: d.source,
     external_id: d.id,
@@ -60,28 +80,22 @@ function toRow(d: DeploymentEvent, options: DoraOptions) {
     status: d.status,
     counts: countsAsDeployment(d, options),
     started_at: d.startedAt ? parseInstant(d.startedAt) : null,
-    finished_at: parseInstant(d.finishedAt),
+    finished_at: p.finishedAt,
     kind: d.kind,
     fixes: d.fixes ?? null,
     version: d.version ?? null,
     url: d.url ?? null,
     actor: d.actor ?? null,
     labels: d.labels ? JSON.stringify(d.labels) : null,
-    commit_count: uniqueCommits(d).length,
+    commit_count: p.commits.length,
     // times stored as UTC instants, like every other time
     commits: JSON.stringify(
-      uniqueCommits(d).map(c => ({
+      p.commits.map(c => ({
         sha: c.sha,
-        committedAt: new Date(parseInstant(c.committedAt)).toISOString(),
+        committedAt: new Date(c.committedAt).toISOString(),
       })),
     ),
   };
-}
-
-/** A deployment's commits, each sha once. */
-function uniqueCommits(d: DeploymentEvent) {
-  const seen = new Set<string>();
-  return d.commits.filter(c => !seen.has(c.sha) && seen.add(c.sha));
 }
 
 type StoredCommit = { sha: string; committedAt: string };
@@ -148,6 +162,7 @@ export async function writeDeployments(
   if (deployments.length === 0) return { inserted: 0, updated: 0, relink };
 
   const key = (source: string, id: string) => `${source}\u0000${id}`;
+  const parsed = deployments.map(parseDeployment);
   const existing = await findExisting(
     trx,
     deployments.map(d => [d.source, d.id]),
@@ -159,7 +174,7 @@ export async function writeDeployments(
   const written = await upsertRows(
     trx,
     'dm_deployments',
-    deployments.map(d => toRow(d, options)),
+    parsed.map(p => toRow(p, options)),
     {
       conflict: ['source', 'external_id'],
       returning: ['pk', 'source', 'external_id'],
@@ -176,18 +191,17 @@ export async function writeDeployments(
   // upsert, no read needed. Changes of updated deployments (old and new commits) are
   // recomputed from the entity's counted deployments.
   const firstInBatch = new Map<string, ChangeRow>();
-  for (const d of deployments) {
+  for (const { event: d, finishedAt, commits } of parsed) {
     if (
       existingByKey.has(key(d.source, d.id)) ||
       !countsAsDeployment(d, options)
     )
       continue;
-    const finishedAt = parseInstant(d.finishedAt);
-    for (const c of uniqueCommits(d)) {
+    for (const c of commits) {
       const row: ChangeRow = {
         entity_ref: d.entityRef,
         sha: c.sha,
-        committed_at: parseInstant(c.committedAt),
+        committed_at: c.committedAt,
         first_deployment_pk: pkByKey.get(key(d.source, d.id))!,
         first_deployed_at: finishedAt,
         first_source: d.source,
@@ -201,15 +215,15 @@ export async function writeDeployments(
   await upsertEarlierChanges(trx, [...firstInBatch.values()]);
 
   const affected = new Map<string, Set<string>>();
-  const touch = (entityRef: string, commits: StoredCommit[]) => {
+  const touch = (entityRef: string, commits: Array<{ sha: string }>) => {
     if (!affected.has(entityRef)) affected.set(entityRef, new Set());
     commits.forEach(c => affected.get(entityRef)!.add(c.sha));
   };
-  for (const d of deployments) {
+  for (const { event: d, commits } of parsed) {
     const old = existingByKey.get(key(d.source, d.id));
     if (!old) continue;
-    touch(old.entity_ref, JSON.parse(old.commits ?? '[]'));
-    touch(d.entityRef, uniqueCommits(d));
+    touch(old.entity_ref, JSON.parse(old.commits ?? '[]') as StoredCommit[]);
+    touch(d.entityRef, commits);
   }
   await recomputeChanges(trx, affected);
 
@@ -225,12 +239,12 @@ export async function writeDeployments(
     }
     return relink.get(entityRef)!;
   };
-  for (const d of deployments) {
+  for (const { event: d, finishedAt } of parsed) {
     const s = scope(d.entityRef);
     const old = existingByKey.get(key(d.source, d.id));
     s.openedAfter = Math.min(
       s.openedAfter,
-      parseInstant(d.finishedAt),
+      finishedAt,
       old?.finished_at ?? Infinity,
     );
     s.deploymentIds.add(d.id);

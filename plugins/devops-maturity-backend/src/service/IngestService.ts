@@ -98,13 +98,26 @@ export class IngestService {
     };
   }
 
+  /** Refs as sent and as normalised: the same few thousand refs arrive in every batch. */
+  private readonly normalizedRefs = new Map<string, string>();
+
+  private normalized(ref: string): string {
+    let found = this.normalizedRefs.get(ref);
+    if (found === undefined) {
+      found = normalizeEntityRef(ref);
+      if (this.normalizedRefs.size >= 100_000) this.normalizedRefs.clear();
+      this.normalizedRefs.set(ref, found);
+    }
+    return found;
+  }
+
   /** Finds each item's entity: its entityRef if the catalog has it, else its annotations. */
   private async resolve(
     items: Item[],
   ): Promise<Array<{ entityRef?: string; reason?: string }>> {
     const refs = items.map(i => {
       try {
-        return i.entityRef ? normalizeEntityRef(i.entityRef) : undefined;
+        return i.entityRef ? this.normalized(i.entityRef) : undefined;
       } catch {
         return undefined;
       }
