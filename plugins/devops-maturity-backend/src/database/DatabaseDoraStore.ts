@@ -38,7 +38,13 @@ import {
   takePendingCommitsUpTo,
 } from './pendingCommits';
 import { listDeployments, listIncidents } from './lists';
-import { chunks, toNumber, undefinedIfNull, wherePairs } from './util';
+import {
+  chunks,
+  isSqlite,
+  toNumber,
+  undefinedIfNull,
+  wherePairs,
+} from './util';
 import {
   deleteScorecardsExcept,
   maturityRows,
@@ -53,6 +59,36 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** A matched event supersedes an earlier unmatched copy of it. */
+async function deleteUnmatchedCopies(trx: Knex.Transaction, batch: EventBatch) {
+  // Most installations keep none: then no event needs looking up.
+  if (
+    batch.unmatched.length === 0 &&
+    (await trx('dm_unmatched_events').first('pk')) === undefined
+  ) {
+    return;
+  }
+  const matched = new Map<string, string[]>();
+  for (const [type, events] of [
+    ['deployment', batch.deployments],
+    ['incident', batch.incidents],
+  ] as const) {
+    for (const e of events) {
+      const key = `${type}\u0000${e.source}`;
+      matched.set(key, [...(matched.get(key) ?? []), e.id]);
+    }
+  }
+  for (const [key, ids] of matched) {
+    const [type, source] = key.split('\u0000');
+    for (const part of chunks(ids)) {
+      await trx('dm_unmatched_events')
+        .where({ event_type: type, source })
+        .whereIn('external_id', part)
+        .delete();
+    }
+  }
+}
+
 /** The store on knex: SQLite (better-sqlite3) and PostgreSQL. */
 export class DatabaseDoraStore implements DoraStore, MaturityStore {
   static async create(options: {
@@ -62,7 +98,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     logger?: LoggerService;
   }) {
     const knex = await options.database.getClient();
-    if (String(knex.client.config.client).includes('sqlite')) {
+    if (isSqlite(knex)) {
       // SQLite's defaults (a rollback journal written and synced twice per commit, a 2 MB
       // page cache) make each batch wait on the disk. Write-ahead logging appends a batch
       // with one sync (FULL: an acknowledged batch survives a power loss too, which NORMAL
@@ -275,29 +311,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
           .onConflict(['event_type', 'source', 'external_id'])
           .merge(['identity', 'reason', 'payload']); // received_at stays the first arrival
       }
-      // A matched event supersedes an earlier unmatched copy of it (if any are kept at all).
-      const anyUnmatched =
-        batch.unmatched.length > 0 ||
-        (await trx('dm_unmatched_events').first('pk')) !== undefined;
-      const matched = new Map<string, string[]>();
-      for (const [type, events] of [
-        ['deployment', batch.deployments],
-        ['incident', batch.incidents],
-      ] as const) {
-        for (const e of anyUnmatched ? events : []) {
-          const key = `${type}\u0000${e.source}`;
-          matched.set(key, [...(matched.get(key) ?? []), e.id]);
-        }
-      }
-      for (const [key, ids] of matched) {
-        const [type, source] = key.split('\u0000');
-        for (const part of chunks(ids)) {
-          await trx('dm_unmatched_events')
-            .where({ event_type: type, source })
-            .whereIn('external_id', part)
-            .delete();
-        }
-      }
+      await deleteUnmatchedCopies(trx, batch);
       return {
         inserted: d.inserted + i.inserted,
         updated: d.updated + i.updated,

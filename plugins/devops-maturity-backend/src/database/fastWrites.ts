@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { chunks, MAX_INSERT_ROWS } from './util';
+import { chunks, isSqlite, MAX_INSERT_ROWS } from './util';
 
 /** The part of a better-sqlite3 prepared statement the hot paths use. */
 interface SqliteStatement {
@@ -25,7 +25,7 @@ const statementCache = new WeakMap<object, Map<string, SqliteStatement>>();
 export async function sqlitePrepare(
   trx: Knex.Transaction,
 ): Promise<((sql: string) => SqliteStatement) | undefined> {
-  if (!String(trx.client.config.client).includes('sqlite')) return undefined;
+  if (!isSqlite(trx)) return undefined;
   // Inside a transaction knex hands out that transaction's connection.
   const connection: SqliteConnection = await trx.client.acquireConnection();
   if (typeof connection?.prepare !== 'function') return undefined;

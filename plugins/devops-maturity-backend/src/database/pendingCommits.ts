@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { chunks, toNumber } from './util';
+import { chunks, isSqlite, toNumber } from './util';
 
 /** A commit and its time, as sources hand them over. */
 export interface PendingCommit {
@@ -66,8 +66,7 @@ export async function takePendingCommitsUpTo(
       .where({ source, repository, sha })
       .first('pk');
     // Two replicas taking the same deployment: the second waits, then finds nothing.
-    if (!String(knex.client.config.client).includes('sqlite'))
-      last = last.forUpdate();
+    if (!isSqlite(knex)) last = last.forUpdate();
     const found = await last;
     if (!found) return [];
     const rows = await trx('dm_pending_commits')

@@ -1,3 +1,10 @@
+import { Knex } from 'knex';
+
+/** Whether knex talks to SQLite (better-sqlite3 or sqlite3) rather than PostgreSQL. */
+export function isSqlite(knex: Knex): boolean {
+  return String(knex.client.config.client).includes('sqlite');
+}
+
 /** PostgreSQL returns bigint columns as strings; SQLite as numbers. */
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
