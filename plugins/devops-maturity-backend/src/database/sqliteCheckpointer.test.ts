@@ -71,6 +71,25 @@ describe('the SQLite background checkpointer', () => {
     expect(Number(n)).toBe(300);
   });
 
+  it('gives the log file back once writes stop', async () => {
+    const filename = path.join(directory, 'devops-maturity.sqlite');
+    const knex = open(filename);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    await store.writeBatch(
+      {
+        deployments: [deployment('d1', '2026-06-01T00:00:00Z')],
+        incidents: [],
+        unmatched: [],
+      },
+      DEFAULT_DORA_OPTIONS,
+    );
+    expect(fs.statSync(`${filename}-wal`).size).toBeGreaterThan(0);
+    await waitFor(() => fs.statSync(`${filename}-wal`).size === 0);
+    await store.close();
+  });
+
   it('is not started for in-memory databases', async () => {
     const knex = open(':memory:');
     expect(await startSqliteCheckpointer(knex)).toBeUndefined();

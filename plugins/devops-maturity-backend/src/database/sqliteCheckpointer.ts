@@ -13,6 +13,8 @@ const db = new Database(workerData.filename, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 let stopping = false;
+let quietChecks = 0;
+let lastLog = -1;
 parentPort.on('message', message => { if (message === 'stop') stopping = true; });
 function checkpoint() {
   if (stopping) {
@@ -24,6 +26,10 @@ function checkpoint() {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     behind = r.busy === 0 && r.log > r.checkpointed;
+    const quiet = r.busy === 0 && r.log > 0 && !behind && r.log === lastLog;
+    lastLog = r.log;
+    quietChecks = quiet ? quietChecks + 1 : 0;
+    if (quietChecks === workerData.quietChecks) parentPort.postMessage('quiet');
   } catch (error) {
     parentPort.postMessage({ error: String(error) });
   }
@@ -32,8 +38,22 @@ function checkpoint() {
 checkpoint();
 `;
 
-/** Frames after which the writer checkpoints itself, should the worker fall behind. */
-const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
+/**
+ * Frames (of 4 KB) after which the writer checkpoints itself: the log's bound, 800 MB.
+ *
+ * Why so many: under a sustained stream of batches the worker cannot copy pages as fast as
+ * the writer logs them, so the log grows until this bound, where the writer copies what is
+ * left. The longer that cycle, the more often a page changed by several batches is copied
+ * once, for the latest of its versions. Measured with `BENCH_ONLY=ingestion BENCH_DAYS=180
+ * ./scripts/bench.sh` (events/s): 20,000 frames 18,282; 50,000 20,058; 100,000 21,437;
+ * 200,000 22,817-23,317; 400,000 24,130 (one machine, one run each, ~10% run-to-run spread).
+ * Once ingestion goes quiet the log is truncated, so the bound is the high-water mark of a
+ * burst, not disk space held for good.
+ */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 200_000;
+
+/** Checks (every `idleMs`) finding the log copied and unchanged, after which it is truncated. */
+const QUIET_CHECKS_BEFORE_TRUNCATE = 10;
 
 /**
  * On a file-backed SQLite database, moves WAL checkpoints off the thread that takes events.
@@ -43,7 +63,7 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
  * database and for two fsyncs. Measured with `BENCH_ONLY=ingestion BENCH_DAYS=60
  * ./scripts/bench.sh`: without checkpoints in the commit, ingestion ran about 30% faster. A
  * worker thread does the copying on the other core; the writer still checkpoints itself if
- * the log grows past FALLBACK_AUTOCHECKPOINT_PAGES (80 MB), so the log stays bounded.
+ * the log grows past FALLBACK_AUTOCHECKPOINT_PAGES, so the log stays bounded.
  *
  * Returns undefined (nothing to do) for in-memory databases and other clients.
  */
@@ -67,15 +87,30 @@ export async function startSqliteCheckpointer(
   });
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driverPath, filename, idleMs: options.idleMs ?? 100 },
+    workerData: {
+      driverPath,
+      filename,
+      idleMs: options.idleMs ?? 100,
+      quietChecks: QUIET_CHECKS_BEFORE_TRUNCATE,
+    },
   });
   worker.unref(); // never what keeps a process alive
   let exited = false;
   worker.once('exit', () => {
     exited = true;
   });
+  let stopping = false;
+  let truncating: Promise<unknown> = Promise.resolve();
   worker.on('message', message => {
     if (message?.error) options.onError?.(message.error);
+    // Truncated by the writer's own connection, between its transactions: a TRUNCATE from
+    // the worker would hold the write lock, and a transaction that has read already cannot
+    // wait for that lock (SQLite answers it SQLITE_BUSY at once).
+    if (message === 'quiet' && !stopping) {
+      truncating = knex
+        .raw('PRAGMA wal_checkpoint(TRUNCATE)')
+        .catch(error => options.onError?.(String(error)));
+    }
   });
   worker.on('error', error => options.onError?.(String(error)));
   await knex.raw(
@@ -84,6 +119,7 @@ export async function startSqliteCheckpointer(
   let stopped: Promise<void> | undefined;
   return {
     stop() {
+      stopping = true;
       stopped ??= new Promise<void>(resolve => {
         if (exited) {
           resolve();
@@ -94,7 +130,7 @@ export async function startSqliteCheckpointer(
           if (message === 'stopped') worker.terminate().then(() => resolve());
         });
         worker.postMessage('stop');
-      });
+      }).then(() => truncating.then(() => undefined));
       return stopped;
     },
   };
