@@ -90,6 +90,26 @@ describe('the SQLite background checkpointer', () => {
     await store.close();
   });
 
+  it('stops when the worker said something else first', async () => {
+    const filename = path.join(directory, 'devops-maturity.sqlite');
+    const knex = open(filename);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    await store.writeBatch(
+      {
+        deployments: [deployment('d1', '2026-06-01T00:00:00Z')],
+        incidents: [],
+        unmatched: [],
+      },
+      DEFAULT_DORA_OPTIONS,
+    );
+    // Keep this thread from taking messages (as a long chain of synchronous database calls
+    // does) until the worker has found the log quiet and said so.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);
+    await store.close(); // hung when stopping listened to the next message only
+  });
+
   it('is not started for in-memory databases', async () => {
     const knex = open(':memory:');
     expect(await startSqliteCheckpointer(knex)).toBeUndefined();

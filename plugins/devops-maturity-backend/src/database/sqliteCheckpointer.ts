@@ -105,7 +105,9 @@ export async function startSqliteCheckpointer(
     if (message?.error) options.onError?.(message.error);
     // Truncated by the writer's own connection, between its transactions: a TRUNCATE from
     // the worker would hold the write lock, and a transaction that has read already cannot
-    // wait for that lock (SQLite answers it SQLITE_BUSY at once).
+    // wait for that lock (SQLite answers it SQLITE_BUSY at once). Messages arrive when this
+    // thread's event loop turns: between requests in a backend; a process running nothing but
+    // chained synchronous database calls (the benchmark) gets them all at the end.
     if (message === 'quiet' && !stopping) {
       truncating = knex
         .raw('PRAGMA wal_checkpoint(TRUNCATE)')
@@ -126,7 +128,8 @@ export async function startSqliteCheckpointer(
           return;
         }
         worker.once('exit', () => resolve());
-        worker.once('message', message => {
+        // Not `once`: a 'quiet' or an error may come first.
+        worker.on('message', message => {
           if (message === 'stopped') worker.terminate().then(() => resolve());
         });
         worker.postMessage('stop');
