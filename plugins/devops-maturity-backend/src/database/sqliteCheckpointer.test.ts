@@ -2,7 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { Knex } from 'knex';
-import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
+import {
+  DEFAULT_DORA_OPTIONS,
+  DeploymentEvent,
+} from '@devops-maturity/backstage-plugin-common';
 import { deployment, ENTITY } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
@@ -31,6 +34,21 @@ describe('the SQLite background checkpointer', () => {
     return knex;
   };
 
+  /** A store on a database file in `directory`, after one batch of these deployments. */
+  const storeWith = async (deployments: DeploymentEvent[]) => {
+    const filename = path.join(directory, 'devops-maturity.sqlite');
+    const knex = open(filename);
+    const store = await DatabaseDoraStore.create({
+      database: { getClient: async () => knex },
+    });
+    const sizeAfterMigrations = fs.statSync(filename).size;
+    await store.writeBatch(
+      { deployments, incidents: [], unmatched: [] },
+      DEFAULT_DORA_OPTIONS,
+    );
+    return { filename, knex, store, sizeAfterMigrations };
+  };
+
   beforeEach(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-checkpointer-'));
   });
@@ -40,24 +58,13 @@ describe('the SQLite background checkpointer', () => {
   });
 
   it('copies committed pages into the database file, and the data reads back after a reopen', async () => {
-    const filename = path.join(directory, 'devops-maturity.sqlite');
-    const knex = open(filename);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
-    const sizeAfterMigrations = fs.statSync(filename).size;
     // Far fewer pages than the writer's own fallback threshold: only the worker copies them.
-    await store.writeBatch(
-      {
-        deployments: Array.from({ length: 300 }, (_, n) =>
-          deployment(`d${n}`, new Date(Date.UTC(2026, 5, 1, n)).toISOString(), {
-            commits: [{ sha: `s${n}`, committedAt: '2026-05-31T00:00:00Z' }],
-          }),
-        ),
-        incidents: [],
-        unmatched: [],
-      },
-      DEFAULT_DORA_OPTIONS,
+    const { filename, knex, store, sizeAfterMigrations } = await storeWith(
+      Array.from({ length: 300 }, (_, n) =>
+        deployment(`d${n}`, new Date(Date.UTC(2026, 5, 1, n)).toISOString(), {
+          commits: [{ sha: `s${n}`, committedAt: '2026-05-31T00:00:00Z' }],
+        }),
+      ),
     );
     await waitFor(() => fs.statSync(filename).size > sizeAfterMigrations);
     await store.close();
@@ -72,38 +79,18 @@ describe('the SQLite background checkpointer', () => {
   });
 
   it('gives the log file back once writes stop', async () => {
-    const filename = path.join(directory, 'devops-maturity.sqlite');
-    const knex = open(filename);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
-    await store.writeBatch(
-      {
-        deployments: [deployment('d1', '2026-06-01T00:00:00Z')],
-        incidents: [],
-        unmatched: [],
-      },
-      DEFAULT_DORA_OPTIONS,
-    );
+    const { filename, store } = await storeWith([
+      deployment('d1', '2026-06-01T00:00:00Z'),
+    ]);
     expect(fs.statSync(`${filename}-wal`).size).toBeGreaterThan(0);
     await waitFor(() => fs.statSync(`${filename}-wal`).size === 0);
     await store.close();
   });
 
   it('stops when the worker said something else first', async () => {
-    const filename = path.join(directory, 'devops-maturity.sqlite');
-    const knex = open(filename);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
-    await store.writeBatch(
-      {
-        deployments: [deployment('d1', '2026-06-01T00:00:00Z')],
-        incidents: [],
-        unmatched: [],
-      },
-      DEFAULT_DORA_OPTIONS,
-    );
+    const { store } = await storeWith([
+      deployment('d1', '2026-06-01T00:00:00Z'),
+    ]);
     // Keep this thread from taking messages (as a long chain of synchronous database calls
     // does) until the worker has found the log quiet and said so.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);
