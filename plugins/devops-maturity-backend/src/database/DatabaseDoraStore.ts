@@ -42,8 +42,9 @@ import {
   chunks,
   isSqlite,
   toNumber,
+  selectWhereIn,
+  selectWherePairs,
   undefinedIfNull,
-  wherePairs,
 } from './util';
 import {
   deleteScorecardsExcept,
@@ -199,34 +200,26 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
   }
 
   async existingEntities(entityRefs: string[]) {
-    const found = new Set<string>();
-    for (const part of chunks([...new Set(entityRefs)])) {
-      const rows = await this.knex('dm_entities')
-        .whereIn('entity_ref', part)
-        .select('entity_ref');
-      rows.forEach(r => found.add(r.entity_ref));
-    }
-    return found;
+    const rows = await selectWhereIn(
+      () => this.knex('dm_entities').select('entity_ref'),
+      'entity_ref',
+      [...new Set(entityRefs)],
+    );
+    return new Set(rows.map(r => r.entity_ref as string));
   }
 
   async entitiesByIdentity(
     pairs: Array<{ annotation: string; value: string }>,
   ) {
     const result = new Map<string, string[]>();
-    const keys = pairs.map(p => [p.annotation, p.value] as [string, string]);
-    for (const part of chunks(keys)) {
-      const { query, isWanted } = wherePairs(
-        this.knex('dm_entity_identities'),
-        ['annotation', 'value'],
-        part,
-      );
-      const rows = (await query).filter((r: any) =>
-        isWanted(r.annotation, r.value),
-      );
-      for (const r of rows) {
-        const k = `${r.annotation}=${r.value}`;
-        result.set(k, [...(result.get(k) ?? []), r.entity_ref]);
-      }
+    const rows = await selectWherePairs(
+      () => this.knex('dm_entity_identities'),
+      ['annotation', 'value'],
+      pairs.map(p => [p.annotation, p.value]),
+    );
+    for (const r of rows) {
+      const k = `${r.annotation}=${r.value}`;
+      result.set(k, [...(result.get(k) ?? []), r.entity_ref]);
     }
     return result;
   }

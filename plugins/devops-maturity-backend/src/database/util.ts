@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 
 /** Whether knex talks to SQLite (better-sqlite3 or sqlite3) rather than PostgreSQL. */
-export function isSqlite(knex: Knex): boolean {
+export function isSqlite(knex: { client: Knex.Client }): boolean {
   return String(knex.client.config.client).includes('sqlite');
 }
 
@@ -44,26 +44,65 @@ export function undefinedIfNull<T>(value: T | null | undefined): T | undefined {
 export const MAX_INSERT_ROWS = 400;
 
 /**
- * Narrows a query to pairs of two columns, in the form each database plans well: a row-value
- * `(a, b) IN (...)` list on SQLite; one IN list per column on PostgreSQL, which plans long
- * row-value lists poorly (there the result is a superset). Keep the rows with `isWanted`.
+ * The rows of `query()` whose `column` is one of `values`.
+ *
+ * On SQLite the list is bound as one JSON parameter (`IN (SELECT value FROM json_each(?))`),
+ * so the statement stays short whatever the list's length. Why: SQLite compiles every knex
+ * query anew, and compiling an `IN` list of a thousand placeholders took longer than running
+ * it; at 10,000 entities these lookups were a tenth of ingestion. PostgreSQL gets an `IN`
+ * list per chunk.
  */
-export function wherePairs<
-  Q extends { whereIn(...args: any[]): Q; client: any },
->(
-  query: Q,
+export async function selectWhereIn<T = any>(
+  query: () => Knex.QueryBuilder,
+  column: string,
+  values: Array<string | number>,
+  chunkSize = 400,
+): Promise<T[]> {
+  if (values.length === 0) return [];
+  const first = query();
+  if (isSqlite(first)) {
+    return (await first.whereRaw('?? IN (SELECT value FROM json_each(?))', [
+      column,
+      JSON.stringify(values),
+    ])) as T[];
+  }
+  const rows: T[] = [];
+  for (const part of chunks(values, chunkSize)) {
+    rows.push(...(await query().whereIn(column, part)));
+  }
+  return rows;
+}
+
+/**
+ * The rows of `query()` whose two `columns` are one of `pairs`, in the form each database
+ * plans well: on SQLite one row-value `IN` over the pairs bound as one JSON parameter (see
+ * `selectWhereIn`); on PostgreSQL, which plans long row-value lists poorly, one `IN` list per
+ * column and chunk, the rows then narrowed to the pairs asked for.
+ */
+export async function selectWherePairs<T extends Record<string, any>>(
+  query: () => Knex.QueryBuilder,
   columns: [string, string],
   pairs: Array<[string, string]>,
-): { query: Q; isWanted: (a: string, b: string) => boolean } {
-  const wanted = new Set(pairs.map(([a, b]) => `${a}\u0000${b}`));
-  const isWanted = (a: string, b: string) => wanted.has(`${a}\u0000${b}`);
-  if (!String(query.client?.config?.client).includes('pg')) {
-    return { query: query.whereIn(columns, pairs), isWanted };
+): Promise<T[]> {
+  if (pairs.length === 0) return [];
+  const first = query();
+  if (isSqlite(first)) {
+    return (await first.whereRaw(
+      "(??, ??) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+      [...columns, JSON.stringify(pairs)],
+    )) as T[];
   }
-  const firsts = [...new Set(pairs.map(p => p[0]))];
-  const seconds = [...new Set(pairs.map(p => p[1]))];
-  return {
-    query: query.whereIn(columns[0], firsts).whereIn(columns[1], seconds),
-    isWanted,
-  };
+  const wanted = new Set(pairs.map(([a, b]) => `${a}\u0000${b}`));
+  const rows: T[] = [];
+  for (const part of chunks(pairs)) {
+    const found: T[] = await query()
+      .whereIn(columns[0], [...new Set(part.map(p => p[0]))])
+      .whereIn(columns[1], [...new Set(part.map(p => p[1]))]);
+    rows.push(
+      ...found.filter(r =>
+        wanted.has(`${r[columns[0]]}\u0000${r[columns[1]]}`),
+      ),
+    );
+  }
+  return rows;
 }

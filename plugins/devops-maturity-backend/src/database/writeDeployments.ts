@@ -6,7 +6,7 @@ import {
   DoraOptions,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber, wherePairs } from './util';
+import { chunks, selectWherePairs, toNumber } from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
@@ -124,17 +124,13 @@ async function findExisting(
       const row = statement.get(source, id);
       if (row) rows.push(row);
     }
-  }
-  for (const part of prepare ? [] : chunks(keys)) {
-    const { query, isWanted } = wherePairs(
-      trx('dm_deployments').select(EXISTING_COLUMNS),
-      ['source', 'external_id'],
-      part,
-    );
+  } else {
     rows.push(
-      ...(await query).filter((r: ExistingRow) =>
-        isWanted(r.source, r.external_id),
-      ),
+      ...(await selectWherePairs<ExistingRow>(
+        () => trx('dm_deployments').select(EXISTING_COLUMNS),
+        ['source', 'external_id'],
+        keys,
+      )),
     );
   }
   return rows.map(r => ({

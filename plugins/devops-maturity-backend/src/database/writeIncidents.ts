@@ -5,8 +5,8 @@ import {
   IncidentEvent,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber, wherePairs } from './util';
-import { upsertRows } from './fastWrites';
+import { selectWhereIn, selectWherePairs, toNumber } from './util';
+import { sqlitePrepare, upsertRows } from './fastWrites';
 import { RelinkScope } from './writeDeployments';
 
 interface CauseInput {
@@ -19,13 +19,47 @@ interface CauseInput {
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
+const LATEST_BEFORE_SQL =
+  'SELECT pk FROM dm_deployments WHERE entity_ref = ? AND counts = ? AND finished_at < ? ' +
+  'ORDER BY finished_at DESC, source DESC, external_id DESC LIMIT 1';
+
+/**
+ * A lookup of the entity's latest counted deployment finished before a time. On SQLite a
+ * statement prepared once: it runs once per incident that names no deployment or commit,
+ * and knex's compiling of each run cost more than the indexed lookup itself.
+ */
+async function latestDeploymentBefore(
+  trx: Knex.Transaction,
+): Promise<(entityRef: string, before: number) => Promise<number | undefined>> {
+  const prepare = await sqlitePrepare(trx);
+  if (prepare) {
+    const statement = prepare(LATEST_BEFORE_SQL);
+    return async (entityRef, before) => {
+      const row = statement.get(entityRef, 1, before);
+      return row ? toNumber(row.pk) : undefined;
+    };
+  }
+  return async (entityRef, before) => {
+    const row = await trx('dm_deployments')
+      .where({ entity_ref: entityRef, counts: true })
+      .where('finished_at', '<', before)
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'source', order: 'desc' },
+        { column: 'external_id', order: 'desc' },
+      ])
+      .first('pk');
+    return row ? toNumber(row.pk) : undefined;
+  };
+}
+
 /**
  * Finds the deployment each incident makes failed, by the rules' precedence. The explicit
  * rules are answered for the whole list in a few queries; "latest before" needs one query per
  * incident that the explicit rules did not settle.
  */
 export async function findCauses(
-  trx: Knex.Transaction | Knex,
+  trx: Knex.Transaction,
   incidents: CauseInput[],
   options: DoraOptions,
 ): Promise<Array<number | null>> {
@@ -38,45 +72,47 @@ export async function findCauses(
     .map(i => [i.entity_ref, i.deployment_id!] as [string, string]);
   // By the unique key's leading column; the entity is checked here.
   const wanted = new Set(idPairs.map(([e, id]) => pairKey(e, id)));
-  for (const part of chunks([...new Set(idPairs.map(([, id]) => id))])) {
-    const rows = await trx('dm_deployments')
-      .whereIn('external_id', part)
-      .select('pk', 'entity_ref', 'external_id', 'source', 'finished_at');
-    for (const r of rows) {
-      const k = pairKey(r.entity_ref, r.external_id);
-      if (!wanted.has(k)) continue;
-      byId.set(k, [
-        ...(byId.get(k) ?? []),
-        {
-          pk: toNumber(r.pk),
-          source: r.source,
-          finished_at: toNumber(r.finished_at),
-        },
-      ]);
-    }
+  const namedRows = await selectWhereIn(
+    () =>
+      trx('dm_deployments').select(
+        'pk',
+        'entity_ref',
+        'external_id',
+        'source',
+        'finished_at',
+      ),
+    'external_id',
+    [...new Set(idPairs.map(([, id]) => id))],
+  );
+  for (const r of namedRows) {
+    const k = pairKey(r.entity_ref, r.external_id);
+    if (!wanted.has(k)) continue;
+    byId.set(k, [
+      ...(byId.get(k) ?? []),
+      {
+        pk: toNumber(r.pk),
+        source: r.source,
+        finished_at: toNumber(r.finished_at),
+      },
+    ]);
   }
   const bySha = new Map<string, number>();
-  const shaPairs = incidents
-    .filter(i => i.cause_sha)
-    .map(i => [i.entity_ref, i.cause_sha!] as [string, string]);
-  for (const part of chunks(shaPairs, 500)) {
-    const { query, isWanted } = wherePairs(
+  const changes = await selectWherePairs(
+    () =>
       trx('dm_entity_changes').select(
         'entity_ref',
         'sha',
         'first_deployment_pk',
       ),
-      ['entity_ref', 'sha'],
-      part,
-    );
-    for (const r of await query) {
-      if (isWanted(r.entity_ref, r.sha))
-        bySha.set(
-          pairKey(r.entity_ref, r.sha),
-          toNumber(r.first_deployment_pk),
-        );
-    }
+    ['entity_ref', 'sha'],
+    incidents
+      .filter(i => i.cause_sha)
+      .map(i => [i.entity_ref, i.cause_sha!] as [string, string]),
+  );
+  for (const r of changes) {
+    bySha.set(pairKey(r.entity_ref, r.sha), toNumber(r.first_deployment_pk));
   }
+  const latestBefore = await latestDeploymentBefore(trx);
 
   const causes: Array<number | null> = [];
   for (const incident of incidents) {
@@ -98,21 +134,13 @@ export async function findCauses(
       : undefined;
     const latest =
       !named && sha === undefined && options.linkIncidentsToLatestDeployment
-        ? await trx('dm_deployments')
-            .where({ entity_ref: incident.entity_ref, counts: true })
-            .where('finished_at', '<', incident.opened_at)
-            .orderBy([
-              { column: 'finished_at', order: 'desc' },
-              { column: 'source', order: 'desc' },
-              { column: 'external_id', order: 'desc' },
-            ])
-            .first('pk')
+        ? await latestBefore(incident.entity_ref, incident.opened_at)
         : undefined;
     const cause = chooseIncidentCause(
       {
         byDeploymentId: named?.pk,
         byCauseSha: sha,
-        latestBefore: latest ? toNumber(latest.pk) : undefined,
+        latestBefore: latest,
       },
       options,
     );
@@ -128,19 +156,13 @@ export async function writeIncidents(
   options: DoraOptions,
 ): Promise<{ inserted: number; updated: number }> {
   if (incidents.length === 0) return { inserted: 0, updated: 0 };
-  let updated = 0;
-  for (const part of chunks(
-    incidents.map(i => [i.source, i.id] as [string, string]),
-  )) {
-    const { query, isWanted } = wherePairs(
-      trx('dm_incidents').select('source', 'external_id'),
+  const updated = (
+    await selectWherePairs(
+      () => trx('dm_incidents').select('source', 'external_id'),
       ['source', 'external_id'],
-      part,
-    );
-    updated += (await query).filter((r: any) =>
-      isWanted(r.source, r.external_id),
-    ).length;
-  }
+      incidents.map(i => [i.source, i.id]),
+    )
+  ).length;
   const rows = incidents.map(i => ({
     source: i.source,
     external_id: i.id,
@@ -190,26 +212,36 @@ export async function relinkIncidents(
   const found = new Map<number, any>();
   const collect = (rows: any[]) =>
     rows.forEach(r => found.set(toNumber(r.pk), r));
-  for (const part of chunks([...scopes.keys()], 1000)) {
-    const minOpened = Math.min(...part.map(e => scopes.get(e)!.openedAfter));
-    collect(
-      await trx('dm_incidents')
-        .whereIn('entity_ref', part)
-        .where('opened_at', '>', minOpened)
-        .select(RELINK_COLUMNS),
-    );
-  }
+  const keys = [...scopes.keys()];
+  const minOpened = keys.reduce(
+    (min, e) => Math.min(min, scopes.get(e)!.openedAfter),
+    Infinity,
+  );
+  collect(
+    await selectWhereIn(
+      () =>
+        trx('dm_incidents')
+          .where('opened_at', '>', minOpened)
+          .select(RELINK_COLUMNS),
+      'entity_ref',
+      keys,
+      1000,
+    ),
+  );
   const all = [...scopes.values()];
   for (const [column, values] of [
     ['deployment_id', all.flatMap(s => [...s.deploymentIds])],
     ['cause_sha', all.flatMap(s => [...s.shas])],
     ['cause_deployment_pk', all.flatMap(s => [...s.deploymentPks])],
   ] as const) {
-    for (const part of chunks([...new Set<string | number>(values)], 2000)) {
-      collect(
-        await trx('dm_incidents').whereIn(column, part).select(RELINK_COLUMNS),
-      );
-    }
+    collect(
+      await selectWhereIn(
+        () => trx('dm_incidents').select(RELINK_COLUMNS),
+        column,
+        [...new Set<string | number>(values)],
+        2000,
+      ),
+    );
   }
   const candidates: any[] = [];
   for (const r of found.values()) {
