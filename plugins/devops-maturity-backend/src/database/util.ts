@@ -77,7 +77,8 @@ export async function selectWhereIn<T = any>(
  * The rows of `query()` whose two `columns` are one of `pairs`, in the form each database
  * plans well: on SQLite one row-value `IN` over the pairs bound as one JSON parameter (see
  * `selectWhereIn`); on PostgreSQL, which plans long row-value lists poorly, one `IN` list per
- * column and chunk, the rows then narrowed to the pairs asked for.
+ * column and chunk, the rows then narrowed to the pairs asked for (so the query must select
+ * both columns).
  */
 export async function selectWherePairs<T extends Record<string, any>>(
   query: () => Knex.QueryBuilder,
