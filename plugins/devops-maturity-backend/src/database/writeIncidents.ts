@@ -24,9 +24,10 @@ const LATEST_BEFORE_SQL =
   'ORDER BY finished_at DESC, source DESC, external_id DESC LIMIT 1';
 
 /**
- * A lookup of the entity's latest counted deployment finished before a time. On SQLite a
- * statement prepared once: it runs once per incident that names no deployment or commit,
- * and knex's compiling of each run cost more than the indexed lookup itself.
+ * A lookup of the entity's latest counted deployment finished before a time, by one SQL text
+ * on both databases. On SQLite a statement prepared once: it runs once per incident that
+ * names no deployment or commit, and knex's compiling of each run cost more than the indexed
+ * lookup itself.
  */
 async function latestDeploymentBefore(
   trx: Knex.Transaction,
@@ -40,16 +41,12 @@ async function latestDeploymentBefore(
     };
   }
   return async (entityRef, before) => {
-    const row = await trx('dm_deployments')
-      .where({ entity_ref: entityRef, counts: true })
-      .where('finished_at', '<', before)
-      .orderBy([
-        { column: 'finished_at', order: 'desc' },
-        { column: 'source', order: 'desc' },
-        { column: 'external_id', order: 'desc' },
-      ])
-      .first('pk');
-    return row ? toNumber(row.pk) : undefined;
+    const { rows } = await trx.raw(LATEST_BEFORE_SQL, [
+      entityRef,
+      true,
+      before,
+    ]);
+    return rows.length ? toNumber(rows[0].pk) : undefined;
   };
 }
 
