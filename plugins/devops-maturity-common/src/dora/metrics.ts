@@ -1,4 +1,12 @@
-import { bucketsOf, DAY_MS, TimeWindow, utcDayStart } from '../time';
+import {
+  bucketsOf,
+  DAY_MS,
+  TimeWindow,
+  TrendInterval,
+  utcDayStart,
+  utcMonthStart,
+  utcWeekStart,
+} from '../time';
 import { mean, median, percentileOfSorted } from '../stats';
 import { DoraFacts } from './facts';
 import {
@@ -95,13 +103,23 @@ export const DORA_REASONS = {
   noTiers: 'no metric has data',
 } as const;
 
-function deployDaysIn(
+/**
+ * Deploy-days in each week or month of the window. A day counts in the calendar bucket that
+ * contains it; comparing day starts with the clipped bucket would lose the window's first day
+ * whenever the window starts part-way through it (a rolling window always does).
+ */
+function deployDaysPerBucket(
   dayStarts: readonly number[],
   window: TimeWindow,
-): number {
-  let n = 0;
-  for (const d of dayStarts) if (d >= window.from && d < window.to) n++;
-  return n;
+  interval: TrendInterval,
+): number[] {
+  const bucketStart = interval === 'week' ? utcWeekStart : utcMonthStart;
+  const counts = new Map<number, number>();
+  for (const day of dayStarts) {
+    const start = bucketStart(day);
+    counts.set(start, (counts.get(start) ?? 0) + 1);
+  }
+  return bucketsOf(window, interval).map(b => counts.get(b.start) ?? 0);
 }
 
 /**
@@ -121,12 +139,8 @@ export function computeDoraMetrics(
     ...new Set(facts.deployments.map(d => utcDayStart(d.finishedAt))),
   ];
   const everDeployed = deployments > 0 || facts.deployedBefore;
-  const weekly = bucketsOf(window, 'week').map(b =>
-    deployDaysIn(days, b.window),
-  );
-  const monthly = bucketsOf(window, 'month').map(b =>
-    deployDaysIn(days, b.window),
-  );
+  const weekly = deployDaysPerBucket(days, window, 'week');
+  const monthly = deployDaysPerBucket(days, window, 'month');
   const W = everDeployed ? median(weekly) : null;
   const M = everDeployed ? median(monthly) : null;
   const windowDays = (window.to - window.from) / DAY_MS;

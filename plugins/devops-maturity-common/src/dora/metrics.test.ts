@@ -1,0 +1,131 @@
+import { DeploymentEvent } from '../events';
+import { DEFAULT_DORA_OPTIONS } from './attribution';
+import { deriveDoraFacts } from './derive';
+import { emptyFacts } from './facts';
+import { computeDoraMetrics } from './metrics';
+import { DORA_2021, DORA_2023 } from './tiers';
+import { computeDoraTrend } from './trend';
+
+function deploy(id: string, finishedAt: string): DeploymentEvent {
+  return {
+    id,
+    source: 'api',
+    entityRef: 'component:default/a',
+    environment: 'production',
+    status: 'success',
+    finishedAt,
+    commits: [],
+    kind: 'normal',
+  };
+}
+
+describe('deploy-days per week and month', () => {
+  // A rolling 90-day window, as the UI asks for: it starts and ends part-way through a day.
+  // Wed 2026-06-03T10:30Z .. Tue 2026-09-01T10:30Z touches 14 Monday weeks (Jun 1 .. Aug 31)
+  // and 4 calendar months (June .. September).
+  const window = {
+    from: Date.parse('2026-06-03T10:30:00Z'),
+    to: Date.parse('2026-09-01T10:30:00Z'),
+  };
+  const events = [
+    deploy('at-from', '2026-06-03T10:30:00Z'), // the first, partial day (week Jun 1)
+    deploy('first-day', '2026-06-03T18:00:00Z'), // same day: one deploy-day
+    deploy('w3', '2026-06-17T12:00:00Z'),
+    deploy('w5', '2026-07-01T12:00:00Z'),
+    deploy('w7', '2026-07-15T12:00:00Z'),
+    deploy('w9', '2026-07-29T12:00:00Z'),
+    deploy('w11', '2026-08-12T12:00:00Z'),
+    deploy('w13', '2026-08-26T12:00:00Z'),
+    deploy('last-day', '2026-09-01T09:00:00Z'), // the last, partial day (week Aug 31)
+    deploy('at-to', '2026-09-01T10:30:00Z'), // the window is half-open: outside
+  ];
+  const facts = () => deriveDoraFacts(events, [], window, DEFAULT_DORA_OPTIONS);
+
+  it('counts a deploy on the first, partial day of the window in its week and month', () => {
+    const df = computeDoraMetrics(
+      facts(),
+      window,
+      DORA_2023,
+    ).deploymentFrequency;
+    expect(df.deployments).toBe(9);
+    expect(df.deployDays).toBe(8);
+    // Weeks: 1 0 1 0 1 0 1 0 1 0 1 0 1 1 -> sorted 0 x6, 1 x8: the 7th and 8th are 1 and 1.
+    // (Without the first day: 0 x7, 1 x7 -> 0.5.)
+    expect(df.medianDeployDaysPerWeek).toBe(1);
+    // Months: June 2 (Jun 3, Jun 17), July 3, August 2, September 1 -> median of 1 2 2 3 = 2.
+    expect(df.medianDeployDaysPerMonth).toBe(2);
+    // dora-2023: W >= 1 is high (W 0.5 would have been medium).
+    expect(df.tier).toBe('high');
+  });
+
+  it('counts a deploy on the first, partial day of a month-based window', () => {
+    // Sun 2026-05-31T12:00Z .. 2026-07-31T12:00Z: May (12 hours of it), June, July.
+    const w = {
+      from: Date.parse('2026-05-31T12:00:00Z'),
+      to: Date.parse('2026-07-31T12:00:00Z'),
+    };
+    const df = computeDoraMetrics(
+      deriveDoraFacts(
+        [
+          deploy('may', '2026-05-31T18:00:00Z'),
+          deploy('june', '2026-06-10T08:00:00Z'),
+        ],
+        [],
+        w,
+        DEFAULT_DORA_OPTIONS,
+      ),
+      w,
+      DORA_2021,
+    ).deploymentFrequency;
+    // Months: 1 1 0 -> M = 1, which is high in dora-2021 (M 0 would have been medium).
+    expect(df.medianDeployDaysPerMonth).toBe(1);
+    expect(df.tier).toBe('high');
+    // Weeks May 25 .. Jul 27 (10): two with a deploy-day -> 0.
+    expect(df.medianDeployDaysPerWeek).toBe(0);
+  });
+
+  it('counts each UTC day once, in the bucket of that day', () => {
+    // Two deploys one minute apart across midnight into Monday are two days in two weeks.
+    const w = {
+      from: Date.parse('2026-06-07T23:00:00Z'),
+      to: Date.parse('2026-06-08T01:00:00Z'),
+    };
+    const df = computeDoraMetrics(
+      {
+        ...emptyFacts(),
+        deployments: [
+          Date.parse('2026-06-07T23:59:30Z'),
+          Date.parse('2026-06-08T00:00:30Z'),
+        ].map(finishedAt => ({ finishedAt, failed: false, rework: false })),
+      },
+      w,
+      DORA_2021,
+    ).deploymentFrequency;
+    expect(df.deployDays).toBe(2);
+    expect(df.medianDeployDaysPerWeek).toBe(1); // weeks Jun 1 and Jun 8: 1 and 1
+    expect(df.medianDeployDaysPerMonth).toBe(2);
+  });
+
+  it('counts the first partial day in the first point of a trend, and nothing at the end', () => {
+    const points = computeDoraTrend(facts(), window, 'week', DORA_2021);
+    expect(points).toHaveLength(14);
+    expect(points[0].start).toBe('2026-06-01T00:00:00.000Z');
+    expect(points[0].metrics.window.from).toBe('2026-06-03T10:30:00.000Z');
+    expect(points[0].metrics.deploymentFrequency).toMatchObject({
+      deployments: 2,
+      deployDays: 1,
+      medianDeployDaysPerWeek: 1,
+      medianDeployDaysPerMonth: 1,
+    });
+    expect(points[13].metrics.deploymentFrequency).toMatchObject({
+      deployments: 1,
+      deployDays: 1,
+      medianDeployDaysPerWeek: 1,
+    });
+
+    const months = computeDoraTrend(facts(), window, 'month', DORA_2021);
+    expect(
+      months.map(p => p.metrics.deploymentFrequency.medianDeployDaysPerMonth),
+    ).toEqual([2, 3, 2, 1]);
+  });
+});
