@@ -27,18 +27,18 @@ export interface PushEvent {
   commits?: Array<{ id: string; timestamp: string }>;
 }
 
-/** GitLab writes `2021-04-28 21:50:00 +0200`; the push API takes ISO-8601. */
+/**
+ * GitLab writes `2021-04-28 21:50:00 +0200` or `2021-04-28 19:50:00 UTC` in some events and
+ * ISO-8601 in others. This undoes only GitLab's spacing: the push API reads the time with the
+ * parser every time goes through (`parseInstant`, any ISO-8601 offset), and refuses, naming
+ * the field, a time without an offset.
+ */
 export function toIso(time: string): string {
-  const m =
-    /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/.exec(
-      time.trim(),
-    );
-  if (!m) return time;
-  const zone =
-    !m[3] || m[3] === 'UTC'
-      ? 'Z'
-      : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  return `${m[1]}T${m[2]}${zone}`;
+  return time
+    .trim()
+    .replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T')
+    .replace(/\s*UTC$/, 'Z')
+    .replace(/\s+([+-]\d{2}(?::?\d{2})?)$/, '$1');
 }
 
 /** The full deployed sha, from the commit URL when GitLab gives one. */

@@ -114,11 +114,15 @@ async function startBackend() {
 }
 
 describe('GitLab events', () => {
-  it('reads GitLab times as instants', () => {
-    expect(toIso('2021-04-28 21:50:00 +0200')).toBe(
-      '2021-04-28T21:50:00+02:00',
+  it("undoes GitLab's spacing in times, keeping the offset for the API to read", () => {
+    expect(toIso('2021-04-28 21:50:00 +0200')).toBe('2021-04-28T21:50:00+0200');
+    expect(toIso('2021-04-28 21:50:00 -02:30')).toBe(
+      '2021-04-28T21:50:00-02:30',
     );
     expect(toIso('2021-04-28 19:50:00 UTC')).toBe('2021-04-28T19:50:00Z');
+    expect(toIso('2021-04-28T21:50:00.5+02')).toBe('2021-04-28T21:50:00.5+02');
+    // No offset names no instant: passed on, for the API to refuse.
+    expect(toIso('2021-04-28 21:50:00')).toBe('2021-04-28T21:50:00');
   });
 
   it('maps deployment events; the production tier counts as production', () => {
@@ -130,7 +134,7 @@ describe('GitLab events', () => {
       },
       environment: 'staging',
       status: 'success',
-      finishedAt: '2021-04-28T21:50:00+02:00',
+      finishedAt: '2021-04-28T21:50:00+0200',
       url: 'http://10.126.0.2:3000/root/test-deployment-webhooks/-/jobs/796',
       actor: 'root',
     });
@@ -160,6 +164,7 @@ describe('GitLab events', () => {
       source: 'gitlab',
       environment: 'production',
       counts: true,
+      finishedAt: '2021-04-28T19:50:00.000Z', // GitLab's 21:50:00 +0200
     });
     expect(stored.commits).toEqual([
       {

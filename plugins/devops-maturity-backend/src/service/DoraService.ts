@@ -7,6 +7,7 @@ import {
   EntityScorecard,
   OwnerScorecard,
   DoraTrendPoint,
+  parseInstant,
   poolFacts,
   TimeWindow,
   TrendInterval,
@@ -43,9 +44,9 @@ export class DoraService {
 
   /** The window `[from, to)`: `to` defaults to now, `from` to `days` (default 90) before it. */
   window(query: { from?: string; to?: string; days?: number }): TimeWindow {
-    const to = query.to ? Date.parse(query.to) : this.clock();
+    const to = query.to ? parseInstant(query.to, 'to') : this.clock();
     const from = query.from
-      ? Date.parse(query.from)
+      ? parseInstant(query.from, 'from')
       : to - (query.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS;
     if (from >= to) throw new InputError('from: must be before to');
     if (to - from > MAX_WINDOW_DAYS * DAY_MS) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
 import { SORT_KEYS } from './ranking';
+import { instant } from './validation';
 
 const list = z.union([z.string(), z.array(z.string())]).transform(v =>
   (Array.isArray(v) ? v : [v])
@@ -17,8 +18,8 @@ const int = (min: number, max: number) =>
     .pipe(z.number().min(min).max(max));
 
 const windowQuery = {
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
   days: int(1, 731).optional(),
   profile: z.string().optional(),
 };

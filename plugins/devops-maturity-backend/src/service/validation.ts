@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
+import { readInstant } from '@devops-maturity/backstage-plugin-common';
 
-const instant = z.string().datetime({
-  offset: true,
+/** A time as the API takes it: read by the one parser the store and the math use. */
+export const instant = z.string().refine(v => readInstant(v) !== undefined, {
   message:
-    'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
+    'must be an ISO-8601 date-time with an offset (Z, +hh:mm, +hhmm or +hh), e.g. 2026-01-31T12:00:00Z',
 });
+/** Whether time `a` is before `b`; false if either is not a time (refused on its own). */
+const isBefore = (a: string, b: string) =>
+  (readInstant(a) ?? NaN) < (readInstant(b) ?? NaN);
 const text = (max = 1000) => z.string().min(1, 'must not be empty').max(max);
 
 /**
@@ -59,10 +63,7 @@ export const deploymentItemSchema = z
   .strict()
   .superRefine((item, ctx) => {
     requireIdentity(item, ctx);
-    if (
-      item.startedAt &&
-      Date.parse(item.startedAt) > Date.parse(item.finishedAt)
-    ) {
+    if (item.startedAt && isBefore(item.finishedAt, item.startedAt)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['startedAt'],
@@ -88,10 +89,7 @@ export const incidentItemSchema = z
   .strict()
   .superRefine((item, ctx) => {
     requireIdentity(item, ctx);
-    if (
-      item.resolvedAt &&
-      Date.parse(item.resolvedAt) < Date.parse(item.openedAt)
-    ) {
+    if (item.resolvedAt && isBefore(item.resolvedAt, item.openedAt)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['resolvedAt'],
