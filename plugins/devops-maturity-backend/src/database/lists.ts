@@ -11,6 +11,7 @@ import {
 } from './types';
 import { failedExpression } from './readFacts';
 import {
+  byteOrder,
   isoOrUndefined,
   toBoolean,
   toNumber,
@@ -42,12 +43,14 @@ export async function listDeployments(
       options,
     );
   const [{ n }] = await base().count({ n: '*' });
+  // Newest first in the canonical order, so that of deployments finished in the same
+  // millisecond the one listed first is the one "latest before" picks.
+  const bytes = byteOrder(knex);
   const rows = await base()
     .select('d.*', failedExpression(knex))
-    .orderBy([
-      { column: 'd.finished_at', order: 'desc' },
-      { column: 'd.pk', order: 'desc' },
-    ])
+    .orderByRaw(
+      `d.finished_at DESC, d.source${bytes} DESC, d.external_id${bytes} DESC`,
+    )
     .limit(options.limit)
     .offset(options.offset);
   const pks = rows.map((r: any) => r.pk);

@@ -5,6 +5,16 @@ export function isSqlite(knex: { client: Knex.Client }): boolean {
   return String(knex.client.config.client).includes('sqlite');
 }
 
+/**
+ * What to write after a text column so that SQL orders it by its UTF-8 bytes, as
+ * `compareUtf8` does in JavaScript: PostgreSQL otherwise orders by the database's locale
+ * (under `en_US`, `B` sorts after `a` and `a_1` before `a-1`); SQLite's default collation,
+ * BINARY, already is byte order and has no collation named "C".
+ */
+export function byteOrder(knex: { client: Knex.Client }): string {
+  return isSqlite(knex) ? '' : ' COLLATE "C"';
+}
+
 /** PostgreSQL returns bigint columns as strings; SQLite as numbers. */
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);

@@ -6,7 +6,7 @@ import {
   DoraOptions,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, selectWherePairs, toNumber } from './util';
+import { byteOrder, chunks, selectWherePairs, toNumber } from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
@@ -265,6 +265,7 @@ export async function writeDeployments(
  * source, then id) already brought it.
  */
 async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
+  const bytes = byteOrder(trx);
   await upsertRows(trx, 'dm_entity_changes', rows as any[], {
     conflict: ['entity_ref', 'sha'],
     merge: [
@@ -277,9 +278,9 @@ async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
     mergeWhere:
       '(excluded.first_deployed_at < dm_entity_changes.first_deployed_at OR ' +
       '(excluded.first_deployed_at = dm_entity_changes.first_deployed_at AND ' +
-      '(excluded.first_source < dm_entity_changes.first_source OR ' +
+      `(excluded.first_source${bytes} < dm_entity_changes.first_source${bytes} OR ` +
       '(excluded.first_source = dm_entity_changes.first_source AND ' +
-      'excluded.first_external_id < dm_entity_changes.first_external_id))))',
+      `excluded.first_external_id${bytes} < dm_entity_changes.first_external_id${bytes}))))`,
   });
 }
 

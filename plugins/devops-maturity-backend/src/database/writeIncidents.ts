@@ -1,11 +1,12 @@
 import { Knex } from 'knex';
 import {
   chooseIncidentCause,
+  compareUtf8,
   DoraOptions,
   IncidentEvent,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { selectWhereIn, selectWherePairs, toNumber } from './util';
+import { byteOrder, selectWhereIn, selectWherePairs, toNumber } from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
 import { RelinkScope } from './writeDeployments';
 
@@ -19,33 +20,31 @@ interface CauseInput {
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
-const LATEST_BEFORE_SQL =
+/** Ties in finish time are broken by source and id in byte order, as `compareDeployments`. */
+const latestBeforeSql = (bytes: string) =>
   'SELECT pk FROM dm_deployments WHERE entity_ref = ? AND counts = ? AND finished_at < ? ' +
-  'ORDER BY finished_at DESC, source DESC, external_id DESC LIMIT 1';
+  `ORDER BY finished_at DESC, source${bytes} DESC, external_id${bytes} DESC LIMIT 1`;
 
 /**
  * A lookup of the entity's latest counted deployment finished before a time, by one SQL text
- * on both databases. On SQLite a statement prepared once: it runs once per incident that
- * names no deployment or commit, and knex's compiling of each run cost more than the indexed
- * lookup itself.
+ * on both databases but for the collation. On SQLite a statement prepared once: it runs once
+ * per incident that names no deployment or commit, and knex's compiling of each run cost more
+ * than the indexed lookup itself.
  */
 async function latestDeploymentBefore(
   trx: Knex.Transaction,
 ): Promise<(entityRef: string, before: number) => Promise<number | undefined>> {
+  const sql = latestBeforeSql(byteOrder(trx));
   const prepare = await sqlitePrepare(trx);
   if (prepare) {
-    const statement = prepare(LATEST_BEFORE_SQL);
+    const statement = prepare(sql);
     return async (entityRef, before) => {
       const row = statement.get(entityRef, 1, before);
       return row ? toNumber(row.pk) : undefined;
     };
   }
   return async (entityRef, before) => {
-    const { rows } = await trx.raw(LATEST_BEFORE_SQL, [
-      entityRef,
-      true,
-      before,
-    ]);
+    const { rows } = await trx.raw(sql, [entityRef, true, before]);
     return rows.length ? toNumber(rows[0].pk) : undefined;
   };
 }
@@ -123,7 +122,7 @@ export async function findCauses(
             Number(b.source === incident.source) -
               Number(a.source === incident.source) ||
             a.finished_at - b.finished_at ||
-            (a.source < b.source ? -1 : 1),
+            compareUtf8(a.source, b.source),
         )[0]
       : undefined;
     const sha = incident.cause_sha

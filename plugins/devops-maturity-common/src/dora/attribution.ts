@@ -82,8 +82,31 @@ export function chooseIncidentCause<K>(
 }
 
 /**
- * The canonical order of deployments: by finish time, then source, then id, so that "first"
- * and "latest" are the same everywhere, ties included.
+ * Compares two strings by their UTF-8 bytes, the order SQLite's BINARY and PostgreSQL's
+ * `COLLATE "C"` use. JavaScript's `<` compares UTF-16 code units, which differs only for
+ * characters beyond U+FFFF (surrogate pairs, U+D800..U+DFFF): their UTF-8 bytes sort after
+ * those of U+E000..U+FFFF, their code units before. Shifting the two ranges past each other
+ * gives code point order, which is UTF-8 byte order.
+ * @public
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x !== y) {
+      if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
+      if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The canonical order of deployments: by finish time, then source, then id, the texts in
+ * UTF-8 byte order (`compareUtf8`), so that "first" and "latest" are the same everywhere,
+ * ties included, in JavaScript and in either database.
  * @public
  */
 export function compareDeployments(
@@ -91,9 +114,7 @@ export function compareDeployments(
   b: { finishedAt: number; source: string; id: string },
 ): number {
   if (a.finishedAt !== b.finishedAt) return a.finishedAt - b.finishedAt;
-  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
-  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
-  return 0;
+  return compareUtf8(a.source, b.source) || compareUtf8(a.id, b.id);
 }
 
 /** Keeps the last copy of each (source, id): a resend updates, never duplicates. @public */
