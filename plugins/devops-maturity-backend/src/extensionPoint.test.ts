@@ -62,7 +62,7 @@ describe('devopsMaturityEventsExtensionPoint', () => {
         finishedAt: '2026-06-01T00:00:00Z',
       },
     ]);
-    expect(result).toEqual({ accepted: 1, updated: 0, unmatched: 0 });
+    expect(result).toEqual({ accepted: 1, updated: 0, unmatched: 0, stale: 0 });
     await expect(
       sink!.pushIncidents([{ id: 'x', entityRef: 'svc' }]),
     ).rejects.toThrow(/items\[0\]\.openedAt/);

@@ -186,7 +186,12 @@ describe.each(databaseIds(databases))(
         ],
       });
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ accepted: 2, updated: 0, unmatched: 2 });
+      expect(first.body).toEqual({
+        accepted: 2,
+        updated: 0,
+        unmatched: 2,
+        stale: 0,
+      });
       const again = await post(server, 'deployments', {
         items: [
           {
@@ -199,7 +204,12 @@ describe.each(databaseIds(databases))(
           },
         ],
       });
-      expect(again.body).toEqual({ accepted: 0, updated: 1, unmatched: 0 });
+      expect(again.body).toEqual({
+        accepted: 0,
+        updated: 1,
+        unmatched: 0,
+        stale: 0,
+      });
 
       const unmatched = await get(server, 'unmatched');
       expect(
@@ -222,7 +232,12 @@ describe.each(databaseIds(databases))(
           },
         ],
       });
-      expect(incidents.body).toEqual({ accepted: 1, updated: 0, unmatched: 0 });
+      expect(incidents.body).toEqual({
+        accepted: 1,
+        updated: 0,
+        unmatched: 0,
+        stale: 0,
+      });
     });
 
     it("answers an entity's DORA figures as the spec computes them from its events", async () => {

@@ -33,6 +33,11 @@ export interface DeploymentEvent {
   startedAt?: string;
   /** When the deployment finished: the deploy time. */
   finishedAt: string;
+  /**
+   * When the source last changed this deployment (ISO-8601, UTC). A copy older than the stored
+   * one does not replace it; without it on either copy, the last write wins.
+   */
+  updatedAt?: string;
   /** The changes this deployment brings. */
   commits: DeploymentCommit[];
   /** `rollback` and `hotfix` are unplanned repairs (rework). */
@@ -61,6 +66,11 @@ export interface IncidentEvent {
   openedAt: string;
   /** When service was restored; absent while the incident is open. */
   resolvedAt?: string;
+  /**
+   * When the source last changed this incident (ISO-8601, UTC). A copy older than the stored
+   * one does not replace it; without it on either copy, the last write wins.
+   */
+  updatedAt?: string;
   /** Free-form severity, e.g. `SEV1`, `high`. */
   severity?: string;
   /** A short title. */

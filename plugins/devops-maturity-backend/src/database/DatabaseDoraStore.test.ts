@@ -72,12 +72,12 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     const first = await write(store, [
       deployment('1', at(1), { commits: [{ sha: 'a', committedAt: at(0) }] }),
     ]);
-    expect(first).toEqual({ inserted: 1, updated: 0, unmatched: 0 });
+    expect(first).toEqual({ inserted: 1, updated: 0, unmatched: 0, stale: 0 });
     const again = await write(store, [
       deployment('1', at(2), { commits: [{ sha: 'b', committedAt: at(1) }] }),
       deployment('1', at(1), { source: 'github' }), // same id, other source: another deployment
     ]);
-    expect(again).toEqual({ inserted: 1, updated: 1, unmatched: 0 });
+    expect(again).toEqual({ inserted: 1, updated: 1, unmatched: 0, stale: 0 });
     const rows = await knex('dm_deployments').orderBy('source');
     expect(
       rows.map(r => [r.source, r.external_id, Number(r.finished_at)]),

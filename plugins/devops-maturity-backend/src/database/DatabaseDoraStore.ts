@@ -30,6 +30,7 @@ import {
   recordCheckHistory,
 } from './maturity';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
+import { writeUnmatched } from './writeUnmatched';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import {
@@ -290,25 +291,13 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       const d = await writeDeployments(trx, batch.deployments, options);
       await relinkIncidents(trx, d.relink, options);
       const i = await writeIncidents(trx, batch.incidents, options);
-      for (const u of batch.unmatched) {
-        await trx('dm_unmatched_events')
-          .insert({
-            event_type: u.eventType,
-            source: u.source,
-            external_id: u.id,
-            identity: JSON.stringify(u.identity),
-            reason: u.reason,
-            payload: JSON.stringify(u.payload),
-            received_at: u.receivedAt,
-          })
-          .onConflict(['event_type', 'source', 'external_id'])
-          .merge(['identity', 'reason', 'payload']); // received_at stays the first arrival
-      }
+      const u = await writeUnmatched(trx, batch.unmatched);
       await deleteUnmatchedCopies(trx, batch);
       return {
         inserted: d.inserted + i.inserted,
         updated: d.updated + i.updated,
-        unmatched: batch.unmatched.length,
+        unmatched: u.kept,
+        stale: d.stale + i.stale + u.stale,
       };
     });
   }

@@ -52,7 +52,8 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 /**
  * Inserts rows (all with the same columns), updating on a conflict of `conflict` the `merge`
  * columns (default: all), only where `mergeWhere` holds if given. With `returning`, answers
- * those columns of every row written (match them to `rows` by key, not by position).
+ * those columns of every row written (match them to `rows` by key, not by position; a row
+ * whose update `mergeWhere` refused is not among them).
  */
 export async function upsertRows(
   trx: Knex.Transaction,
@@ -87,8 +88,11 @@ export async function upsertRows(
     const out: Array<Record<string, unknown>> = [];
     for (const row of rows) {
       const values = columns.map(c => sqliteValue(row[c]));
-      if (options.returning) out.push(statement.get(...values));
-      else statement.run(...values);
+      if (options.returning) {
+        // no row when `mergeWhere` refused the update
+        const written = statement.get(...values);
+        if (written) out.push(written);
+      } else statement.run(...values);
     }
     return out;
   }

@@ -62,6 +62,8 @@ export interface WriteResult {
   inserted: number;
   updated: number;
   unmatched: number;
+  /** Copies not written because the stored copy has a newer source time (`updatedAt`). */
+  stale: number;
 }
 
 /** Paging and an optional window for lists. */

@@ -4,10 +4,18 @@ import {
   countsAsDeployment,
   DeploymentEvent,
   DoraOptions,
+  isStaleCopy,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { byteOrder, chunks, selectWherePairs, toNumber } from './util';
+import {
+  byteOrder,
+  chunks,
+  selectWherePairs,
+  toNumber,
+  toNumberOrNull,
+} from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
+import { notOlderThanStored } from './ordering';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
 export interface RelinkScope {
@@ -49,12 +57,15 @@ interface ExistingRow {
   entity_ref: string;
   commits: string;
   finished_at: number;
+  source_updated_at: number | null;
 }
 
 /** A deployment with its times read once: batches hold thousands of them. */
 interface ParsedDeployment {
   event: DeploymentEvent;
   finishedAt: number;
+  /** When the source last changed it, if it said. */
+  updatedAt?: number;
   /** Its commits, each sha once, with their times. */
   commits: Array<{ sha: string; committedAt: number }>;
 }
@@ -64,6 +75,7 @@ function parseDeployment(d: DeploymentEvent): ParsedDeployment {
   return {
     event: d,
     finishedAt: parseInstant(d.finishedAt),
+    updatedAt: d.updatedAt ? parseInstant(d.updatedAt) : undefined,
     commits: d.commits
       .filter(c => !seen.has(c.sha) && seen.add(c.sha))
       .map(c => ({ sha: c.sha, committedAt: parseInstant(c.committedAt) })),
@@ -81,6 +93,7 @@ function toRow(p: ParsedDeployment, options: DoraOptions) {
     counts: countsAsDeployment(d, options),
     started_at: d.startedAt ? parseInstant(d.startedAt) : null,
     finished_at: p.finishedAt,
+    source_updated_at: p.updatedAt ?? null,
     kind: d.kind,
     fixes: d.fixes ?? null,
     version: d.version ?? null,
@@ -107,6 +120,7 @@ const EXISTING_COLUMNS = [
   'entity_ref',
   'finished_at',
   'commits',
+  'source_updated_at',
 ];
 
 async function findExisting(
@@ -137,6 +151,7 @@ async function findExisting(
     ...r,
     pk: toNumber(r.pk),
     finished_at: toNumber(r.finished_at),
+    source_updated_at: toNumberOrNull(r.source_updated_at),
   }));
 }
 
@@ -152,13 +167,16 @@ export async function writeDeployments(
 ): Promise<{
   inserted: number;
   updated: number;
+  /** Copies not written: the stored copy has a newer source time. */
+  stale: number;
   relink: Map<string, RelinkScope>;
 }> {
   const relink = new Map<string, RelinkScope>();
-  if (deployments.length === 0) return { inserted: 0, updated: 0, relink };
+  if (deployments.length === 0)
+    return { inserted: 0, updated: 0, stale: 0, relink };
 
   const key = (source: string, id: string) => `${source}\u0000${id}`;
-  const parsed = deployments.map(parseDeployment);
+  const offered = deployments.map(parseDeployment);
   const existing = await findExisting(
     trx,
     deployments.map(d => [d.source, d.id]),
@@ -166,13 +184,23 @@ export async function writeDeployments(
   const existingByKey = new Map(
     existing.map(r => [key(r.source, r.external_id), r]),
   );
+  // A copy older than the stored one changes nothing: not written, no change recomputed, no
+  // incident relinked.
+  const fresh = offered.filter(
+    p =>
+      !isStaleCopy(
+        p.updatedAt,
+        existingByKey.get(key(p.event.source, p.event.id))?.source_updated_at,
+      ),
+  );
 
   const written = await upsertRows(
     trx,
     'dm_deployments',
-    parsed.map(p => toRow(p, options)),
+    fresh.map(p => toRow(p, options)),
     {
       conflict: ['source', 'external_id'],
+      mergeWhere: notOlderThanStored('dm_deployments'),
       returning: ['pk', 'source', 'external_id'],
     },
   );
@@ -181,6 +209,10 @@ export async function writeDeployments(
       key(r.source as string, r.external_id as string),
       toNumber(r.pk),
     ]),
+  );
+  // Those the guard refused went stale after the read (a concurrent batch stored a newer copy).
+  const parsed = fresh.filter(p =>
+    pkByKey.has(key(p.event.source, p.event.id)),
   );
 
   // Changes of new counted deployments: keep each sha's first deployment with a conditional
@@ -253,9 +285,13 @@ export async function writeDeployments(
       o.deploymentPks.add(old.pk);
     }
   }
+  const updated = parsed.filter(p =>
+    existingByKey.has(key(p.event.source, p.event.id)),
+  ).length;
   return {
-    inserted: deployments.length - existing.length,
-    updated: existing.length,
+    inserted: parsed.length - updated,
+    updated,
+    stale: deployments.length - parsed.length,
     relink,
   };
 }

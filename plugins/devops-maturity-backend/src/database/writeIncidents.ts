@@ -4,10 +4,18 @@ import {
   compareUtf8,
   DoraOptions,
   IncidentEvent,
+  isStaleCopy,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import { byteOrder, selectWhereIn, selectWherePairs, toNumber } from './util';
+import {
+  byteOrder,
+  selectWhereIn,
+  selectWherePairs,
+  toNumber,
+  toNumberOrNull,
+} from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
+import { notOlderThanStored } from './ordering';
 import { RelinkScope } from './writeDeployments';
 
 interface CauseInput {
@@ -145,21 +153,34 @@ export async function findCauses(
   return causes;
 }
 
-/** Upserts incidents, each linked to its cause. */
+/**
+ * Upserts incidents, each linked to its cause; a copy older than the stored one (by the
+ * source's time) is left out.
+ */
 export async function writeIncidents(
   trx: Knex.Transaction,
   incidents: IncidentEvent[],
   options: DoraOptions,
-): Promise<{ inserted: number; updated: number }> {
-  if (incidents.length === 0) return { inserted: 0, updated: 0 };
-  const updated = (
-    await selectWherePairs(
-      () => trx('dm_incidents').select('source', 'external_id'),
-      ['source', 'external_id'],
-      incidents.map(i => [i.source, i.id]),
-    )
-  ).length;
-  const rows = incidents.map(i => ({
+): Promise<{ inserted: number; updated: number; stale: number }> {
+  if (incidents.length === 0) return { inserted: 0, updated: 0, stale: 0 };
+  const storedUpdatedAt = new Map(
+    (
+      await selectWherePairs(
+        () =>
+          trx('dm_incidents').select(
+            'source',
+            'external_id',
+            'source_updated_at',
+          ),
+        ['source', 'external_id'],
+        incidents.map(i => [i.source, i.id]),
+      )
+    ).map(r => [
+      pairKey(r.source, r.external_id),
+      toNumberOrNull(r.source_updated_at),
+    ]),
+  );
+  const all = incidents.map(i => ({
     source: i.source,
     external_id: i.id,
     entity_ref: i.entityRef,
@@ -171,16 +192,34 @@ export async function writeIncidents(
     postmortem_url: i.postmortemUrl ?? null,
     deployment_id: i.deploymentId ?? null,
     cause_sha: i.causeSha ?? null,
+    source_updated_at: i.updatedAt ? parseInstant(i.updatedAt) : null,
   }));
+  const rows = all.filter(
+    r =>
+      !isStaleCopy(
+        r.source_updated_at,
+        storedUpdatedAt.get(pairKey(r.source, r.external_id)),
+      ),
+  );
   const causes = await findCauses(trx, rows, options);
   const withCauses = rows.map((r, n) => ({
     ...r,
     cause_deployment_pk: causes[n],
   }));
-  await upsertRows(trx, 'dm_incidents', withCauses, {
+  // The guard refuses copies a concurrent batch made stale after the read.
+  const written = await upsertRows(trx, 'dm_incidents', withCauses, {
     conflict: ['source', 'external_id'],
+    mergeWhere: notOlderThanStored('dm_incidents'),
+    returning: ['source', 'external_id'],
   });
-  return { inserted: incidents.length - updated, updated };
+  const updated = written.filter(r =>
+    storedUpdatedAt.has(pairKey(r.source as string, r.external_id as string)),
+  ).length;
+  return {
+    inserted: written.length - updated,
+    updated,
+    stale: incidents.length - written.length,
+  };
 }
 
 const RELINK_COLUMNS = [

@@ -58,6 +58,7 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       accepted: 0,
       updated: 0,
       unmatched: 2,
+      stale: 0,
     });
     const incidents = parseBatch(incidentItemSchema, {
       items: [
@@ -73,6 +74,7 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       accepted: 0,
       updated: 0,
       unmatched: 1,
+      stale: 0,
     });
     // A resend of an unmatched event stays one unmatched event.
     await ingest.ingestDeployments(deployments.slice(0, 1));

@@ -4,7 +4,7 @@ import {
   DeploymentEvent,
   DoraOptions,
   IncidentEvent,
-  latestCopies,
+  newestCopies,
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore, UnmatchedEvent } from '../database/types';
 import { DeploymentItem, IncidentItem } from './validation';
@@ -17,6 +17,11 @@ export interface IngestResult {
   updated: number;
   /** Events kept for later because no catalog entity matched them yet. */
   unmatched: number;
+  /**
+   * Events ignored because a copy with the same source and id and a newer `updatedAt` was
+   * stored before (or came earlier in the same batch).
+   */
+  stale: number;
 }
 
 /** Normalises an entity ref as the catalog compares them: case-insensitively. */
@@ -57,8 +62,8 @@ export class IngestService {
     type: 'deployment' | 'incident',
     all: Item[],
   ): Promise<IngestResult> {
-    // A later copy in the same batch wins, as it would across batches.
-    const items = latestCopies(all);
+    // A later copy in the same batch wins, as it would across batches, unless it is older.
+    const { latest: items, stale } = newestCopies(all);
     const resolved = await this.resolve(items);
     const matched: Array<DeploymentEvent | IncidentEvent> = [];
     const unmatched: UnmatchedEvent[] = [];
@@ -93,8 +98,9 @@ export class IngestService {
     this.onStored?.(new Set(matched.map(e => e.entityRef)));
     return {
       accepted: result.inserted,
-      updated: result.updated + (all.length - items.length),
+      updated: result.updated + (all.length - items.length - stale),
       unmatched: result.unmatched,
+      stale: result.stale + stale,
     };
   }
 

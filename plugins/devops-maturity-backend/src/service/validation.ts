@@ -49,6 +49,7 @@ export const deploymentItemSchema = z
     status: z.enum(['success', 'failure']),
     startedAt: instant.optional(),
     finishedAt: instant,
+    updatedAt: instant.optional(),
     commits: z
       .array(z.object({ sha: text(100), committedAt: instant }).strict())
       .max(10_000)
@@ -79,6 +80,7 @@ export const incidentItemSchema = z
     ...identity,
     openedAt: instant,
     resolvedAt: instant.nullable().optional(),
+    updatedAt: instant.optional(),
     severity: text(100).optional(),
     title: text(1000).optional(),
     url: z.string().url().max(2000).optional(),

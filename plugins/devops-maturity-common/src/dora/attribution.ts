@@ -1,4 +1,5 @@
 import { DeploymentEvent } from '../events';
+import { parseInstant } from '../time';
 
 /** Options that decide which events count and how incidents link to deployments. @public */
 export interface DoraOptions {
@@ -117,11 +118,51 @@ export function compareDeployments(
   return compareUtf8(a.source, b.source) || compareUtf8(a.id, b.id);
 }
 
-/** Keeps the last copy of each (source, id): a resend updates, never duplicates. @public */
-export function latestCopies<T extends { source: string; id: string }>(
-  events: T[],
-): T[] {
-  const byKey = new Map<string, T>();
-  for (const e of events) byKey.set(`${e.source}\u0000${e.id}`, e);
-  return [...byKey.values()];
+/**
+ * Whether a copy of an event is older than the stored copy, by the source's own times
+ * (`updatedAt`, epoch ms): then it must not replace it. Equal or newer replaces it; without a
+ * time on either copy, the last write wins.
+ * @public
+ */
+export function isStaleCopy(
+  updatedAt: number | null | undefined,
+  storedUpdatedAt: number | null | undefined,
+): boolean {
+  return (
+    updatedAt !== null &&
+    updatedAt !== undefined &&
+    storedUpdatedAt !== null &&
+    storedUpdatedAt !== undefined &&
+    updatedAt < storedUpdatedAt
+  );
+}
+
+/**
+ * Of each (source, id), the copy that writing `events` in order leaves stored: a later copy
+ * replaces an earlier one unless `isStaleCopy` says it is older. `stale` counts the copies
+ * that lost that way.
+ * @public
+ */
+export function newestCopies<
+  T extends { source: string; id: string; updatedAt?: string },
+>(events: T[]): { latest: T[]; stale: number } {
+  const byKey = new Map<string, { event: T; updatedAt?: number }>();
+  let stale = 0;
+  for (const event of events) {
+    const key = `${event.source}\u0000${event.id}`;
+    const updatedAt =
+      event.updatedAt === undefined
+        ? undefined
+        : parseInstant(event.updatedAt, 'updatedAt');
+    if (isStaleCopy(updatedAt, byKey.get(key)?.updatedAt)) stale++;
+    else byKey.set(key, { event, updatedAt });
+  }
+  return { latest: [...byKey.values()].map(c => c.event), stale };
+}
+
+/** Keeps the stored copy of each (source, id): a resend updates, never duplicates. @public */
+export function latestCopies<
+  T extends { source: string; id: string; updatedAt?: string },
+>(events: T[]): T[] {
+  return newestCopies(events).latest;
 }

@@ -1,0 +1,264 @@
+import {
+  computeDoraMetrics,
+  DEFAULT_DORA_OPTIONS,
+  DeploymentEvent,
+  DORA_2021,
+  IncidentEvent,
+  TimeWindow,
+} from '@devops-maturity/backstage-plugin-common';
+import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
+import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import { deployment, ENTITY, incident } from '../__testUtils__/events';
+import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { upsertRows } from './fastWrites';
+import { notOlderThanStored } from './ordering';
+import { writeIncidents } from './writeIncidents';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const H = 3_600_000;
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+const at = (hours: number) => new Date(T0 + hours * H).toISOString();
+const window: TimeWindow = { from: T0, to: T0 + 30 * 24 * H };
+
+async function storeFor(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  const store = await DatabaseDoraStore.create({
+    database: { getClient: async () => knex },
+  });
+  return { knex, store };
+}
+
+const write = (
+  store: DatabaseDoraStore,
+  deployments: DeploymentEvent[],
+  incidents: IncidentEvent[] = [],
+) =>
+  store.writeBatch(
+    { deployments, incidents, unmatched: [] },
+    DEFAULT_DORA_OPTIONS,
+  );
+
+async function metrics(store: DatabaseDoraStore) {
+  const facts = (await store.readFacts([ENTITY], window)).get(ENTITY)!;
+  return computeDoraMetrics(facts, window, DORA_2021);
+}
+
+const page = { limit: 10, offset: 0 };
+
+describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
+  it('never lets an older deployment copy replace a newer one, nor change its changes', async () => {
+    const { store } = await storeFor(databaseId);
+    const success = deployment('1', at(2), {
+      updatedAt: at(2),
+      commits: [{ sha: 'a', committedAt: at(0) }],
+    });
+    await write(store, [success]);
+    // GitHub's `failure` status of the same deployment, delivered late: older than the success.
+    const late = deployment('1', at(1), {
+      status: 'failure',
+      updatedAt: at(1),
+      commits: [],
+    });
+    expect(await write(store, [late])).toEqual({
+      inserted: 0,
+      updated: 0,
+      unmatched: 0,
+      stale: 1,
+    });
+    const listed = await store.listDeployments(ENTITY, page);
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        status: 'success',
+        finishedAt: at(2),
+        updatedAt: at(2),
+        commits: [{ sha: 'a', committedAt: at(0) }],
+      }),
+    ]);
+    const m = await metrics(store);
+    expect(m.deploymentFrequency.deployments).toBe(1);
+    expect(m.leadTime.changes).toBe(1);
+    expect(m.leadTime.medianSeconds).toBe(7200);
+
+    // The same time replaces (a redelivery of the same state); so does a copy without one.
+    expect(await write(store, [{ ...success, version: 'v2' }])).toMatchObject({
+      updated: 1,
+      stale: 0,
+    });
+    expect((await store.listDeployments(ENTITY, page)).items[0].version).toBe(
+      'v2',
+    );
+    const untimed = { ...late, updatedAt: undefined };
+    expect(await write(store, [untimed])).toMatchObject({
+      updated: 1,
+      stale: 0,
+    });
+    expect((await store.listDeployments(ENTITY, page)).items).toEqual([
+      expect.objectContaining({ status: 'failure', updatedAt: undefined }),
+    ]);
+    // The stored copy has no time now: the last write wins again.
+    expect(await write(store, [late])).toMatchObject({ updated: 1, stale: 0 });
+    expect((await metrics(store)).deploymentFrequency.deployments).toBe(0);
+  });
+
+  it('does not relink incidents for a stale deployment copy', async () => {
+    const { store } = await storeFor(databaseId);
+    await write(
+      store,
+      [deployment('1', at(1)), deployment('2', at(20), { updatedAt: at(20) })],
+      [incident('i', at(10), { resolvedAt: at(11) })],
+    );
+    const failed = async () =>
+      (await store.listDeployments(ENTITY, page)).items.map(d => [
+        d.id,
+        d.failed,
+      ]);
+    expect(await failed()).toEqual([
+      ['2', false],
+      ['1', true],
+    ]);
+    // Applied, this copy would move 2 before the incident and make it the cause.
+    expect(
+      await write(store, [deployment('2', at(5), { updatedAt: at(19) })]),
+    ).toMatchObject({ stale: 1 });
+    expect(await failed()).toEqual([
+      ['2', false],
+      ['1', true],
+    ]);
+  });
+
+  it('keeps a resolved incident resolved when its trigger arrives late, and reopens it only on a newer reopen', async () => {
+    const { store } = await storeFor(databaseId);
+    const opened = at(10);
+    const resolved = incident('p', opened, {
+      resolvedAt: at(10.75),
+      updatedAt: at(10.75),
+    });
+    const triggered = incident('p', opened, { updatedAt: opened });
+    // Resolved delivered before triggered.
+    await write(store, [], [resolved]);
+    expect(await write(store, [], [triggered])).toEqual({
+      inserted: 0,
+      updated: 0,
+      unmatched: 0,
+      stale: 1,
+    });
+    let m = await metrics(store);
+    expect(m.timeToRestore.restoredIncidents).toBe(1);
+    expect(m.timeToRestore.medianSeconds).toBe(45 * 60);
+    expect(m.timeToRestore.openIncidents).toBe(0);
+
+    // Reopened after the resolve: open again, no restore time.
+    await write(store, [], [incident('p', opened, { updatedAt: at(11.5) })]);
+    m = await metrics(store);
+    expect(m.timeToRestore.restoredIncidents).toBe(0);
+    expect(m.timeToRestore.openIncidents).toBe(1);
+    // Resolved again: restored at the last resolve, measured from the first open.
+    await write(
+      store,
+      [],
+      [incident('p', opened, { resolvedAt: at(12), updatedAt: at(12) })],
+    );
+    m = await metrics(store);
+    expect(m.timeToRestore.medianSeconds).toBe(2 * 3600);
+    expect(m.timeToRestore.openIncidents).toBe(0);
+  });
+
+  it('keeps the newer of two unmatched copies, for the replay', async () => {
+    const { store } = await storeFor(databaseId);
+    const unmatched = (updatedAt: string, resolvedAt: string | null) => ({
+      eventType: 'incident' as const,
+      source: 'pagerduty',
+      id: 'p',
+      identity: { 'pagerduty.com/service-id': 'PX' },
+      reason: 'no catalog entity carries these annotations',
+      payload: { id: 'p', openedAt: at(10), resolvedAt, updatedAt },
+      receivedAt: T0,
+    });
+    const batch = (u: ReturnType<typeof unmatched>) =>
+      store.writeBatch(
+        { deployments: [], incidents: [], unmatched: [u] },
+        DEFAULT_DORA_OPTIONS,
+      );
+    expect(await batch(unmatched(at(11), at(11)))).toMatchObject({
+      unmatched: 1,
+      stale: 0,
+    });
+    expect(await batch(unmatched(at(10), null))).toMatchObject({
+      unmatched: 0,
+      stale: 1,
+    });
+    const kept = await store.listUnmatched(page);
+    expect(kept.items.map(u => u.payload)).toEqual([
+      expect.objectContaining({ resolvedAt: at(11) }),
+    ]);
+  });
+
+  it('refuses, in the upsert itself, a copy older than the stored one', async () => {
+    // What protects a batch that read the row before a concurrent batch stored a newer copy.
+    const { knex } = await storeFor(databaseId);
+    const row = (updatedAt: number | null, title: string) => ({
+      source: 'pagerduty',
+      external_id: 'p',
+      entity_ref: ENTITY,
+      opened_at: T0,
+      title,
+      source_updated_at: updatedAt,
+    });
+    const upsert = (r: ReturnType<typeof row>) =>
+      knex.transaction(trx =>
+        upsertRows(trx, 'dm_incidents', [r], {
+          conflict: ['source', 'external_id'],
+          mergeWhere: notOlderThanStored('dm_incidents'),
+          returning: ['pk'],
+        }),
+      );
+    const title = async () => (await knex('dm_incidents').first('title')).title;
+    expect(await upsert(row(T0 + 10, 'resolved'))).toHaveLength(1);
+    expect(await upsert(row(T0 + 5, 'triggered'))).toHaveLength(0);
+    expect(await title()).toBe('resolved');
+    expect(await upsert(row(T0 + 10, 'again'))).toHaveLength(1);
+    expect(await title()).toBe('again');
+    expect(await upsert(row(null, 'untimed'))).toHaveLength(1);
+    expect(await upsert(row(T0, 'after untimed'))).toHaveLength(1);
+    expect(await title()).toBe('after untimed');
+  });
+
+  it('keeps the resolve when a trigger read the incident before the resolve was committed', async () => {
+    const { knex, store } = await storeFor(databaseId);
+    const opened = at(10);
+    const resolved = incident('p', opened, {
+      resolvedAt: at(11),
+      updatedAt: at(11),
+    });
+    const triggered = incident('p', opened, { updatedAt: opened });
+    let commit!: () => void;
+    const committing = new Promise<void>(resolve => (commit = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>(resolve => (wrote = resolve));
+    const first = knex.transaction(async trx => {
+      await writeIncidents(trx, [resolved], DEFAULT_DORA_OPTIONS);
+      wrote();
+      await committing;
+    });
+    await written;
+    const second = write(store, [], [triggered]);
+    if (databaseId === 'POSTGRES_15') {
+      // The trigger's batch has read no incident and now waits on the resolve's row.
+      await eventually(async () => {
+        const { rows } = await knex.raw(
+          'SELECT count(*) AS n FROM pg_locks WHERE NOT granted',
+        );
+        expect(Number(rows[0].n)).toBeGreaterThan(0);
+      });
+    }
+    commit();
+    await first;
+    expect(await second).toMatchObject({ inserted: 0, updated: 0, stale: 1 });
+    const listed = await store.listIncidents(ENTITY, page);
+    expect(listed.items).toEqual([
+      expect.objectContaining({ resolvedAt: at(11), restoreSeconds: 3600 }),
+    ]);
+  });
+});
