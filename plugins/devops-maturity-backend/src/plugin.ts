@@ -16,6 +16,7 @@ import {
 } from './service/CatalogMirror';
 import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
+import { createHandleOnce } from './service/handleOnce';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
   deploymentItemSchema,
@@ -128,6 +129,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
               ),
             pushIncidents: async items =>
               ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
+            handleOnce: createHandleOnce(store.deliveries(source.id)),
             pendingCommits: store.pendingCommits(source.id),
           });
           logger.info(`Connected event source ${source.id}`);

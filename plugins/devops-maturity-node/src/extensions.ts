@@ -27,6 +27,18 @@ export interface DoraEventSink {
     items: Array<Record<string, unknown> & SourceEventIdentity>,
   ): Promise<{ accepted: number; updated: number; unmatched: number }>;
   /**
+   * Runs `handle` for a webhook delivery unless this source handled a delivery with the same
+   * id before (GitHub's `X-GitHub-Delivery`, GitLab's `Idempotency-Key`, PagerDuty's
+   * `event.id`; see `deliveryHeader`), and answers whether it ran. The id is remembered in the
+   * plugin's database, for every replica, once `handle` succeeded: a delivery whose handling
+   * failed is taken again when redelivered. Without an id, `handle` always runs. Two copies
+   * handled at the same moment may both run; the ordering by `updatedAt` makes that harmless.
+   */
+  handleOnce(
+    deliveryId: string | undefined,
+    handle: () => Promise<void>,
+  ): Promise<boolean>;
+  /**
    * Commits pushed and not deployed yet, kept in the plugin's database for this source (its
    * repositories never mix with another source's).
    */

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export * from './extensions';
+export * from './deliveries';
 export * from './pendingCommits';

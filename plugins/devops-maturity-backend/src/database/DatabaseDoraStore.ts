@@ -31,6 +31,7 @@ import {
 } from './maturity';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { writeUnmatched } from './writeUnmatched';
+import { databaseDeliveryLog } from './deliveries';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import {
@@ -310,6 +311,11 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       takeUpTo: (repository: string, sha: string) =>
         takePendingCommitsUpTo(this.knex, source, repository, sha),
     };
+  }
+
+  /** The webhook deliveries a source has had handled, kept in this database. */
+  deliveries(source: string) {
+    return databaseDeliveryLog(this.knex, source);
   }
 
   async listUnmatched(options: { limit: number; offset: number }) {
