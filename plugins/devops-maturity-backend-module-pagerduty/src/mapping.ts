@@ -31,7 +31,9 @@ const RESOLVING = ['incident.resolved'];
 /**
  * An incident event as a push API incident: `incident.triggered` and `incident.reopened`
  * open it, `incident.resolved` resolves it at the event's time. Other events (acknowledged,
- * annotated, ...) change nothing a DORA number uses and are ignored.
+ * annotated, ...) change nothing a DORA number uses and are ignored. The event's time is the
+ * incident's `updatedAt`, so a triggered delivered after its resolve does not reopen it, and
+ * a reopened incident keeps its first open time (`created_at`).
  */
 export function incidentFromWebhook(webhook: PagerDutyWebhook) {
   const { event } = webhook;
@@ -46,6 +48,7 @@ export function incidentFromWebhook(webhook: PagerDutyWebhook) {
     annotations: { [SERVICE_ID]: data.service.id },
     openedAt: data.created_at,
     resolvedAt: resolving ? event.occurred_at : null,
+    updatedAt: event.occurred_at,
     ...(data.title ? { title: data.title } : {}),
     ...(data.html_url && /^https?:\/\//.test(data.html_url)
       ? { url: data.html_url }

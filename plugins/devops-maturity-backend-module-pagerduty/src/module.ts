@@ -90,10 +90,12 @@ export const devopsMaturityModulePagerDuty = createBackendModule({
               topics: [TOPIC],
               async onEvent({ eventPayload }) {
                 try {
-                  const item = incidentFromWebhook(
-                    eventPayload as PagerDutyWebhook,
-                  );
-                  if (item) await sink.pushIncidents([item]);
+                  const webhook = eventPayload as PagerDutyWebhook;
+                  // PagerDuty resends an event it could not deliver with the same id.
+                  await sink.handleOnce(webhook.event?.id, async () => {
+                    const item = incidentFromWebhook(webhook);
+                    if (item) await sink.pushIncidents([item]);
+                  });
                 } catch (error) {
                   logger.warn(`Could not take a PagerDuty webhook: ${error}`);
                 }
