@@ -40,6 +40,19 @@ const entities = [
   component('b2', 'team-b', {
     annotations: { 'github.com/project-slug': 'acme/shared' },
   }),
+  // Kinds the catalog has and the plugin does not score (by default it scores Components).
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name: 'payments', namespace: 'default' },
+    spec: { type: 'openapi', lifecycle: 'production', owner: 'team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name: 'db', namespace: 'default' },
+    spec: { type: 'database', owner: 'team-b' },
+  },
 ];
 
 async function startBackend(databaseId: Parameters<typeof databases.init>[0]) {
@@ -394,6 +407,54 @@ describe.each(databaseIds(databases))(
         ['group:default/dept', 4],
         ['group:default/team-b', 2],
         ['group:default/team-a', 2],
+      ]);
+    });
+
+    it('says when an event names a catalog entity of a kind that is not scored', async () => {
+      const event = (id: string, entityRef: string) => ({
+        id,
+        entityRef,
+        environment: 'production',
+        status: 'success',
+        finishedAt: at(5),
+      });
+      const deployments = await post(server, 'deployments', {
+        items: [
+          event('k1', 'api:default/payments'),
+          event('k2', 'Resource:db'),
+          event('k3', 'api:default/nope'),
+          event('k4', 'component:default/nope'),
+        ],
+      });
+      expect(deployments.body).toMatchObject({ accepted: 0, unmatched: 4 });
+      const incidents = await post(server, 'incidents', {
+        items: [
+          { id: 'k5', entityRef: 'resource:default/db', openedAt: at(4) },
+        ],
+      });
+      expect(incidents.body).toMatchObject({ accepted: 0, unmatched: 1 });
+
+      const unmatched = await get(server, 'unmatched');
+      expect(
+        unmatched.body.items
+          .filter((u: any) => u.id.startsWith('k'))
+          .map((u: any) => [u.id, u.reason])
+          .sort(),
+      ).toEqual([
+        [
+          'k1',
+          'catalog entity api:default/payments is of kind API, which is not scored (devopsMaturity.catalog.kinds)',
+        ],
+        [
+          'k2',
+          'catalog entity resource:default/db is of kind Resource, which is not scored (devopsMaturity.catalog.kinds)',
+        ],
+        ['k3', 'no catalog entity api:default/nope'],
+        ['k4', 'no catalog entity component:default/nope'],
+        [
+          'k5',
+          'catalog entity resource:default/db is of kind Resource, which is not scored (devopsMaturity.catalog.kinds)',
+        ],
       ]);
     });
   },

@@ -12,6 +12,7 @@ import { readSchedule, readSettings } from './config';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
   CatalogMirror,
+  catalogUnscoredKinds,
   DEFAULT_IDENTITY_ANNOTATIONS,
 } from './service/CatalogMirror';
 import { createRouter } from './service/router';
@@ -90,6 +91,11 @@ export const devopsMaturityPlugin = createBackendPlugin({
           store,
           settings,
           logger,
+          unscoredKinds: catalogUnscoredKinds({
+            catalog,
+            auth,
+            kinds: settings.kinds,
+          }),
           // A module's check with a built-in check's id replaces it.
           checks: [
             ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),

@@ -64,6 +64,39 @@ export function mirrorEntity(
 }
 
 /**
+ * A lookup, in the catalog, of refs the mirror lacks: of those whose kind is not scored, the
+ * ones the catalog has, with its spelling of their kind. The mirror copies only the scored
+ * kinds (catalogs hold many more users, APIs and resources than scored entities), so this is
+ * asked instead, and only for events that matched no mirrored entity: one request per batch
+ * that has any, none for refs of a scored kind (those the catalog does not have yet).
+ */
+export function catalogUnscoredKinds(deps: {
+  catalog: CatalogService;
+  auth: AuthService;
+  kinds: string[];
+}): (entityRefs: string[]) => Promise<Map<string, string>> {
+  const scored = new Set(deps.kinds.map(k => k.toLocaleLowerCase('en-US')));
+  return async entityRefs => {
+    const refs = entityRefs.filter(
+      ref => !scored.has(parseEntityRef(ref).kind.toLocaleLowerCase('en-US')),
+    );
+    const found = new Map<string, string>();
+    if (refs.length === 0) return found;
+    const { items } = await deps.catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials: await deps.auth.getOwnServiceCredentials() },
+    );
+    items.forEach((entity, n) => {
+      if (entity) found.set(refs[n], entity.kind);
+    });
+    return found;
+  };
+}
+
+/**
  * Keeps the plugin's copy of the catalog: the entities that get scorecards, their owners and
  * the group hierarchy. Ownership follows the catalog on every refresh; events that named an
  * entity the catalog did not have yet are replayed afterwards.

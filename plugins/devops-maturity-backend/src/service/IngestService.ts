@@ -37,6 +37,14 @@ export function normalizeEntityRef(ref: string): string {
 type Item = (DeploymentItem | IncidentItem) & { source: string; id: string };
 
 /**
+ * Answers, of normalised entity refs, those the catalog has with a kind that is not scored,
+ * with the catalog's spelling of the kind.
+ */
+export type UnscoredKindLookup = (
+  entityRefs: string[],
+) => Promise<Map<string, string>>;
+
+/**
  * Resolves events to catalog entities and writes them: the one path every event takes, from
  * the push API, webhooks, the demo seeder and replays of unmatched events.
  */
@@ -48,6 +56,8 @@ export class IngestService {
     private readonly clock: () => number = Date.now,
     /** Told which entities got new events, e.g. to refresh their rankings. */
     private readonly onStored?: (entityRefs: Set<string>) => void,
+    /** The catalog's kind of refs the mirror lacks because their kind is not scored. */
+    private readonly unscoredKinds?: UnscoredKindLookup,
   ) {}
 
   async ingestDeployments(items: DeploymentItem[]): Promise<IngestResult> {
@@ -131,6 +141,19 @@ export class IngestService {
     const existing = await this.store.existingEntities(
       refs.filter((r): r is string => !!r),
     );
+    // Refs the mirror lacks may name an entity of a kind that is not scored: ask the catalog.
+    const missing = refs.filter((r): r is string => !!r && !existing.has(r));
+    let unscored = new Map<string, string>();
+    if (this.unscoredKinds && missing.length) {
+      try {
+        unscored = await this.unscoredKinds([...new Set(missing)]);
+      } catch (error) {
+        // The event is kept either way, and its reason looked up again at the next replay.
+        this.logger.warn(
+          `Could not look up unmatched refs in the catalog: ${error}`,
+        );
+      }
+    }
     const pairs = items.flatMap(i =>
       Object.entries(i.annotations ?? {}).map(([annotation, value]) => ({
         annotation,
@@ -143,8 +166,14 @@ export class IngestService {
     return items.map((item, i) => {
       const ref = refs[i];
       if (ref && existing.has(ref)) return { entityRef: ref };
-      if (item.entityRef)
-        return { reason: `no catalog entity ${ref ?? item.entityRef}` };
+      if (item.entityRef) {
+        const kind = ref && unscored.get(ref);
+        return {
+          reason: kind
+            ? `catalog entity ${ref} is of kind ${kind}, which is not scored (devopsMaturity.catalog.kinds)`
+            : `no catalog entity ${ref ?? item.entityRef}`,
+        };
+      }
       for (const [annotation, value] of Object.entries(
         item.annotations ?? {},
       )) {

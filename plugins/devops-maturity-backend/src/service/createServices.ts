@@ -3,7 +3,7 @@ import { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
 import { DevopsMaturitySettings } from '../config';
 import { MaturityStore } from '../database/types';
 import { DoraService } from './DoraService';
-import { IngestService } from './IngestService';
+import { IngestService, UnscoredKindLookup } from './IngestService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService, ScorecardStore } from './ScorecardService';
 
@@ -17,6 +17,8 @@ export function createServices(options: {
   logger: LoggerService;
   checks: GoldenPathCheck[];
   clock?: () => number;
+  /** The catalog's kind of an unmatched event's entity when it is not a scored kind. */
+  unscoredKinds?: UnscoredKindLookup;
 }) {
   const { store, settings, logger, checks, clock = Date.now } = options;
   const dora = new DoraService(store, settings, clock);
@@ -34,6 +36,7 @@ export function createServices(options: {
     logger,
     clock,
     refs => scorecards.markDirty(refs),
+    options.unscoredKinds,
   );
   return { dora, maturity, scorecards, ingest };
 }
