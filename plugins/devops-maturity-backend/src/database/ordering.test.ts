@@ -7,6 +7,7 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
+import { Knex } from 'knex';
 import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
 import { deployment, ENTITY, incident } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
@@ -46,6 +47,16 @@ async function metrics(store: DatabaseDoraStore) {
 }
 
 const page = { limit: 10, offset: 0 };
+
+/** Resolves once a PostgreSQL transaction waits on a lock another one holds. */
+function someoneWaitsOnALock(knex: Knex) {
+  return eventually(async () => {
+    const { rows } = await knex.raw(
+      'SELECT count(*) AS n FROM pg_locks WHERE NOT granted',
+    );
+    if (Number(rows[0].n) === 0) throw new Error('no transaction waits yet');
+  });
+}
 
 describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   it('never lets an older deployment copy replace a newer one, nor change its changes', async () => {
@@ -244,15 +255,9 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
     });
     await written;
     const second = write(store, [], [triggered]);
-    if (databaseId === 'POSTGRES_15') {
-      // The trigger's batch has read no incident and now waits on the resolve's row.
-      await eventually(async () => {
-        const { rows } = await knex.raw(
-          'SELECT count(*) AS n FROM pg_locks WHERE NOT granted',
-        );
-        expect(Number(rows[0].n)).toBeGreaterThan(0);
-      });
-    }
+    // On PostgreSQL the trigger's batch has read no incident and now waits on the resolve's
+    // row; SQLite runs one transaction at a time, so it waits before reading.
+    if (databaseId === 'POSTGRES_15') await someoneWaitsOnALock(knex);
     commit();
     await first;
     expect(await second).toMatchObject({ inserted: 0, updated: 0, stale: 1 });
