@@ -1,8 +1,8 @@
 import examples from '@octokit/webhooks-examples';
 import {
-  commitsFromPush,
   deploymentFromStatus,
   incidentFromIssue,
+  pushFromPayload,
 } from './mapping';
 
 function examplesOf(name: string): any[] {
@@ -14,9 +14,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
     const payload = examplesOf('deployment_status').find(
       e => e.deployment_status.state === 'success',
     );
-    const item = deploymentFromStatus(payload, [
-      { sha: payload.deployment.sha, committedAt: '2019-05-15T15:19:25Z' },
-    ]);
+    const item = deploymentFromStatus(payload);
     expect(item).toEqual({
       id: '145988746',
       source: 'github',
@@ -25,12 +23,6 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
       status: 'success',
       startedAt: '2019-05-15T15:20:53Z',
       finishedAt: '2019-05-15T15:20:55Z',
-      commits: [
-        {
-          sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
-          committedAt: '2019-05-15T15:19:25Z',
-        },
-      ],
       kind: 'normal',
       version: 'master@f95f852',
       actor: 'Codertocat',
@@ -41,7 +33,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
     const inProgress = examplesOf('deployment_status').find(
       e => e.deployment_status.state === 'in_progress',
     );
-    expect(deploymentFromStatus(inProgress, [])).toBeUndefined();
+    expect(deploymentFromStatus(inProgress)).toBeUndefined();
     const success = examplesOf('deployment_status').find(
       e => e.deployment_status.state === 'success',
     );
@@ -49,7 +41,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
       ...success,
       deployment_status: { ...success.deployment_status, state: 'error' },
     };
-    expect(deploymentFromStatus(failed, [])?.status).toBe('failure');
+    expect(deploymentFromStatus(failed)?.status).toBe('failure');
   });
 
   it('reads rollbacks from the deployment payload', () => {
@@ -63,25 +55,36 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
         payload: { kind: 'rollback', fixes: 145988745 },
       },
     };
-    expect(deploymentFromStatus(rollback, [])).toMatchObject({
+    expect(deploymentFromStatus(rollback)).toMatchObject({
       kind: 'rollback',
       fixes: '145988745',
     });
   });
 
-  it('takes the commits pushed to branches, not tags, with their times', () => {
+  it('takes the history a push to a branch tells, not tags, with commit times', () => {
     const pushes = examplesOf('push');
     const branch = pushes.find(e => e.ref === 'refs/heads/master');
     const tag = pushes.find(e => e.ref.startsWith('refs/tags/'));
-    expect(commitsFromPush(tag).commits).toEqual([]);
-    const { repository, commits } = commitsFromPush(branch);
-    expect(repository).toBe('Codertocat/Hello-World');
-    expect(commits).toEqual([
-      {
-        sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-        committedAt: '2019-05-15T15:19:25Z',
+    expect(pushFromPayload(tag)).toBeUndefined();
+    expect(pushFromPayload({ ...branch, deleted: true })).toBeUndefined();
+    expect(pushFromPayload(branch)).toEqual({
+      repository: 'Codertocat/Hello-World',
+      push: {
+        before: '0000000000000000000000000000000000000000',
+        after: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+        commits: [
+          {
+            sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+            committedAt: '2019-05-15T15:19:25Z',
+          },
+        ],
+        linksToBefore: true,
       },
-    ]);
+    });
+    // A force push's commits do not follow the old head.
+    expect(
+      pushFromPayload({ ...branch, forced: true })?.push.linksToBefore,
+    ).toBe(false);
   });
 
   it('takes issues with an incident label as incidents, open until closed', () => {

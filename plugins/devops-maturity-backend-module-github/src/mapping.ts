@@ -1,4 +1,4 @@
-import { Commit } from '@devops-maturity/backstage-plugin-node';
+import { Commit, PushedCommits } from '@devops-maturity/backstage-plugin-node';
 
 /**
  * Pure mappings from GitHub webhook payloads to push API items. Only the fields used are typed;
@@ -36,7 +36,10 @@ export interface DeploymentStatusPayload {
 
 export interface PushPayload {
   ref: string;
+  before: string;
+  after: string;
   deleted?: boolean;
+  forced?: boolean;
   commits?: Array<{ id: string; timestamp: string }>;
   head_commit?: { id: string; timestamp: string } | null;
   repository: GithubRepository;
@@ -63,13 +66,10 @@ const isHttpUrl = (url: unknown): url is string =>
 /**
  * A deployment status that ends a deployment, as a push API item; undefined for statuses that
  * do not (queued, pending, in_progress, inactive). `success` deployed; `failure` and `error`
- * are pipelines that did not deploy. Rollbacks and hotfixes are recognised from the
+ * are pipelines that did not deploy. Its commits come from the commit history (see the module). Rollbacks and hotfixes are recognised from the
  * deployment's own payload: `{ "kind": "rollback" | "hotfix", "fixes": "<deployment id>" }`.
  */
-export function deploymentFromStatus(
-  payload: DeploymentStatusPayload,
-  commits: Commit[],
-) {
+export function deploymentFromStatus(payload: DeploymentStatusPayload) {
   const { deployment_status: status, deployment, repository } = payload;
   const state = status.state.toLowerCase();
   let result: 'success' | 'failure';
@@ -94,7 +94,6 @@ export function deploymentFromStatus(
     status: result,
     startedAt: deployment.created_at,
     finishedAt: status.updated_at ?? status.created_at,
-    commits,
     kind,
     ...(typeof extra.fixes === 'string' || typeof extra.fixes === 'number'
       ? { fixes: String(extra.fixes) }
@@ -107,20 +106,39 @@ export function deploymentFromStatus(
   };
 }
 
-/** The commits a push brings to a branch, in order; none for tags and deleted branches. */
-export function commitsFromPush(payload: PushPayload): {
-  repository: string;
-  commits: Commit[];
-} {
-  const commits: Commit[] = [];
-  if (payload.ref.startsWith('refs/heads/') && !payload.deleted) {
-    for (const c of payload.commits ?? [])
-      commits.push({ sha: c.id, committedAt: c.timestamp });
-    const head = payload.head_commit;
-    if (head && !commits.some(c => c.sha === head.id))
-      commits.push({ sha: head.id, committedAt: head.timestamp });
-  }
-  return { repository: payload.repository.full_name, commits };
+/**
+ * GitHub lists at most this many commits in a push payload; a push with as many may have
+ * brought more, so its first listed commit is not linked to the old head.
+ */
+export const MAX_PUSH_COMMITS = 2048;
+
+/**
+ * What a push to a branch tells of the history: its commits in order, from the old head to
+ * the new one; undefined for tags and deleted branches. A force push's commits do not follow
+ * the old head, so they are not linked to it.
+ */
+export function pushFromPayload(
+  payload: PushPayload,
+): { repository: string; push: PushedCommits } | undefined {
+  if (!payload.ref.startsWith('refs/heads/') || payload.deleted)
+    return undefined;
+  const commits: Commit[] = (payload.commits ?? []).map(c => ({
+    sha: c.id,
+    committedAt: c.timestamp,
+  }));
+  const head = payload.head_commit;
+  if (head && !commits.some(c => c.sha === head.id))
+    commits.push({ sha: head.id, committedAt: head.timestamp });
+  return {
+    repository: payload.repository.full_name,
+    push: {
+      before: payload.before,
+      after: payload.after,
+      commits,
+      linksToBefore:
+        !payload.forced && (payload.commits ?? []).length < MAX_PUSH_COMMITS,
+    },
+  };
 }
 
 /**

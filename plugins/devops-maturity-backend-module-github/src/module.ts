@@ -5,14 +5,14 @@ import {
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
 import {
-  commitsFromPush,
-  deploymentFromStatus,
   DeploymentStatusPayload,
   incidentFromIssue,
   IssuesPayload,
   PROJECT_SLUG,
+  pushFromPayload,
   PushPayload,
 } from './mapping';
+import { takeDeploymentStatus } from './takeDeploymentStatus';
 
 /**
  * Takes GitHub webhooks from Backstage's events backend (with
@@ -50,25 +50,17 @@ export const devopsMaturityModuleGithub = createBackendModule({
               async onEvent({ topic, eventPayload }) {
                 try {
                   if (topic === 'github.push') {
-                    const { repository, commits } = commitsFromPush(
-                      eventPayload as PushPayload,
-                    );
-                    await sink.pendingCommits.add(repository, commits);
+                    const pushed = pushFromPayload(eventPayload as PushPayload);
+                    if (pushed)
+                      await sink.commits.recordPush(
+                        pushed.repository,
+                        pushed.push,
+                      );
                   } else if (topic === 'github.deployment_status') {
-                    const payload = eventPayload as DeploymentStatusPayload;
-                    const state = payload.deployment_status.state;
-                    const ends = ['success', 'failure', 'error'].includes(
-                      state,
+                    await takeDeploymentStatus(
+                      sink,
+                      eventPayload as DeploymentStatusPayload,
                     );
-                    const commits =
-                      ends && state === 'success'
-                        ? await sink.pendingCommits.takeUpTo(
-                            payload.repository.full_name,
-                            payload.deployment.sha,
-                          )
-                        : [];
-                    const item = deploymentFromStatus(payload, commits);
-                    if (item) await sink.pushDeployments([item]);
                   } else if (topic === 'github.issues') {
                     const item = incidentFromIssue(
                       eventPayload as IssuesPayload,

@@ -1,4 +1,4 @@
-import { Commit } from '@devops-maturity/backstage-plugin-node';
+import { Commit, PushedCommits } from '@devops-maturity/backstage-plugin-node';
 
 /** The annotation that names a GitLab project on a catalog entity. */
 export const PROJECT_SLUG = 'gitlab.com/project-slug';
@@ -22,7 +22,10 @@ export interface DeploymentEvent {
 export interface PushEvent {
   object_kind: 'push';
   ref: string;
-  after?: string;
+  before?: string;
+  after: string;
+  /** More than the commits listed when GitLab cut the list short (it lists up to 20). */
+  total_commits_count?: number;
   project: { path_with_namespace: string };
   commits?: Array<{ id: string; timestamp: string }>;
 }
@@ -52,7 +55,7 @@ export function deployedSha(event: DeploymentEvent): string {
  * and `canceled` did not; `created` and `running` are skipped. GitLab's `production`
  * environment tier counts as production whatever the environment is called.
  */
-export function deploymentFromEvent(event: DeploymentEvent, commits: Commit[]) {
+export function deploymentFromEvent(event: DeploymentEvent) {
   let status: 'success' | 'failure';
   if (event.status === 'success') status = 'success';
   else if (event.status === 'failed' || event.status === 'canceled')
@@ -68,7 +71,6 @@ export function deploymentFromEvent(event: DeploymentEvent, commits: Commit[]) {
         : event.environment,
     status,
     finishedAt: toIso(event.status_changed_at),
-    commits,
     kind: 'normal' as const,
     version: event.short_sha,
     ...(event.deployable_url && /^https?:\/\//.test(event.deployable_url)
@@ -78,19 +80,29 @@ export function deploymentFromEvent(event: DeploymentEvent, commits: Commit[]) {
   };
 }
 
-/** The commits a push brings to a branch. */
-export function commitsFromPush(event: PushEvent): {
-  project: string;
-  commits: Commit[];
-} {
-  if (!event.ref.startsWith('refs/heads/'))
-    return { project: event.project.path_with_namespace, commits: [] };
+/**
+ * What a push to a branch tells of the history: its commits in order, from the old head to
+ * the new one; undefined for tags. When GitLab cut the list short, the first listed commit
+ * is not linked to the old head.
+ */
+export function pushFromEvent(
+  event: PushEvent,
+): { project: string; push: PushedCommits } | undefined {
+  if (!event.ref.startsWith('refs/heads/')) return undefined;
+  const commits: Commit[] = (event.commits ?? []).map(c => ({
+    sha: c.id,
+    committedAt: toIso(c.timestamp),
+  }));
   return {
     project: event.project.path_with_namespace,
-    commits: (event.commits ?? []).map(c => ({
-      sha: c.id,
-      committedAt: toIso(c.timestamp),
-    })),
+    push: {
+      before: event.before,
+      after: event.after,
+      commits,
+      linksToBefore:
+        event.total_commits_count === undefined ||
+        event.total_commits_count <= commits.length,
+    },
   };
 }
 
@@ -102,21 +114,23 @@ export interface PipelineEvent {
 }
 
 /**
- * The commit a pipeline ran on, with its time. Projects that send pipeline events but not push
- * events still get a lead time per deployment (of its head commit; the commits pushed before it
- * in the same push are not known then). Pipelines are not counted as deployments: GitLab's
- * deployment events say which jobs deployed where, and counting both would count twice.
+ * The commit a pipeline ran on, with its time, as history without parents. Projects that send
+ * pipeline events but not push events still get a lead time per deployment (of its head
+ * commit), with partial coverage: the commits pushed before it in the same push are not known.
+ * Pipelines are not counted as deployments: GitLab's deployment events say which jobs deployed
+ * where, and counting both would count twice.
  */
-export function commitFromPipeline(event: PipelineEvent): {
-  project: string;
-  commits: Commit[];
-} {
+export function pushFromPipeline(
+  event: PipelineEvent,
+): { project: string; push: PushedCommits } | undefined {
   const c = event.commit;
+  if (!c?.id || !c.timestamp) return undefined;
   return {
     project: event.project.path_with_namespace,
-    commits:
-      c?.id && c.timestamp
-        ? [{ sha: c.id, committedAt: toIso(c.timestamp) }]
-        : [],
+    push: {
+      after: c.id,
+      commits: [{ sha: c.id, committedAt: toIso(c.timestamp) }],
+      linksToBefore: false,
+    },
   };
 }

@@ -25,7 +25,7 @@ import {
 } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGitlab } from './module';
-import { commitFromPipeline, deploymentFromEvent, toIso } from './mapping';
+import { deploymentFromEvent, pushFromPipeline, toIso } from './mapping';
 // GitLab's documented deployment event example; the push is GitLab's documented push example
 // pointed at the same project and ending at the deployed commit, so the two connect.
 import deployment from './__fixtures__/deployment.json';
@@ -126,7 +126,7 @@ describe('GitLab events', () => {
   });
 
   it('maps deployment events; the production tier counts as production', () => {
-    expect(deploymentFromEvent(deployment as any, [])).toMatchObject({
+    expect(deploymentFromEvent(deployment as any)).toMatchObject({
       id: '15',
       source: 'gitlab',
       annotations: {
@@ -138,15 +138,14 @@ describe('GitLab events', () => {
       url: 'http://10.126.0.2:3000/root/test-deployment-webhooks/-/jobs/796',
       actor: 'root',
     });
-    expect(deploymentFromEvent(production as any, [])?.environment).toBe(
+    expect(deploymentFromEvent(production as any)?.environment).toBe(
       'production',
     );
     expect(
-      deploymentFromEvent({ ...deployment, status: 'running' } as any, []),
+      deploymentFromEvent({ ...deployment, status: 'running' } as any),
     ).toBeUndefined();
     expect(
-      deploymentFromEvent({ ...deployment, status: 'failed' } as any, [])
-        ?.status,
+      deploymentFromEvent({ ...deployment, status: 'failed' } as any)?.status,
     ).toBe('failure');
   });
 
@@ -176,17 +175,23 @@ describe('GitLab events', () => {
         committedAt: '2021-04-28T19:38:00.000Z',
       },
     ]);
+    // The push's old head was never seen: what came before it is unknown.
+    expect(stored.commitsComplete).toBe(false);
   });
 
   it('learns the commit time from a pipeline event when no push event came', async () => {
-    expect(commitFromPipeline(pipeline as any)).toEqual({
+    expect(pushFromPipeline(pipeline as any)).toEqual({
       project: 'root/test-deployment-webhooks',
-      commits: [
-        {
-          sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
-          committedAt: '2021-04-28T21:38:00+02:00',
-        },
-      ],
+      push: {
+        after: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+        commits: [
+          {
+            sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+            committedAt: expect.stringMatching(/^2021-04-28T21:38:00/),
+          },
+        ],
+        linksToBefore: false,
+      },
     });
     const { post, deployments } = await startBackend();
     expect((await post(pipeline, 'gl-token')).status).toBe(202);
@@ -203,5 +208,7 @@ describe('GitLab events', () => {
         committedAt: '2021-04-28T19:38:00.000Z',
       },
     ]);
+    // What the same push brought before it is not known: partial coverage.
+    expect(stored.commitsComplete).toBe(false);
   });
 });

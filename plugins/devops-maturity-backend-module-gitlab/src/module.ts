@@ -5,15 +5,14 @@ import {
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
 import {
-  commitFromPipeline,
-  commitsFromPush,
-  deployedSha,
-  deploymentFromEvent,
   DeploymentEvent,
   PipelineEvent,
   PROJECT_SLUG,
   PushEvent,
+  pushFromEvent,
+  pushFromPipeline,
 } from './mapping';
+import { takeDeployment } from './takeDeployment';
 
 /**
  * Takes GitLab webhooks from Backstage's events backend (with
@@ -41,30 +40,19 @@ export const devopsMaturityModuleGitlab = createBackendModule({
               topics: ['gitlab.push', 'gitlab.pipeline', 'gitlab.deployment'],
               async onEvent({ topic, eventPayload }) {
                 try {
-                  if (topic === 'gitlab.push') {
-                    const { project, commits } = commitsFromPush(
-                      eventPayload as PushEvent,
-                    );
-                    await sink.pendingCommits.add(project, commits);
+                  if (topic === 'gitlab.push' || topic === 'gitlab.pipeline') {
+                    const pushed =
+                      topic === 'gitlab.push'
+                        ? pushFromEvent(eventPayload as PushEvent)
+                        : pushFromPipeline(eventPayload as PipelineEvent);
+                    if (pushed)
+                      await sink.commits.recordPush(
+                        pushed.project,
+                        pushed.push,
+                      );
                     return;
                   }
-                  if (topic === 'gitlab.pipeline') {
-                    const { project, commits } = commitFromPipeline(
-                      eventPayload as PipelineEvent,
-                    );
-                    await sink.pendingCommits.add(project, commits);
-                    return;
-                  }
-                  const event = eventPayload as DeploymentEvent;
-                  const commits =
-                    event.status === 'success'
-                      ? await sink.pendingCommits.takeUpTo(
-                          event.project.path_with_namespace,
-                          deployedSha(event),
-                        )
-                      : [];
-                  const item = deploymentFromEvent(event, commits);
-                  if (item) await sink.pushDeployments([item]);
+                  await takeDeployment(sink, eventPayload as DeploymentEvent);
                 } catch (error) {
                   // A bad or unexpected payload must not stop the next event from being taken.
                   logger.warn(`Could not take GitLab event ${topic}: ${error}`);

@@ -136,7 +136,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             pushIncidents: async items =>
               ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
             handleOnce: createHandleOnce(store.deliveries(source.id)),
-            pendingCommits: store.pendingCommits(source.id),
+            commits: store.commitHistory(source.id, settings.options),
           });
           logger.info(`Connected event source ${source.id}`);
         }

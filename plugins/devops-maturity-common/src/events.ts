@@ -40,6 +40,12 @@ export interface DeploymentEvent {
   updatedAt?: string;
   /** The changes this deployment brings. */
   commits: DeploymentCommit[];
+  /**
+   * Whether `commits` is every change the deployment brings. False when the sender could not
+   * tell (the push API item had no `commits`, or a source's history could not account for
+   * them): the deployment then counts as partial lead-time coverage. Absent means true.
+   */
+  commitsComplete?: boolean;
   /** `rollback` and `hotfix` are unplanned repairs (rework). */
   kind: DeploymentKind;
   /** The id of a deployment or an incident this one repairs. */

@@ -5,21 +5,68 @@ export interface Commit {
 }
 
 /**
- * For source modules whose deployment events name only the deployed sha (GitHub, GitLab):
- * the commits pushed to each repository and not deployed yet, in push order, so that a
- * deployment of sha X can report every commit up to X with its commit time.
- *
- * The plugin hands each source one kept in its database (`DoraEventSink.pendingCommits`): it
- * survives restarts, and a push taken by one backend replica serves the deployment another
- * replica takes.
+ * A push as a git provider reports it: the branch moved from `before` to `after`, bringing
+ * `commits`, oldest first (the provider's order).
  * @public
  */
-export interface PendingCommits {
-  /** Remembers commits pushed to a repository, in push order; a sha already kept stays put. */
-  add(repository: string, commits: Commit[]): Promise<void>;
+export interface PushedCommits {
+  /** The branch's previous head; absent (or all zeros) when the branch is new. */
+  before?: string;
+  /** The branch's new head. */
+  after: string;
+  /** The commits the push brought, oldest first. */
+  commits: Commit[];
   /**
-   * The pending commits up to and including `sha`, removed from the log; just `sha` with an
-   * unknown time is not a commit we can measure, so an unknown sha gives none.
+   * Whether `commits` is every commit between `before` and `after`. False for force pushes
+   * and for payloads the provider cut short: then the first commit is not linked to `before`.
+   * Default true.
    */
-  takeUpTo(repository: string, sha: string): Promise<Commit[]>;
+  linksToBefore?: boolean;
+}
+
+/** A deployment whose change set a source asks for. @public */
+export interface ChangeSetRequest {
+  /** The source's id of the deployment: a redelivery asks with the same id. */
+  deploymentId: string;
+  /** The deployed commit. */
+  sha: string;
+  /** The environment as the deployment item names it. */
+  environment: string;
+  /** When the deployment finished (ISO-8601). */
+  finishedAt: string;
+}
+
+/**
+ * What a deployment brings to production. `complete` is false when the history known to the
+ * plugin cannot account for every commit (a sha never pushed, history before the first push
+ * seen, a force push): the deployment then counts as partial lead-time coverage.
+ * @public
+ */
+export interface ChangeSet {
+  commits: Commit[];
+  complete: boolean;
+}
+
+/**
+ * For source modules whose deployment events name only the deployed sha (GitHub, GitLab): the
+ * commit history learnt from pushes, per repository, kept in the plugin's database (it survives
+ * restarts and every backend replica shares it).
+ *
+ * The change set of a successful production deployment of sha S is every commit S contains
+ * that no earlier production deployment of the repository contained, found by walking back
+ * from S through the pushes' history. Deployments to other environments take nothing.
+ * @public
+ */
+export interface CommitHistory {
+  /** Learns the commits of a push and their order; a commit already known keeps its time. */
+  recordPush(repository: string, push: PushedCommits): Promise<void>;
+  /**
+   * The change set of a deployment. Asking again for the same deployment (a redelivery)
+   * gives the same commits; a deployment that arrives late, after a later one took its
+   * commits, still gets them.
+   */
+  changeSet(
+    repository: string,
+    deployment: ChangeSetRequest,
+  ): Promise<ChangeSet>;
 }

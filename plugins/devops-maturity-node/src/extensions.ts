@@ -1,6 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
-import type { PendingCommits } from './pendingCommits';
+import type { CommitHistory } from './commitHistory';
 
 /**
  * An event as a source module delivers it: like a push API item, naming its entity by
@@ -39,10 +39,10 @@ export interface DoraEventSink {
     handle: () => Promise<void>,
   ): Promise<boolean>;
   /**
-   * Commits pushed and not deployed yet, kept in the plugin's database for this source (its
-   * repositories never mix with another source's).
+   * The commit history learnt from this source's pushes, kept in the plugin's database (its
+   * repositories never mix with another source's): what its deployments report as changes.
    */
-  pendingCommits: PendingCommits;
+  commits: CommitHistory;
 }
 
 /**

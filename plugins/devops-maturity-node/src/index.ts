@@ -6,4 +6,4 @@
  */
 export * from './extensions';
 export * from './deliveries';
-export * from './pendingCommits';
+export * from './commitHistory';

@@ -34,11 +34,7 @@ import { writeUnmatched } from './writeUnmatched';
 import { databaseDeliveryLog } from './deliveries';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
-import {
-  addPendingCommits,
-  PendingCommit,
-  takePendingCommitsUpTo,
-} from './pendingCommits';
+import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
 import {
   chunks,
@@ -303,14 +299,9 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     });
   }
 
-  /** The commits a source's deployments will report, kept in this database. */
-  pendingCommits(source: string) {
-    return {
-      add: (repository: string, commits: PendingCommit[]) =>
-        addPendingCommits(this.knex, source, repository, commits),
-      takeUpTo: (repository: string, sha: string) =>
-        takePendingCommitsUpTo(this.knex, source, repository, sha),
-    };
+  /** The commit history of a source's repositories, kept in this database. */
+  commitHistory(source: string, options: DoraOptions) {
+    return new DatabaseCommitHistory(this.knex, source, options);
   }
 
   /** The webhook deliveries a source has had handled, kept in this database. */

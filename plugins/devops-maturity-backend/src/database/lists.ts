@@ -75,6 +75,7 @@ export async function listDeployments(
     actor: undefinedIfNull(r.actor),
     labels: r.labels ? JSON.parse(r.labels) : undefined,
     commits: JSON.parse(r.commits ?? '[]'),
+    commitsComplete: toBoolean(r.commits_complete),
     counts: toBoolean(r.counts),
     failed: toBoolean(r.failed),
     causedIncidents: incidents

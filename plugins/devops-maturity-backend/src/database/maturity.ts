@@ -5,7 +5,7 @@ import {
   DAY_MS,
   median,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber } from './util';
+import { chunks, toBoolean, toNumber } from './util';
 import { CheckHistoryRow } from './types';
 
 /** What the golden-path checks need of the events, per entity, at `now`. */
@@ -32,14 +32,14 @@ export async function readCheckSignals(
       .where('counts', true)
       .where('finished_at', '>=', from90)
       .where('finished_at', '<', now)
-      .select('entity_ref', 'finished_at', 'commit_count');
+      .select('entity_ref', 'finished_at', 'commit_count', 'commits_complete');
     const commits = new Map<string, number[]>();
     for (const d of deployments) {
       const s = out.get(d.entity_ref)!;
       if (toNumber(d.finished_at) >= from30) s.deploymentsLast30Days += 1;
       const n = toNumber(d.commit_count);
-      // A deployment reported without commits says nothing about batch size.
-      if (n > 0) {
+      // A deployment reported without (all its) commits says nothing about batch size.
+      if (n > 0 && toBoolean(d.commits_complete)) {
         if (!commits.has(d.entity_ref)) commits.set(d.entity_ref, []);
         commits.get(d.entity_ref)!.push(n);
       }

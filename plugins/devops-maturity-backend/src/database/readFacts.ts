@@ -43,6 +43,7 @@ export async function readFacts(
         'd.finished_at',
         'd.kind',
         'd.fixes',
+        'd.commits_complete',
         failedExpression(knex),
       );
     for (const d of deployments) {
@@ -50,6 +51,7 @@ export async function readFacts(
         finishedAt: toNumber(d.finished_at),
         failed: toBoolean(d.failed),
         rework: d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes,
+        commitsComplete: toBoolean(d.commits_complete),
       });
     }
 

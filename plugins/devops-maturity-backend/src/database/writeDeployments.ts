@@ -101,6 +101,7 @@ function toRow(p: ParsedDeployment, options: DoraOptions) {
     actor: d.actor ?? null,
     labels: d.labels ? JSON.stringify(d.labels) : null,
     commit_count: p.commits.length,
+    commits_complete: d.commitsComplete !== false,
     // times stored as UTC instants, like every other time
     commits: JSON.stringify(
       p.commits.map(c => ({

@@ -52,6 +52,7 @@ function seedDay(
       source: 'demo',
       entityRef: service.entityRef,
       commits,
+      commitsComplete: true,
       version: `1.${dayStart / DAY_MS - 20000}.${n}`,
       actor: 'ci-bot',
     };

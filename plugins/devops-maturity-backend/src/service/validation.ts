@@ -53,7 +53,8 @@ export const deploymentItemSchema = z
     commits: z
       .array(z.object({ sha: text(100), committedAt: instant }).strict())
       .max(10_000)
-      .default([]),
+      .optional(),
+    commitsComplete: z.boolean().optional(),
     kind: z.enum(['normal', 'rollback', 'hotfix']).default('normal'),
     fixes: text(255).optional(),
     version: text(255).optional(),
@@ -71,7 +72,14 @@ export const deploymentItemSchema = z
         message: 'must not be after finishedAt',
       });
     }
-  });
+  })
+  // A deployment without `commits` did not say what it brought: its lead-time coverage is
+  // partial. One with them is complete unless it says otherwise.
+  .transform(({ commits, commitsComplete, ...item }) => ({
+    ...item,
+    commits: commits ?? [],
+    commitsComplete: commits !== undefined && commitsComplete !== false,
+  }));
 
 export const incidentItemSchema = z
   .object({

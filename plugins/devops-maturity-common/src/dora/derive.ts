@@ -94,6 +94,7 @@ export function deriveDoraFacts(
         finishedAt: d.finishedAt,
         failed: failed.has(d),
         rework: isRework(d.event),
+        commitsComplete: d.event.commitsComplete !== false,
       })),
     changes: [],
     restores: [],

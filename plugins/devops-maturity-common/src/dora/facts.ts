@@ -12,6 +12,11 @@ export interface DeploymentFact {
   failed: boolean;
   /** An unplanned repair: kind rollback or hotfix, or `fixes` set. */
   rework: boolean;
+  /**
+   * Whether every change it brought is known, so its changes' lead times are all counted.
+   * Absent means true.
+   */
+  commitsComplete?: boolean;
 }
 
 /** A commit whose first successful production deployment is inside the window. @public */

@@ -39,6 +39,13 @@ export interface LeadTimeMetric {
   p90Seconds: number | null;
   /** Commits counted (first deployed in the window, positive lead time). */
   changes: number;
+  /**
+   * Lead-time coverage: of the window's deployments, those that reported every change they
+   * brought. Fewer than `deployments` means the figures rest on part of the changes.
+   */
+  completeDeployments: number;
+  /** The window's successful production deployments. */
+  deployments: number;
   tier: DoraTier | null;
 }
 
@@ -98,6 +105,7 @@ export const DORA_REASONS = {
   neverDeployed: 'no production deployments reported',
   noDeploymentsInWindow: 'no deployments in window',
   noChanges: 'no commits with a positive lead time first deployed in window',
+  commitsUnknown: 'no deployment in window reported the commits it brought',
   noIncidentsEver: 'no incidents reported',
   noRestoresInWindow: 'no incidents resolved in window',
   noTiers: 'no metric has data',
@@ -154,14 +162,20 @@ export function computeDoraMetrics(
     reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
   }
 
-  // Lead time for changes
+  // Lead time for changes, and how many deployments told every change they brought
+  const completeDeployments = facts.deployments.filter(
+    d => d.commitsComplete !== false,
+  ).length;
   const leads = facts.changes
     .map(c => c.leadSeconds)
     .filter(s => s > 0)
     .sort((a, b) => a - b);
   const leadMedian = percentileOfSorted(leads, 0.5);
   if (leadMedian === null) {
-    if (deployments > 0) reasons.leadTime = DORA_REASONS.noChanges;
+    if (deployments > 0)
+      reasons.leadTime = completeDeployments
+        ? DORA_REASONS.noChanges
+        : DORA_REASONS.commitsUnknown;
     else
       reasons.leadTime = everDeployed
         ? DORA_REASONS.noDeploymentsInWindow
@@ -227,6 +241,8 @@ export function computeDoraMetrics(
       medianSeconds: leadMedian,
       p90Seconds: percentileOfSorted(leads, 0.9),
       changes: leads.length,
+      completeDeployments,
+      deployments,
       tier: tiers.leadTime,
     },
     changeFailureRate: {
