@@ -16,6 +16,18 @@ import { nextTierHint } from '../shared/thresholds';
 const hours = (s: number | null) => (s === null ? null : s / 3600);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * Says when lead time rests on part of the changes: some deployments could not tell every
+ * commit they brought (no commits sent, history the webhooks never showed).
+ */
+function coverage(lt: DoraMetrics['leadTime']): string {
+  if (!lt.deployments || lt.completeDeployments === lt.deployments) return '';
+  return `lead time from ${lt.completeDeployments} of ${plural(
+    lt.deployments,
+    'deployment',
+  )} with all their commits known`;
+}
+
 /** The five metrics as cards, each with its tier, what the next tier asks, and its trend. */
 export function DoraMetricCards(props: {
   metrics: DoraMetrics;
@@ -64,12 +76,17 @@ export function DoraMetricCards(props: {
           }
           tier={lt.tier}
           details={
-            lt.medianSeconds === null
-              ? undefined
-              : `median of ${plural(
-                  lt.changes,
-                  'change',
-                )}; p90 ${formatDuration(lt.p90Seconds)}`
+            [
+              lt.medianSeconds === null
+                ? ''
+                : `median of ${plural(
+                    lt.changes,
+                    'change',
+                  )}; p90 ${formatDuration(lt.p90Seconds)}`,
+              coverage(lt),
+            ]
+              .filter(Boolean)
+              .join(' · ') || undefined
           }
           next={nextTierHint('leadTime', lt.tier, profile)}
           reason={m.reasons.leadTime}

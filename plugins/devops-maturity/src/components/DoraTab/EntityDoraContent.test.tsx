@@ -105,6 +105,48 @@ describe('EntityDoraContent', () => {
     expect(screen.getByTestId('overall-tier')).toHaveTextContent('No data');
   });
 
+  it('says when lead time rests on part of the deployments', async () => {
+    const elite = eliteFacts();
+    // Every third deployment could not tell all the commits it brought.
+    const deployments = elite.deployments!.map((d, i) => ({
+      ...d,
+      commitsComplete: i % 3 !== 0,
+    }));
+    const complete = deployments.filter(d => d.commitsComplete).length;
+    await render(apiFor({ ...elite, deployments }));
+    await waitFor(() =>
+      expect(
+        screen.getByTestId('metric-Lead time for changes'),
+      ).toHaveTextContent(
+        `lead time from ${complete} of ${deployments.length} deployments with all their commits known`,
+      ),
+    );
+  });
+
+  it('explains a lead time without data when no deployment told its commits', async () => {
+    const elite = eliteFacts();
+    await render(
+      apiFor({
+        ...elite,
+        changes: [],
+        deployments: elite.deployments!.map(d => ({
+          ...d,
+          commitsComplete: false,
+        })),
+      }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByTestId('metric-Lead time for changes'),
+      ).toHaveTextContent(
+        'No deployment in window reported the commits it brought.',
+      ),
+    );
+    expect(
+      screen.getByTestId('metric-Lead time for changes'),
+    ).toHaveTextContent('connect GitHub or GitLab push webhooks');
+  });
+
   it("shows the backend's error", async () => {
     await render(
       apiFor(

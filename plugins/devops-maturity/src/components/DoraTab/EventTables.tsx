@@ -56,7 +56,15 @@ const deploymentColumns: TableColumn<DeploymentListItem>[] = [
       return d.fixes ? `fixes ${d.fixes}` : '';
     },
   },
-  { title: 'Commits', field: 'commits', render: d => d.commits.length },
+  {
+    title: 'Commits',
+    field: 'commits',
+    // A deployment that could not tell every change it brought is partial lead-time coverage.
+    render: d =>
+      d.commitsComplete === false
+        ? `${d.commits.length}+ (not all known)`
+        : d.commits.length,
+  },
   { title: 'Source', field: 'source' },
 ];
 
