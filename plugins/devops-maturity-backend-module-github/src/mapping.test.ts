@@ -23,6 +23,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
       status: 'success',
       startedAt: '2019-05-15T15:20:53Z',
       finishedAt: '2019-05-15T15:20:55Z',
+      updatedAt: '2019-05-15T15:20:55Z',
       kind: 'normal',
       version: 'master@f95f852',
       actor: 'Codertocat',
@@ -96,6 +97,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
       annotations: { 'github.com/project-slug': 'Codertocat/Hello-World' },
       openedAt: '2019-05-15T15:20:18Z',
       resolvedAt: null,
+      updatedAt: '2019-05-15T15:20:18Z',
       title: 'Spelling error in the README file',
       url: 'https://github.com/Codertocat/Hello-World/issues/1',
     });
@@ -110,5 +112,12 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
     expect(incidentFromIssue(closed, ['bug'])?.resolvedAt).toBe(
       '2019-05-15T18:00:00Z',
     );
+    // GitHub's own reopened example: open again, and its updated_at orders it after the close.
+    const reopened = examplesOf('issues').find(e => e.action === 'reopened');
+    expect(incidentFromIssue(reopened, ['bug'])).toMatchObject({
+      openedAt: '2021-07-05T18:05:24Z',
+      resolvedAt: null,
+      updatedAt: '2021-10-11T16:40:56Z',
+    });
   });
 });

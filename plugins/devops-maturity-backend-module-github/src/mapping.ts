@@ -54,6 +54,7 @@ export interface IssuesPayload {
     html_url?: string;
     state?: string;
     created_at: string;
+    updated_at?: string;
     closed_at?: string | null;
     labels?: Array<{ name: string }>;
   };
@@ -94,6 +95,8 @@ export function deploymentFromStatus(payload: DeploymentStatusPayload) {
     status: result,
     startedAt: deployment.created_at,
     finishedAt: status.updated_at ?? status.created_at,
+    // the status's own time orders it: a late `failure` older than the `success` changes nothing
+    updatedAt: status.updated_at ?? status.created_at,
     kind,
     ...(typeof extra.fixes === 'string' || typeof extra.fixes === 'number'
       ? { fixes: String(extra.fixes) }
@@ -161,6 +164,8 @@ export function incidentFromIssue(
     openedAt: issue.created_at,
     resolvedAt:
       issue.state === 'closed' && issue.closed_at ? issue.closed_at : null,
+    // a late `opened` or `labeled` event does not reopen a closed issue; a `reopened` one does
+    ...(issue.updated_at ? { updatedAt: issue.updated_at } : {}),
     ...(issue.title ? { title: issue.title } : {}),
     ...(isHttpUrl(issue.html_url) ? { url: issue.html_url } : {}),
     ...(severity ? { severity: severity.toUpperCase() } : {}),

@@ -3,7 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
+import {
+  deliveryHeader,
+  devopsMaturityEventsExtensionPoint,
+} from '@devops-maturity/backstage-plugin-node';
 import {
   DeploymentStatusPayload,
   incidentFromIssue,
@@ -47,27 +50,36 @@ export const devopsMaturityModuleGithub = createBackendModule({
                 'github.deployment_status',
                 'github.issues',
               ],
-              async onEvent({ topic, eventPayload }) {
+              async onEvent({ topic, eventPayload, metadata }) {
                 try {
-                  if (topic === 'github.push') {
-                    const pushed = pushFromPayload(eventPayload as PushPayload);
-                    if (pushed)
-                      await sink.commits.recordPush(
-                        pushed.repository,
-                        pushed.push,
+                  // GitHub's "Redeliver" sends the same X-GitHub-Delivery again.
+                  const delivery = deliveryHeader(
+                    metadata,
+                    'x-github-delivery',
+                  );
+                  await sink.handleOnce(delivery, async () => {
+                    if (topic === 'github.push') {
+                      const pushed = pushFromPayload(
+                        eventPayload as PushPayload,
                       );
-                  } else if (topic === 'github.deployment_status') {
-                    await takeDeploymentStatus(
-                      sink,
-                      eventPayload as DeploymentStatusPayload,
-                    );
-                  } else if (topic === 'github.issues') {
-                    const item = incidentFromIssue(
-                      eventPayload as IssuesPayload,
-                      incidentLabels,
-                    );
-                    if (item) await sink.pushIncidents([item]);
-                  }
+                      if (pushed)
+                        await sink.commits.recordPush(
+                          pushed.repository,
+                          pushed.push,
+                        );
+                    } else if (topic === 'github.deployment_status') {
+                      await takeDeploymentStatus(
+                        sink,
+                        eventPayload as DeploymentStatusPayload,
+                      );
+                    } else if (topic === 'github.issues') {
+                      const item = incidentFromIssue(
+                        eventPayload as IssuesPayload,
+                        incidentLabels,
+                      );
+                      if (item) await sink.pushIncidents([item]);
+                    }
+                  });
                 } catch (error) {
                   // A bad or unexpected payload must not stop the next event from being taken.
                   logger.warn(`Could not take GitHub event ${topic}: ${error}`);
