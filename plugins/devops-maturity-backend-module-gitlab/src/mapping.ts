@@ -71,6 +71,9 @@ export function deploymentFromEvent(event: DeploymentEvent) {
         : event.environment,
     status,
     finishedAt: toIso(event.status_changed_at),
+    // the status change's own time orders it: a late `failed` older than the `success` changes
+    // nothing
+    updatedAt: toIso(event.status_changed_at),
     kind: 'normal' as const,
     version: event.short_sha,
     ...(event.deployable_url && /^https?:\/\//.test(event.deployable_url)

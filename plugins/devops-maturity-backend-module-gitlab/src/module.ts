@@ -3,7 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { devopsMaturityEventsExtensionPoint } from '@devops-maturity/backstage-plugin-node';
+import {
+  deliveryHeader,
+  devopsMaturityEventsExtensionPoint,
+} from '@devops-maturity/backstage-plugin-node';
 import {
   DeploymentEvent,
   PipelineEvent,
@@ -38,21 +41,30 @@ export const devopsMaturityModuleGitlab = createBackendModule({
             await events.subscribe({
               id: 'devops-maturity-gitlab',
               topics: ['gitlab.push', 'gitlab.pipeline', 'gitlab.deployment'],
-              async onEvent({ topic, eventPayload }) {
+              async onEvent({ topic, eventPayload, metadata }) {
                 try {
-                  if (topic === 'gitlab.push' || topic === 'gitlab.pipeline') {
-                    const pushed =
-                      topic === 'gitlab.push'
-                        ? pushFromEvent(eventPayload as PushEvent)
-                        : pushFromPipeline(eventPayload as PipelineEvent);
-                    if (pushed)
-                      await sink.commits.recordPush(
-                        pushed.project,
-                        pushed.push,
-                      );
-                    return;
-                  }
-                  await takeDeployment(sink, eventPayload as DeploymentEvent);
+                  // The same on every retry of a delivery (GitLab 17.4 and later); not
+                  // X-Gitlab-Event-UUID, which a retry does not keep and different events
+                  // of one webhook-triggered request share.
+                  const delivery = deliveryHeader(metadata, 'idempotency-key');
+                  await sink.handleOnce(delivery, async () => {
+                    if (
+                      topic === 'gitlab.push' ||
+                      topic === 'gitlab.pipeline'
+                    ) {
+                      const pushed =
+                        topic === 'gitlab.push'
+                          ? pushFromEvent(eventPayload as PushEvent)
+                          : pushFromPipeline(eventPayload as PipelineEvent);
+                      if (pushed)
+                        await sink.commits.recordPush(
+                          pushed.project,
+                          pushed.push,
+                        );
+                      return;
+                    }
+                    await takeDeployment(sink, eventPayload as DeploymentEvent);
+                  });
                 } catch (error) {
                   // A bad or unexpected payload must not stop the next event from being taken.
                   logger.warn(`Could not take GitLab event ${topic}: ${error}`);
