@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import {
+  compareUtf8,
   DoraOptions,
   isProductionEnvironment,
   parseInstant,
@@ -111,9 +112,11 @@ export class DatabaseCommitHistory implements CommitHistory {
       }> = toRows(await trx.raw(reachableSql(trx), params));
 
       const commits: ChangeSet['commits'] = [];
+      const brought: string[] = [];
       let complete = true;
       for (const row of rows) {
         if (toNumber(row.deployed_earlier) === 1) continue;
+        brought.push(row.sha);
         const committedAt = toNumberOrNull(row.committed_at);
         // A commit whose time no push told, or whose parents no push told: history unknown.
         if (committedAt === null || toNumber(row.parents) === 0)
@@ -125,9 +128,6 @@ export class DatabaseCommitHistory implements CommitHistory {
           });
         }
       }
-      const brought = rows
-        .filter(r => toNumber(r.deployed_earlier) !== 1)
-        .map(r => r.sha);
       for (const part of chunks(brought)) {
         await trx('dm_commits')
           .where({ source: this.source, repository })
@@ -137,10 +137,10 @@ export class DatabaseCommitHistory implements CommitHistory {
             first_deployed_at: finishedAt,
           });
       }
+      // Oldest first, as pushes list them (ISO times of one format compare as strings).
       commits.sort(
         (a, b) =>
-          a.committedAt.localeCompare(b.committedAt) ||
-          (a.sha < b.sha ? -1 : 1),
+          compareUtf8(a.committedAt, b.committedAt) || compareUtf8(a.sha, b.sha),
       );
       return { commits, complete };
     });
