@@ -5,25 +5,14 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
-import {
-  createGitlabTokenValidator,
-  GitlabEventRouter,
-} from '@backstage/plugin-events-backend-module-gitlab';
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
-import {
-  eventsServiceFactory,
-  eventsServiceRef,
-} from '@backstage/plugin-events-node';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import request from 'supertest';
 import {
   eventually,
   testComponent,
 } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
+import { gitlabEventsModule } from './__testUtils__/gitlabEventsModule';
 import { devopsMaturityModuleGitlab } from './module';
 import { deploymentFromEvent, pushFromPipeline, toIso } from './mapping';
 // GitLab's documented deployment event example; the push is GitLab's documented push example
@@ -33,31 +22,6 @@ import push from './__fixtures__/push.json';
 // GitLab's documented pipeline event, trimmed to its fields and pointed at the same project and
 // deployed commit (with a job deploying to a production-tier environment, as GitLab sends it).
 import pipeline from './__fixtures__/pipeline.json';
-
-/**
- * What @backstage/plugin-events-backend-module-gitlab's default export adds, from its own
- * validator and router (its feature loader imports them dynamically, which Jest cannot).
- */
-const gitlabEventsModule = createBackendModule({
-  pluginId: 'events',
-  moduleId: 'test-gitlab',
-  register(env) {
-    env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        ingress: eventsExtensionPoint,
-        events: eventsServiceRef,
-      },
-      async init({ config, ingress, events }) {
-        ingress.addHttpPostIngress({
-          topic: 'gitlab',
-          validator: createGitlabTokenValidator(config),
-        });
-        await new GitlabEventRouter({ events }).subscribe();
-      },
-    });
-  },
-});
 
 const production = {
   ...deployment,

@@ -1,8 +1,4 @@
 import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -10,49 +6,20 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
-import {
-  createGitlabTokenValidator,
-  GitlabEventRouter,
-} from '@backstage/plugin-events-backend-module-gitlab';
-import {
-  eventsServiceFactory,
-  eventsServiceRef,
-} from '@backstage/plugin-events-node';
-import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import request from 'supertest';
 import {
   eventually,
   testComponent,
 } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
+import { gitlabEventsModule } from './__testUtils__/gitlabEventsModule';
 import { devopsMaturityModuleGitlab } from './module';
 import { deploymentFromEvent } from './mapping';
 // GitLab's documented deployment event example.
 import deployment from './__fixtures__/deployment.json';
 
 jest.setTimeout(30_000);
-
-/** What @backstage/plugin-events-backend-module-gitlab adds: its token check and router. */
-const gitlabEventsModule = createBackendModule({
-  pluginId: 'events',
-  moduleId: 'test-gitlab',
-  register(env) {
-    env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        ingress: eventsExtensionPoint,
-        events: eventsServiceRef,
-      },
-      async init({ config, ingress, events }) {
-        ingress.addHttpPostIngress({
-          topic: 'gitlab',
-          validator: createGitlabTokenValidator(config),
-        });
-        await new GitlabEventRouter({ events }).subscribe();
-      },
-    });
-  },
-});
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
