@@ -140,7 +140,8 @@ export class DatabaseCommitHistory implements CommitHistory {
       // Oldest first, as pushes list them (ISO times of one format compare as strings).
       commits.sort(
         (a, b) =>
-          compareUtf8(a.committedAt, b.committedAt) || compareUtf8(a.sha, b.sha),
+          compareUtf8(a.committedAt, b.committedAt) ||
+          compareUtf8(a.sha, b.sha),
       );
       return { commits, complete };
     });
