@@ -223,6 +223,7 @@ describe('unmatched events', () => {
       accepted: 0,
       updated: 0,
       unmatched: 1,
+      stale: 0,
     });
     await page.goto(`${APP}/devops-maturity/unmatched`);
     const row = page.getByRole('row').filter({ hasText: 'e2e-unmatched-1' });
