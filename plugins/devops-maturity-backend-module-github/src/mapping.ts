@@ -67,8 +67,9 @@ const isHttpUrl = (url: unknown): url is string =>
 /**
  * A deployment status that ends a deployment, as a push API item; undefined for statuses that
  * do not (queued, pending, in_progress, inactive). `success` deployed; `failure` and `error`
- * are pipelines that did not deploy. Its commits come from the commit history (see the module). Rollbacks and hotfixes are recognised from the
- * deployment's own payload: `{ "kind": "rollback" | "hotfix", "fixes": "<deployment id>" }`.
+ * are pipelines that did not deploy. Its commits come from the commit history (see the module).
+ * Rollbacks and hotfixes are recognised from the deployment's own payload:
+ * `{ "kind": "rollback" | "hotfix", "fixes": "<deployment id>" }`.
  */
 export function deploymentFromStatus(payload: DeploymentStatusPayload) {
   const { deployment_status: status, deployment, repository } = payload;

@@ -6,8 +6,10 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   deliveryHeader,
   devopsMaturityEventsExtensionPoint,
+  pushDeploymentOfSha,
 } from '@devops-maturity/backstage-plugin-node';
 import {
+  deploymentFromStatus,
   DeploymentStatusPayload,
   incidentFromIssue,
   IssuesPayload,
@@ -15,7 +17,6 @@ import {
   pushFromPayload,
   PushPayload,
 } from './mapping';
-import { takeDeploymentStatus } from './takeDeploymentStatus';
 
 /**
  * Takes GitHub webhooks from Backstage's events backend (with
@@ -68,10 +69,17 @@ export const devopsMaturityModuleGithub = createBackendModule({
                           pushed.push,
                         );
                     } else if (topic === 'github.deployment_status') {
-                      await takeDeploymentStatus(
-                        sink,
-                        eventPayload as DeploymentStatusPayload,
-                      );
+                      const payload = eventPayload as DeploymentStatusPayload;
+                      const item = deploymentFromStatus(payload);
+                      if (item)
+                        await pushDeploymentOfSha(
+                          sink,
+                          {
+                            repository: payload.repository.full_name,
+                            sha: payload.deployment.sha,
+                          },
+                          item,
+                        );
                     } else if (topic === 'github.issues') {
                       const item = incidentFromIssue(
                         eventPayload as IssuesPayload,

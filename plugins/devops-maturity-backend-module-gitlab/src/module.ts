@@ -6,8 +6,11 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   deliveryHeader,
   devopsMaturityEventsExtensionPoint,
+  pushDeploymentOfSha,
 } from '@devops-maturity/backstage-plugin-node';
 import {
+  deployedSha,
+  deploymentFromEvent,
   DeploymentEvent,
   PipelineEvent,
   PROJECT_SLUG,
@@ -15,7 +18,6 @@ import {
   pushFromEvent,
   pushFromPipeline,
 } from './mapping';
-import { takeDeployment } from './takeDeployment';
 
 /**
  * Takes GitLab webhooks from Backstage's events backend (with
@@ -63,7 +65,17 @@ export const devopsMaturityModuleGitlab = createBackendModule({
                         );
                       return;
                     }
-                    await takeDeployment(sink, eventPayload as DeploymentEvent);
+                    const event = eventPayload as DeploymentEvent;
+                    const item = deploymentFromEvent(event);
+                    if (item)
+                      await pushDeploymentOfSha(
+                        sink,
+                        {
+                          repository: event.project.path_with_namespace,
+                          sha: deployedSha(event),
+                        },
+                        item,
+                      );
                   });
                 } catch (error) {
                   // A bad or unexpected payload must not stop the next event from being taken.
