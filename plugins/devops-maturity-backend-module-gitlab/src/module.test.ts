@@ -1,19 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import eventsPlugin from '@backstage/plugin-events-backend';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import {
-  eventually,
-  testComponent,
-} from '@devops-maturity/backstage-plugin-node/testUtils';
-import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
-import { gitlabEventsModule } from './__testUtils__/gitlabEventsModule';
-import { devopsMaturityModuleGitlab } from './module';
+import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
+import { startGitlabBackend } from './__testUtils__/backend';
 import { deploymentFromEvent, pushFromPipeline, toIso } from './mapping';
 // GitLab's documented deployment event example; the push is GitLab's documented push example
 // pointed at the same project and ending at the deployed commit, so the two connect.
@@ -32,34 +20,7 @@ const production = {
 jest.setTimeout(30_000);
 
 async function startBackend() {
-  const { server } = await startTestBackend({
-    features: [
-      eventsPlugin,
-      gitlabEventsModule,
-      eventsServiceFactory,
-      devopsMaturityModuleGitlab,
-      devopsMaturityPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          // One process: deliver in-process, without the events bus's long polling.
-          events: {
-            useEventBus: 'never',
-            modules: { gitlab: { webhookSecret: 'gl-token' } },
-          },
-        },
-      }),
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          testComponent('webhooks', {
-            'gitlab.com/project-slug': 'root/test-deployment-webhooks',
-          }),
-        ],
-      }),
-    ],
-  });
+  const { server } = await startGitlabBackend();
   const post = (body: object, token?: string) => {
     const r = request(server)
       .post('/api/events/http/gitlab')

@@ -1,20 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import eventsPlugin from '@backstage/plugin-events-backend';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import {
-  eventually,
-  testComponent,
-} from '@devops-maturity/backstage-plugin-node/testUtils';
-import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
-import { gitlabEventsModule } from './__testUtils__/gitlabEventsModule';
-import { devopsMaturityModuleGitlab } from './module';
+import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
+import { startGitlabBackend } from './__testUtils__/backend';
 import { deploymentFromEvent } from './mapping';
 // GitLab's documented deployment event example.
 import deployment from './__fixtures__/deployment.json';
@@ -35,35 +22,7 @@ const lateFailure = {
 
 async function startBackend() {
   const knex = await databases.init('SQLITE_3');
-  const { server } = await startTestBackend({
-    features: [
-      eventsPlugin,
-      gitlabEventsModule,
-      eventsServiceFactory,
-      devopsMaturityModuleGitlab,
-      devopsMaturityPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          // One process: deliver in-process, without the events bus's long polling.
-          events: {
-            useEventBus: 'never',
-            modules: { gitlab: { webhookSecret: 'gl-token' } },
-          },
-        },
-      }),
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          testComponent('webhooks', {
-            'gitlab.com/project-slug': 'root/test-deployment-webhooks',
-          }),
-        ],
-      }),
-      mockServices.database.factory({ knex }),
-    ],
-  });
+  const { server } = await startGitlabBackend(knex);
   const handled = async (key: string) =>
     (await knex('dm_deliveries')
       .where({ source: 'gitlab', delivery_id: key })

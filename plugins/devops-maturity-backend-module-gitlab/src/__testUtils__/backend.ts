@@ -1,0 +1,83 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  createGitlabTokenValidator,
+  GitlabEventRouter,
+} from '@backstage/plugin-events-backend-module-gitlab';
+import {
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
+import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
+import { Knex } from 'knex';
+import { devopsMaturityModuleGitlab } from '../module';
+
+/**
+ * What @backstage/plugin-events-backend-module-gitlab's default export adds, from its own
+ * validator and router (its feature loader imports them dynamically, which Jest cannot): the
+ * token-checked `POST /api/events/http/gitlab` and the `gitlab.<event>` topics.
+ */
+const gitlabEventsModule = createBackendModule({
+  pluginId: 'events',
+  moduleId: 'test-gitlab',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        ingress: eventsExtensionPoint,
+        events: eventsServiceRef,
+      },
+      async init({ config, ingress, events }) {
+        ingress.addHttpPostIngress({
+          topic: 'gitlab',
+          validator: createGitlabTokenValidator(config),
+        });
+        await new GitlabEventRouter({ events }).subscribe();
+      },
+    });
+  },
+});
+
+/**
+ * A backend with the events backend taking GitLab webhooks (token `gl-token`), the plugin and
+ * this module, and a catalog holding `component:default/webhooks` of GitLab's example project;
+ * on `knex`'s database if given.
+ */
+export async function startGitlabBackend(knex?: Knex) {
+  return startTestBackend({
+    features: [
+      eventsPlugin,
+      gitlabEventsModule,
+      eventsServiceFactory,
+      devopsMaturityModuleGitlab,
+      devopsMaturityPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          // One process: deliver in-process, without the events bus's long polling.
+          events: {
+            useEventBus: 'never',
+            modules: { gitlab: { webhookSecret: 'gl-token' } },
+          },
+        },
+      }),
+      mockServices.scheduler.factory({
+        includeInitialDelayedTasksOnStartup: true,
+      }),
+      catalogServiceMock.factory({
+        entities: [
+          testComponent('webhooks', {
+            'gitlab.com/project-slug': 'root/test-deployment-webhooks',
+          }),
+        ],
+      }),
+      ...(knex ? [mockServices.database.factory({ knex })] : []),
+    ],
+  });
+}
