@@ -1,4 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 
 /**
  * SQLite always; PostgreSQL when a server is given through
@@ -22,3 +23,15 @@ export function createTestDatabases(): TestDatabases {
 export const databaseIds = (
   databases: TestDatabases,
 ): Array<[TestDatabaseId]> => databases.eachSupportedId();
+
+/** A migrated store on a fresh database of `databaseId`, and that database's knex. */
+export async function createTestStore(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+) {
+  const knex = await databases.init(databaseId);
+  const store = await DatabaseDoraStore.create({
+    database: { getClient: async () => knex },
+  });
+  return { knex, store };
+}

@@ -10,7 +10,11 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { deployment, ENTITY, incident } from '../__testUtils__/events';
 import { seededRandom } from '../demo/random';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
@@ -23,13 +27,6 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const window: TimeWindow = { from: T0, to: T0 + 30 * DAY_MS };
-
-async function storeFor(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  const database = { getClient: async () => knex, migrations: { skip: false } };
-  const store = await DatabaseDoraStore.create({ database });
-  return { knex, store };
-}
 
 function write(
   store: DatabaseDoraStore,
@@ -68,7 +65,7 @@ const repairKind = (rand: () => number) =>
 
 describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   it('stores a resent deployment once and lets the last copy win', async () => {
-    const { store, knex } = await storeFor(databaseId);
+    const { store, knex } = await createTestStore(databases, databaseId);
     const first = await write(store, [
       deployment('1', at(1), { commits: [{ sha: 'a', committedAt: at(0) }] }),
     ]);
@@ -91,7 +88,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('gives the same figures as the reference on the hand-worked example', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     const deployments = [
       deployment('1', at(24), { commits: [{ sha: 's1', committedAt: at(0) }] }),
       deployment('2', at(48), {
@@ -129,7 +126,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('links an incident that arrived before its deployment once the deployment arrives', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     await write(store, [deployment('1', at(1))]);
     await write(store, [], [incident('i', at(10), { resolvedAt: at(11) })]);
     expect(
@@ -151,7 +148,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('stores nothing of a batch that fails half-way', async () => {
-    const { store, knex } = await storeFor(databaseId);
+    const { store, knex } = await createTestStore(databases, databaseId);
     await expect(
       write(store, [deployment('1', at(1))], [incident('bad', 'not a time')]),
     ).rejects.toThrow();
@@ -159,7 +156,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('matches the reference on shuffled, resent and out-of-order random events', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     const rand = seededRandom(`store-${databaseId}`);
     const entities = [
       'component:default/x',
@@ -254,7 +251,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('migrates down and up again', async () => {
-    const { knex } = await storeFor(databaseId);
+    const { knex } = await createTestStore(databases, databaseId);
     const directory = resolvePackagePath(
       '@devops-maturity/backstage-plugin-backend',
       'migrations',
@@ -266,7 +263,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('keeps every change through the latest migrations, down and up', async () => {
-    const { knex, store } = await storeFor(databaseId);
+    const { knex, store } = await createTestStore(databases, databaseId);
     const directory = resolvePackagePath(
       '@devops-maturity/backstage-plugin-backend',
       'migrations',

@@ -9,9 +9,12 @@ import {
   IncidentEvent,
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { deployment, incident } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { isSqlite } from './util';
 
 jest.setTimeout(60_000);
@@ -52,10 +55,7 @@ describe.each(databaseIds(databases))(
       deployments: DeploymentEvent[],
       incidents: IncidentEvent[],
     ) {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraStore.create({
-        database: { getClient: async () => knex },
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       await localeCollated(knex);
       const write = (d: DeploymentEvent[], i: IncidentEvent[] = []) =>
         store.writeBatch(

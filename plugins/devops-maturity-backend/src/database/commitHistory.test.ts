@@ -1,8 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { DatabaseCommitHistory } from './commitHistory';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
 
 jest.setTimeout(60_000);
 
@@ -20,10 +23,7 @@ const shas = (set: { commits: Array<{ sha: string }> }) =>
 
 describe.each(databaseIds(databases))('commit history on %p', databaseId => {
   async function setUp(maxPerRepository?: number) {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex, migrations: { skip: false } },
-    });
+    const { knex, store } = await createTestStore(databases, databaseId);
     const history = new DatabaseCommitHistory(
       knex,
       'github',

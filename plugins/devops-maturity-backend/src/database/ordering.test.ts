@@ -8,7 +8,11 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
 import { Knex } from 'knex';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { deployment, ENTITY, incident } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { upsertRows } from './fastWrites';
@@ -22,14 +26,6 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const window: TimeWindow = { from: T0, to: T0 + 30 * 24 * H };
-
-async function storeFor(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  const store = await DatabaseDoraStore.create({
-    database: { getClient: async () => knex },
-  });
-  return { knex, store };
-}
 
 const write = (
   store: DatabaseDoraStore,
@@ -60,7 +56,7 @@ function someoneWaitsOnALock(knex: Knex) {
 
 describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   it('never lets an older deployment copy replace a newer one, nor change its changes', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     const success = deployment('1', at(2), {
       updatedAt: at(2),
       commits: [{ sha: 'a', committedAt: at(0) }],
@@ -114,7 +110,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('does not relink incidents for a stale deployment copy', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     await write(
       store,
       [deployment('1', at(1)), deployment('2', at(20), { updatedAt: at(20) })],
@@ -140,7 +136,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('keeps a resolved incident resolved when its trigger arrives late, and reopens it only on a newer reopen', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     const opened = at(10);
     const resolved = incident('p', opened, {
       resolvedAt: at(10.75),
@@ -177,7 +173,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('keeps the newer of two unmatched copies, for the replay', async () => {
-    const { store } = await storeFor(databaseId);
+    const { store } = await createTestStore(databases, databaseId);
     const unmatched = (updatedAt: string, resolvedAt: string | null) => ({
       eventType: 'incident' as const,
       source: 'pagerduty',
@@ -208,7 +204,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
 
   it('refuses, in the upsert itself, a copy older than the stored one', async () => {
     // What protects a batch that read the row before a concurrent batch stored a newer copy.
-    const { knex } = await storeFor(databaseId);
+    const { knex } = await createTestStore(databases, databaseId);
     const row = (updatedAt: number | null, title: string) => ({
       source: 'pagerduty',
       external_id: 'p',
@@ -237,7 +233,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('keeps the resolve when a trigger read the incident before the resolve was committed', async () => {
-    const { knex, store } = await storeFor(databaseId);
+    const { knex, store } = await createTestStore(databases, databaseId);
     const opened = at(10);
     const resolved = incident('p', opened, {
       resolvedAt: at(11),

@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { IngestService } from './IngestService';
 import {
   deploymentItemSchema,
@@ -24,10 +27,7 @@ const entity = (name: string, slug?: string) => ({
 
 describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
   it('keeps events for unknown entities and matches them when the catalog gains the entity', async () => {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
+    const { store } = await createTestStore(databases, databaseId);
     const ingest = new IngestService(
       store,
       DEFAULT_DORA_OPTIONS,

@@ -5,7 +5,11 @@ import {
   BUILT_IN_CHECKS,
 } from '@devops-maturity/backstage-plugin-common';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { readSettings } from '../config';
 import { generateDemoEvents } from '../demo/seedDemoData';
 import { sortRows } from './ranking';
@@ -46,10 +50,7 @@ function pluginServices(
 
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('ranks from precomputed rows exactly as a live computation does, and sees new events at once', async () => {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
+    const { store } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
     const { dora, scorecards, ingest } = pluginServices(store, settings);
     const services = profiles.map((p, i) => ({
@@ -202,10 +203,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   });
 
   it('recovers from a failed recomputation at the next ranking read', async () => {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
+    const { store } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
     const { scorecards } = pluginServices(store, settings);
     await store.replaceCatalog(

@@ -1,6 +1,9 @@
 import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { createHandleOnce } from './handleOnce';
 
 jest.setTimeout(60_000);
@@ -9,10 +12,7 @@ const databases = createTestDatabases();
 
 describe.each(databaseIds(databases))('handleOnce on %p', databaseId => {
   async function setUp() {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
+    const { knex, store } = await createTestStore(databases, databaseId);
     let now = Date.parse('2026-06-01T00:00:00Z');
     const clock = () => now;
     const advance = (ms: number) => {

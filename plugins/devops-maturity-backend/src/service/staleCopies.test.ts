@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
-import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
 import { IngestService } from './IngestService';
 import { incidentItemSchema, parseBatch } from './validation';
 
@@ -35,10 +38,7 @@ describe('updatedAt', () => {
 
 describe.each(databaseIds(databases))('Stale copies on %p', databaseId => {
   async function setUp() {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseDoraStore.create({
-      database: { getClient: async () => knex },
-    });
+    const { store } = await createTestStore(databases, databaseId);
     const ingest = new IngestService(
       store,
       DEFAULT_DORA_OPTIONS,
