@@ -113,7 +113,38 @@ describe('EntityDoraContent', () => {
       commitsComplete: i % 3 !== 0,
     }));
     const complete = deployments.filter(d => d.commitsComplete).length;
-    await render(apiFor({ ...elite, deployments }));
+    const listed = (id: string, commits: number, commitsComplete: boolean) => ({
+      id,
+      source: 'api',
+      entityRef: 'component:default/svc',
+      environment: 'production',
+      status: 'success' as const,
+      finishedAt: '2026-11-20T10:00:00.000Z',
+      kind: 'normal' as const,
+      commits: Array.from({ length: commits }, (_, n) => ({
+        sha: `${id}-${n}`,
+        committedAt: '2026-11-20T09:00:00.000Z',
+      })),
+      commitsComplete,
+      counts: true,
+      failed: false,
+      causedIncidents: [],
+    });
+    await render(
+      apiFor(
+        { ...elite, deployments },
+        {
+          getEntityDeployments: async () => ({
+            items: [
+              listed('told-all', 3, true),
+              listed('told-some', 2, false),
+              listed('told-none', 0, false),
+            ],
+            totalCount: 3,
+          }),
+        },
+      ),
+    );
     await waitFor(() =>
       expect(
         screen.getByTestId('metric-Lead time for changes'),
@@ -121,6 +152,11 @@ describe('EntityDoraContent', () => {
         `lead time from ${complete} of ${deployments.length} deployments with all their commits known`,
       ),
     );
+    const row = async (id: string) =>
+      (await screen.findByText(id)).closest('tr')!;
+    expect(await row('told-all')).toHaveTextContent(/3api$/);
+    expect(await row('told-some')).toHaveTextContent('2+ (not all known)');
+    expect(await row('told-none')).toHaveTextContent('unknown');
   });
 
   it('explains a lead time without data when no deployment told its commits', async () => {

@@ -60,10 +60,12 @@ const deploymentColumns: TableColumn<DeploymentListItem>[] = [
     title: 'Commits',
     field: 'commits',
     // A deployment that could not tell every change it brought is partial lead-time coverage.
-    render: d =>
-      d.commitsComplete === false
+    render: d => {
+      if (d.commitsComplete !== false) return d.commits.length;
+      return d.commits.length
         ? `${d.commits.length}+ (not all known)`
-        : d.commits.length,
+        : 'unknown';
+    },
   },
   { title: 'Source', field: 'source' },
 ];
