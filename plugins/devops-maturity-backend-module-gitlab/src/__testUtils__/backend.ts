@@ -11,12 +11,15 @@ import {
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
 import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
-import { Knex } from 'knex';
 import { devopsMaturityModuleGitlab } from '../module';
 
 /**
@@ -50,7 +53,9 @@ const gitlabEventsModule = createBackendModule({
  * this module, and a catalog holding `component:default/webhooks` of GitLab's example project;
  * on `knex`'s database if given.
  */
-export async function startGitlabBackend(knex?: Knex) {
+export async function startGitlabBackend(
+  knex?: Awaited<ReturnType<TestDatabases['init']>>,
+) {
   return startTestBackend({
     features: [
       eventsPlugin,
