@@ -32,6 +32,7 @@ import {
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { writeUnmatched } from './writeUnmatched';
 import { databaseDeliveryLog } from './deliveries';
+import { databaseFactRules } from './factRules';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { DatabaseCommitHistory } from './commitHistory';
@@ -307,6 +308,11 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
   /** The webhook deliveries a source has had handled, kept in this database. */
   deliveries(source: string) {
     return databaseDeliveryLog(this.knex, source);
+  }
+
+  /** The rules the stored facts follow, and their rebuild under other rules. */
+  factRules() {
+    return databaseFactRules(this.knex);
   }
 
   async listUnmatched(options: { limit: number; offset: number }) {

@@ -26,7 +26,8 @@ export interface RelinkScope {
   deploymentPks: Set<number>;
 }
 
-interface ChangeRow {
+/** A change of an entity at its first counted deployment: a row of dm_entity_changes. */
+export interface ChangeRow {
   entity_ref: string;
   sha: string;
   committed_at: number;
@@ -301,7 +302,7 @@ export async function writeDeployments(
  * Stores each change unless a deployment earlier in the canonical order (finish time, then
  * source, then id) already brought it.
  */
-async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
+export async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
   const bytes = byteOrder(trx);
   await upsertRows(trx, 'dm_entity_changes', rows as any[], {
     conflict: ['entity_ref', 'sha'],
@@ -326,7 +327,7 @@ async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
  * of the entity that contains it, from the deployments' stored commits; drops changes no
  * counted deployment contains any more.
  */
-async function recomputeChanges(
+export async function recomputeChanges(
   trx: Knex.Transaction,
   affected: Map<string, Set<string>>,
 ) {

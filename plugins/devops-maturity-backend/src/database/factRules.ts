@@ -1,0 +1,54 @@
+import { Knex } from 'knex';
+import { DoraOptions } from '@devops-maturity/backstage-plugin-common';
+import { entitiesWithEvents, rebuildEntityFacts } from './rebuildFacts';
+
+/** The rules the stored facts follow, and their rebuild under other rules. */
+export interface FactRulesStore {
+  /** The fingerprint of the rules the stored facts follow; undefined when none was recorded. */
+  appliedFingerprint(): Promise<string | undefined>;
+  /** Records that the stored facts follow these rules. */
+  markApplied(fingerprint: string, rules: unknown, at: number): Promise<void>;
+  /** Whether any deployment or incident is stored. */
+  hasEvents(): Promise<boolean>;
+  /** Every entity with stored events, in byte order: the rebuild's work list. */
+  entitiesWithEvents(): Promise<string[]>;
+  /** Derives the entities' facts again under `options`, in one transaction. */
+  rebuild(
+    entityRefs: string[],
+    options: DoraOptions,
+  ): Promise<{ recounted: number }>;
+}
+
+const NAME = 'facts';
+
+/** The fact rules kept in the plugin's database, shared by every backend replica. */
+export function databaseFactRules(knex: Knex): FactRulesStore {
+  return {
+    async appliedFingerprint() {
+      const row = await knex('dm_rules')
+        .where({ name: NAME })
+        .first('fingerprint');
+      return row?.fingerprint;
+    },
+    async markApplied(fingerprint, rules, at) {
+      await knex('dm_rules')
+        .insert({
+          name: NAME,
+          fingerprint,
+          rules: JSON.stringify(rules),
+          applied_at: at,
+        })
+        .onConflict('name')
+        .merge();
+    },
+    async hasEvents() {
+      for (const table of ['dm_deployments', 'dm_incidents']) {
+        if (await knex(table).first('pk')) return true;
+      }
+      return false;
+    },
+    entitiesWithEvents: () => entitiesWithEvents(knex),
+    rebuild: (entityRefs, options) =>
+      knex.transaction(trx => rebuildEntityFacts(trx, entityRefs, options)),
+  };
+}

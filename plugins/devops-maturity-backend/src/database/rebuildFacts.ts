@@ -1,0 +1,98 @@
+import { Knex } from 'knex';
+import {
+  compareUtf8,
+  countsAsDeployment,
+  DoraOptions,
+} from '@devops-maturity/backstage-plugin-common';
+import { chunks, selectWhereIn, toBoolean, toNumber } from './util';
+import { recomputeChanges } from './writeDeployments';
+import { relinkIncidents } from './writeIncidents';
+
+/** Every entity that has stored deployments or incidents, in byte order. */
+export async function entitiesWithEvents(knex: Knex): Promise<string[]> {
+  const rows: Array<{ entity_ref: string }> = await knex
+    .select('entity_ref')
+    .from('dm_deployments')
+    .union(qb => qb.select('entity_ref').from('dm_incidents'));
+  return rows.map(r => r.entity_ref).sort(compareUtf8);
+}
+
+/**
+ * Derives again, under `options`, what was derived when the entities' events were stored:
+ * which deployments count, each change's first counted deployment, and each incident's cause.
+ * The result equals storing the same events afresh under `options`. Answers how many
+ * deployments changed whether they count.
+ */
+export async function rebuildEntityFacts(
+  trx: Knex.Transaction,
+  entityRefs: string[],
+  options: DoraOptions,
+): Promise<{ recounted: number }> {
+  const deployments = await selectWhereIn(
+    () =>
+      trx('dm_deployments').select(
+        'pk',
+        'entity_ref',
+        'status',
+        'environment',
+        'counts',
+        'commits',
+      ),
+    'entity_ref',
+    entityRefs,
+  );
+  const nowCounting: number[] = [];
+  const noLongerCounting: number[] = [];
+  const recountedEntities = new Set<string>();
+  for (const d of deployments) {
+    const counts = countsAsDeployment(d, options);
+    if (counts === toBoolean(d.counts)) continue;
+    (counts ? nowCounting : noLongerCounting).push(toNumber(d.pk));
+    recountedEntities.add(d.entity_ref);
+  }
+  for (const [pks, counts] of [
+    [nowCounting, true],
+    [noLongerCounting, false],
+  ] as const) {
+    for (const part of chunks(pks)) {
+      await trx('dm_deployments').whereIn('pk', part).update({ counts });
+    }
+  }
+
+  // Changes follow counted deployments: every sha of an entity whose deployments were
+  // recounted is found again (those no counted deployment has any more are dropped).
+  const affected = new Map<string, Set<string>>();
+  for (const entityRef of recountedEntities) affected.set(entityRef, new Set());
+  for (const d of deployments) {
+    const shas = affected.get(d.entity_ref);
+    if (!shas) continue;
+    for (const c of JSON.parse(d.commits ?? '[]') as Array<{ sha: string }>)
+      shas.add(c.sha);
+  }
+  const changes = await selectWhereIn(
+    () => trx('dm_entity_changes').select('entity_ref', 'sha'),
+    'entity_ref',
+    [...recountedEntities],
+  );
+  for (const c of changes) affected.get(c.entity_ref)?.add(c.sha);
+  await recomputeChanges(trx, affected);
+
+  // The linking rule may have changed too: every incident of the entities is linked again.
+  await relinkIncidents(
+    trx,
+    new Map(
+      entityRefs.map(entityRef => [
+        entityRef,
+        {
+          // every incident of the entity: opened after the earliest time there is
+          openedAfter: Number.MIN_SAFE_INTEGER,
+          deploymentIds: new Set<string>(),
+          shas: new Set<string>(),
+          deploymentPks: new Set<number>(),
+        },
+      ]),
+    ),
+    options,
+  );
+  return { recounted: nowCounting.length + noLongerCounting.length };
+}
