@@ -18,6 +18,7 @@ import {
 import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
 import { createHandleOnce } from './service/handleOnce';
+import { FactsRebuild } from './service/FactsRebuild';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
   deploymentItemSchema,
@@ -102,6 +103,14 @@ export const devopsMaturityPlugin = createBackendPlugin({
             ...checks,
           ],
         });
+        const factsRebuild = new FactsRebuild(
+          store.factRules(),
+          settings.options,
+          logger.child({ task: 'devops-maturity-facts-rebuild' }),
+          () => scorecards.refreshAll(),
+        );
+        // Before anything is stored, so that a new installation records its rules at once.
+        await factsRebuild.isNeeded();
         const seeder = settings.seedDemoData
           ? new DemoSeeder({
               catalog,
@@ -152,6 +161,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             dora,
             scorecards,
             maturity,
+            rulesApplied: () => factsRebuild.isCurrent(),
           }),
         );
 
@@ -180,6 +190,30 @@ export const devopsMaturityPlugin = createBackendPlugin({
                 `Catalog mirror refresh failed after ${
                   Date.now() - started
                 } ms`,
+                error as Error,
+              );
+            }
+          },
+        });
+
+        // Stored facts follow the configured rules: after a config change, one replica
+        // derives them again from the stored events. Config changes need a restart, so the
+        // check soon after start is the one that matters; later ones retry a rebuild cut short.
+        const rebuildLogger = logger.child({
+          task: 'devops-maturity-facts-rebuild',
+        });
+        await scheduler.scheduleTask({
+          id: 'devops-maturity-facts-rebuild',
+          scope: 'global',
+          frequency: { minutes: 10 },
+          timeout: { hours: 3 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            try {
+              await factsRebuild.runIfNeeded();
+            } catch (error) {
+              rebuildLogger.error(
+                'Rebuilding the stored facts failed; the next run starts over',
                 error as Error,
               );
             }

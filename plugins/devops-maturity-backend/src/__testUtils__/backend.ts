@@ -12,6 +12,8 @@ export async function startPluginBackend(options: {
   knex: Knex;
   entities: Entity[];
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** More of `devopsMaturity` in app-config. */
+  config?: Record<string, unknown>;
 }) {
   const { server } = await startTestBackend({
     features: [
@@ -24,6 +26,7 @@ export async function startPluginBackend(options: {
       mockServices.rootConfig.factory({
         data: {
           devopsMaturity: {
+            ...options.config,
             catalog: {
               schedule: {
                 frequency: { hours: 1 },
