@@ -143,6 +143,12 @@ export interface ScorecardsResponse<T> {
   /** Overall tiers across the filtered rows, before the tier filter. */
   distribution: Record<DoraTier | 'none', number>;
   items: T[];
+  /**
+   * Present while the stored facts are rebuilt after a change of the rules they are derived
+   * under (production environments, incident linking): the figures may still follow the old
+   * rules.
+   */
+  rebuilding?: true;
 }
 
 /** An event kept because no catalog entity matched it: `GET /unmatched`. @public */

@@ -37,6 +37,8 @@ export interface RouterOptions {
   dora: DoraService;
   scorecards: ScorecardService;
   maturity: MaturityService;
+  /** Whether the stored facts follow the configured rules; rankings say so when not. */
+  rulesApplied?: () => Promise<boolean>;
 }
 
 export async function createRouter(
@@ -144,7 +146,12 @@ export async function createRouter(
     );
   });
 
-  registerScorecardRoutes(router, { dora, scorecards, authorizeRead });
+  registerScorecardRoutes(router, {
+    dora,
+    scorecards,
+    authorizeRead,
+    rulesApplied: options.rulesApplied,
+  });
   registerMaturityRoutes(router, {
     httpAuth,
     permissions,

@@ -44,9 +44,16 @@ export function registerScorecardRoutes(
     dora: DoraService;
     scorecards: ScorecardService;
     authorizeRead: (req: Request) => Promise<void>;
+    /** Whether the stored facts follow the configured rules (see FactsRebuild). */
+    rulesApplied?: () => Promise<boolean>;
   },
 ) {
-  const { dora, scorecards, authorizeRead } = deps;
+  const { dora, scorecards, authorizeRead, rulesApplied } = deps;
+
+  /** While stored facts are rebuilt under changed rules, rankings say they may be stale. */
+  async function rebuilding(): Promise<{ rebuilding?: true }> {
+    return rulesApplied && !(await rulesApplied()) ? { rebuilding: true } : {};
+  }
 
   async function ownerRefs(q: ScorecardQuery) {
     if (!q.owner?.length) return undefined;
@@ -173,7 +180,7 @@ export function registerScorecardRoutes(
       res.type('text/csv').send(toCsv(all.items, ENTITY_CSV_COLUMNS));
       return;
     }
-    res.json(await rank('entity', q));
+    res.json({ ...(await rank('entity', q)), ...(await rebuilding()) });
   });
 
   router.get('/scorecards/owners', async (req, res) => {
@@ -189,6 +196,6 @@ export function registerScorecardRoutes(
       );
       return;
     }
-    res.json(await rank('owner', q));
+    res.json({ ...(await rank('owner', q)), ...(await rebuilding()) });
   });
 }

@@ -63,4 +63,27 @@ describe('the new frontend system plugin', () => {
       await screen.findByText('Checkout API', {}, { timeout: 4000 }),
     ).toBeInTheDocument();
   });
+
+  it('says the ranking may be stale while stored facts are rebuilt under new rules', async () => {
+    renderTestApp({
+      features: [devopsMaturityPlugin],
+      initialRouteEntries: ['/devops-maturity'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          devopsMaturityApiRef,
+          {
+            ...api,
+            getScorecards: async () => ({
+              ...(await api.getScorecards!()),
+              rebuilding: true as const,
+            }),
+          },
+        ],
+      ],
+    });
+    expect(
+      await screen.findByTestId('rankings-rebuilding', {}, { timeout: 4000 }),
+    ).toHaveTextContent('being recomputed under the new rules');
+  });
 });

@@ -13,6 +13,7 @@ import { useNavigate } from 'react-router-dom';
 import { rootRouteRef } from '../../routes';
 import { Box, Grid } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
+import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import {
   DoraTier,
@@ -82,6 +83,7 @@ export function DevOpsMaturityPage() {
     useState<Distribution>();
   const [teamDistribution, setTeamDistribution] = useState<Distribution>();
   const [error, setError] = useState<Error>();
+  const [rebuilding, setRebuilding] = useState(false);
   const navigate = useNavigate();
   const rootLink = useRouteRef(rootRouteRef);
   const teams = useAsync(
@@ -142,6 +144,7 @@ export function DevOpsMaturityPage() {
         items: T[];
         totalCount: number;
         distribution: Distribution;
+        rebuilding?: true;
       }>,
       setDistribution: (d: Distribution) => void,
     ) =>
@@ -149,6 +152,7 @@ export function DevOpsMaturityPage() {
       try {
         const r = await fetch(q);
         setDistribution(r.distribution);
+        setRebuilding(r.rebuilding === true);
         setError(undefined);
         return { data: r.items, page: q.page, totalCount: r.totalCount };
       } catch (e) {
@@ -175,6 +179,15 @@ export function DevOpsMaturityPage() {
       />
       <Content>
         {error && <ResponseErrorPanel error={error} />}
+        {rebuilding && (
+          <Box mb={2}>
+            <Alert severity="info" data-testid="rankings-rebuilding">
+              The production environments or the incident linking rule changed:
+              stored figures are being recomputed under the new rules. Until
+              that finishes, this ranking may still follow the old ones.
+            </Alert>
+          </Box>
+        )}
         <TabbedLayout>
           <TabbedLayout.Route path="/" title="Services">
             <>
