@@ -6,7 +6,9 @@ export interface Config {
   devopsMaturity?: {
     /**
      * Environments whose successful deployments count in DORA metrics, compared
-     * case-insensitively. Default: `production`, `prod`.
+     * case-insensitively. Default: `production`, `prod`. A change applies to stored events
+     * too: after a restart, stored facts are rebuilt in the background (docs/metrics.md,
+     * "When the rules change").
      */
     productionEnvironments?: string[];
     /**
@@ -47,7 +49,8 @@ export interface Config {
     incidents?: {
       /**
        * Link an incident that names no known deployment or commit to the latest successful
-       * production deployment of its entity before it opened. Default: true.
+       * production deployment of its entity before it opened. Default: true. A change
+       * applies to stored incidents too, after a restart, as for `productionEnvironments`.
        */
       linkToLatestDeployment?: boolean;
     };
