@@ -48,13 +48,27 @@ export interface ChangeSet {
 }
 
 /**
+ * Asks the git provider which commits `head` contains and `base` does not (GitHub's and
+ * GitLab's compare APIs), oldest first. Answers undefined when the provider cannot be asked for
+ * this repository (no integration configured for its host); throws when the asking failed.
+ * @public
+ */
+export type CompareCommits = (range: {
+  base: string;
+  head: string;
+}) => Promise<Commit[] | undefined>;
+
+/**
  * For source modules whose deployment events name only the deployed sha (GitHub, GitLab): the
  * commit history learnt from pushes, per repository, kept in the plugin's database (it survives
  * restarts and every backend replica shares it).
  *
  * The change set of a successful production deployment of sha S is every commit S contains
- * that no earlier production deployment of the repository contained, found by walking back
- * from S through the pushes' history. Deployments to other environments take nothing.
+ * that no earlier production deployment of the repository contained. With a `compare`, that is
+ * what the provider answers for (previous production sha ... S), complete; otherwise, or when
+ * there is no previous production deployment or the provider cannot answer, it is found by
+ * walking back from S through the pushes' history. Deployments to other environments take
+ * nothing.
  * @public
  */
 export interface CommitHistory {
@@ -64,9 +78,17 @@ export interface CommitHistory {
    * The change set of a deployment. Asking again for the same deployment (a redelivery)
    * gives the same commits; a deployment that arrives late, after a later one took its
    * commits, still gets them.
+   *
+   * `compare`, when given, is asked for (previous production sha ... deployed sha): the
+   * previous production deployment is the one before this one by finish time, then
+   * deployment id, so a redelivery asks with the same base and a late deployment with the one
+   * that precedes it. When it answers undefined, or there is no previous production
+   * deployment, the history answers. An error `compare` throws goes up to the caller;
+   * `pushDeploymentOfSha` turns it into a logged warning and the history's answer.
    */
   changeSet(
     repository: string,
     deployment: ChangeSetRequest,
+    compare?: CompareCommits,
   ): Promise<ChangeSet>;
 }

@@ -9,9 +9,13 @@ import {
 import type {
   ChangeSet,
   ChangeSetRequest,
+  Commit,
   CommitHistory,
+  CompareCommits,
   PushedCommits,
 } from '@devops-maturity/backstage-plugin-node';
+import { recordComparedChangeSet } from './comparedChangeSet';
+import { DeployedHead, recordDeployedHead } from './deployedHeads';
 import { byteOrder, chunks, isSqlite, toNumber, toNumberOrNull } from './util';
 
 /** How many commits a repository keeps: the oldest go first. */
@@ -79,72 +83,106 @@ export class DatabaseCommitHistory implements CommitHistory {
   async changeSet(
     repository: string,
     deployment: ChangeSetRequest,
+    compare?: CompareCommits,
   ): Promise<ChangeSet> {
     // Only production deployments bring changes: staging never takes production's commits.
     if (!isProductionEnvironment(deployment.environment, this.options))
       return { commits: [], complete: true };
-    const finishedAt = parseInstant(deployment.finishedAt, 'finishedAt');
+    const head: DeployedHead = {
+      source: this.source,
+      repository,
+      deploymentId: deployment.deploymentId,
+      sha: deployment.sha,
+      finishedAt: parseInstant(deployment.finishedAt, 'finishedAt'),
+    };
+    const base = await this.knex.transaction(async trx => {
+      await this.lockRepository(trx, repository);
+      return recordDeployedHead(trx, head);
+    });
+    // The provider is asked outside any transaction: a slow answer holds no lock and, on
+    // SQLite, does not keep every other writer waiting.
+    let told: Commit[] | undefined;
+    if (compare && base !== undefined) {
+      // A re-deploy of the same sha brings nothing: no need to ask.
+      told = base === head.sha ? [] : await compare({ base, head: head.sha });
+    }
+    return this.knex.transaction(async trx => {
+      await this.lockRepository(trx, repository);
+      if (told) {
+        const changes = await recordComparedChangeSet(trx, head, told);
+        await this.forgetOldest(trx, repository);
+        return changes;
+      }
+      return this.walkHistory(trx, head);
+    });
+  }
+
+  /** One change set of a repository at a time across replicas (SQLite has one writer). */
+  private async lockRepository(trx: Knex.Transaction, repository: string) {
+    if (!isSqlite(trx)) {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+        `devops-maturity:${this.source}:${repository}`,
+      ]);
+    }
+  }
+
+  /** The change set found by walking back from the deployed sha through the pushes' history. */
+  private async walkHistory(
+    trx: Knex.Transaction,
+    head: DeployedHead,
+  ): Promise<ChangeSet> {
+    const { repository, finishedAt } = head;
     const params = {
       source: this.source,
       repository,
-      sha: deployment.sha,
-      id: deployment.deploymentId,
+      sha: head.sha,
+      id: head.deploymentId,
       finishedAt,
     };
-    return this.knex.transaction(async trx => {
-      // One change set of a repository at a time across replicas (SQLite has one writer).
-      if (!isSqlite(trx)) {
-        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-          `devops-maturity:${this.source}:${repository}`,
-        ]);
-      }
-      // The deployed sha is remembered even when no push told its time, so that later
-      // deployments stop at it.
-      await trx('dm_commits')
-        .insert({ source: this.source, repository, sha: deployment.sha })
-        .onConflict(['source', 'repository', 'sha'])
-        .ignore();
-      const rows: Array<{
-        sha: string;
-        committed_at: unknown;
-        deployed_earlier: unknown;
-        parents: unknown;
-      }> = toRows(await trx.raw(reachableSql(trx), params));
+    // The deployed sha is remembered even when no push told its time, so that later
+    // deployments stop at it.
+    await trx('dm_commits')
+      .insert({ source: this.source, repository, sha: head.sha })
+      .onConflict(['source', 'repository', 'sha'])
+      .ignore();
+    const rows: Array<{
+      sha: string;
+      committed_at: unknown;
+      deployed_earlier: unknown;
+      parents: unknown;
+    }> = toRows(await trx.raw(reachableSql(trx), params));
 
-      const commits: ChangeSet['commits'] = [];
-      const brought: string[] = [];
-      let complete = true;
-      for (const row of rows) {
-        if (toNumber(row.deployed_earlier) === 1) continue;
-        brought.push(row.sha);
-        const committedAt = toNumberOrNull(row.committed_at);
-        // A commit whose time no push told, or whose parents no push told: history unknown.
-        if (committedAt === null || toNumber(row.parents) === 0)
-          complete = false;
-        if (committedAt !== null) {
-          commits.push({
-            sha: row.sha,
-            committedAt: new Date(committedAt).toISOString(),
-          });
-        }
+    const commits: ChangeSet['commits'] = [];
+    const brought: string[] = [];
+    let complete = true;
+    for (const row of rows) {
+      if (toNumber(row.deployed_earlier) === 1) continue;
+      brought.push(row.sha);
+      const committedAt = toNumberOrNull(row.committed_at);
+      // A commit whose time no push told, or whose parents no push told: history unknown.
+      if (committedAt === null || toNumber(row.parents) === 0) complete = false;
+      if (committedAt !== null) {
+        commits.push({
+          sha: row.sha,
+          committedAt: new Date(committedAt).toISOString(),
+        });
       }
-      for (const part of chunks(brought)) {
-        await trx('dm_commits')
-          .where({ source: this.source, repository })
-          .whereIn('sha', part)
-          .update({
-            first_deployment_id: deployment.deploymentId,
-            first_deployed_at: finishedAt,
-          });
-      }
-      // Oldest first, as pushes list them (ISO times of one format compare as strings).
-      commits.sort(
-        (a, b) =>
-          compareUtf8(a.committedAt, b.committedAt) ||
-          compareUtf8(a.sha, b.sha),
-      );
-      return { commits, complete };
-    });
+    }
+    for (const part of chunks(brought)) {
+      await trx('dm_commits')
+        .where({ source: this.source, repository })
+        .whereIn('sha', part)
+        .update({
+          first_deployment_id: head.deploymentId,
+          first_deployed_at: finishedAt,
+        });
+    }
+    // Oldest first, as pushes list them (ISO times of one format compare as strings).
+    commits.sort(
+      (a, b) =>
+        compareUtf8(a.committedAt, b.committedAt) || compareUtf8(a.sha, b.sha),
+    );
+    return { commits, complete };
   }
 
   private async forgetOldest(trx: Knex.Transaction, repository: string) {
