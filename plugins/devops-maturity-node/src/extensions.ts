@@ -13,6 +13,24 @@ export interface SourceEventIdentity {
 }
 
 /**
+ * What a push of deployments or incidents did, as the push API answers it.
+ * @public
+ */
+export interface PushResult {
+  /** New events stored against a catalog entity. */
+  accepted: number;
+  /** Events that replaced an earlier copy with the same source and id. */
+  updated: number;
+  /** Events kept for later because no catalog entity matched them yet. */
+  unmatched: number;
+  /**
+   * Events ignored because a copy with the same source and id and a newer `updatedAt` was
+   * stored before (or came earlier in the same batch): a late or repeated delivery.
+   */
+  stale: number;
+}
+
+/**
  * What the plugin hands a source: write deployments and incidents through the same
  * validation and ingest path as the push API. Items are push API items; see the OpenAPI spec.
  * @public
@@ -21,11 +39,11 @@ export interface DoraEventSink {
   /** Stores deployments; throws an InputError naming bad items, storing none of them. */
   pushDeployments(
     items: Array<Record<string, unknown> & SourceEventIdentity>,
-  ): Promise<{ accepted: number; updated: number; unmatched: number }>;
+  ): Promise<PushResult>;
   /** Stores incidents; throws an InputError naming bad items, storing none of them. */
   pushIncidents(
     items: Array<Record<string, unknown> & SourceEventIdentity>,
-  ): Promise<{ accepted: number; updated: number; unmatched: number }>;
+  ): Promise<PushResult>;
   /**
    * Runs `handle` for a webhook delivery unless this source handled a delivery with the same
    * id before (GitHub's `X-GitHub-Delivery`, GitLab's `Idempotency-Key`, PagerDuty's
