@@ -10,6 +10,13 @@ export const PROJECT_SLUG = 'github.com/project-slug';
 
 export interface GithubRepository {
   full_name: string;
+  /** The repository's page, on github.com or a GitHub Enterprise host. */
+  html_url?: string;
+}
+
+/** The repository's web address, whose host names the integration to ask. */
+export function repositoryUrl(repository: GithubRepository): string {
+  return repository.html_url ?? `https://github.com/${repository.full_name}`;
 }
 
 export interface DeploymentStatusPayload {

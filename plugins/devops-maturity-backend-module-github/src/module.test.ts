@@ -1,71 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
-import examples from '@octokit/webhooks-examples';
-import request from 'supertest';
-import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
-import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
-import { devopsMaturityModuleGithub } from './module';
-
-const example = (name: string, pick: (e: any) => boolean) =>
-  (examples as any[]).find(e => e.name === name)!.examples.find(pick);
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { startGithubBackend } from './__testUtils__/backend';
+import { c, deploy, example, push } from './__testUtils__/payloads';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** The plugin with this module on a fresh backend; on `knex`'s database if given. */
-async function startBackend(knex?: Awaited<ReturnType<TestDatabases['init']>>) {
-  let events: EventsService | undefined;
-  const capture = createBackendModule({
-    pluginId: 'devops-maturity',
-    moduleId: 'test-capture-events',
-    register(env) {
-      env.registerInit({
-        deps: { e: eventsServiceRef },
-        async init({ e }) {
-          events = e;
-        },
-      });
-    },
-  });
-  const backend = await startTestBackend({
-    features: [
-      devopsMaturityPlugin,
-      devopsMaturityModuleGithub,
-      capture,
-      mockServices.rootConfig.factory({
-        data: { devopsMaturity: { github: { incidentLabels: ['bug'] } } },
-      }),
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          testComponent('hello-world', {
-            'github.com/project-slug': 'Codertocat/Hello-World',
-          }),
-        ],
-      }),
-      ...(knex ? [mockServices.database.factory({ knex })] : []),
-    ],
-  });
-  const get = (path: string) =>
-    request(backend.server)
-      .get(
-        `/api/devops-maturity/entities/component/default/hello-world/${path}`,
-      )
-      .set('authorization', mockCredentials.user.header());
-  return { backend, events: events!, get };
-}
-
 describe('devopsMaturityModuleGithub', () => {
   it('stores deployments, commit times and incident issues delivered by the events backend', async () => {
-    const { events, get } = await startBackend();
+    const { events, get } = await startGithubBackend();
     await events.publish({
       topic: 'github.push',
       eventPayload: example('push', e => e.ref === 'refs/heads/master'),
@@ -110,7 +51,7 @@ describe('devopsMaturityModuleGithub', () => {
       'deployment_status',
       e => e.deployment_status.state === 'success',
     );
-    const first = await startBackend(knex);
+    const first = await startGithubBackend({ knex });
     await first.events.publish({
       topic: 'github.push',
       eventPayload: push('refs/heads/master', 'a'.repeat(40), [
@@ -119,7 +60,7 @@ describe('devopsMaturityModuleGithub', () => {
     });
     await first.backend.stop();
 
-    const second = await startBackend(knex);
+    const second = await startGithubBackend({ knex });
     await second.events.publish({
       topic: 'github.deployment_status',
       eventPayload: status,
@@ -134,7 +75,7 @@ describe('devopsMaturityModuleGithub', () => {
   });
 
   it('measures lead time along git history: staging first, branches, a merge, a redelivery, a force push', async () => {
-    const { events, get } = await startBackend();
+    const { events, get } = await startGithubBackend();
     const sha = (name: string) => name.padEnd(40, '0');
     const send = (topic: string, eventPayload: unknown) =>
       events.publish({ topic: `github.${topic}`, eventPayload });
@@ -214,58 +155,3 @@ describe('devopsMaturityModuleGithub', () => {
     expect(dora.body.deploymentFrequency.deployments).toBe(3);
   });
 });
-
-/** A push of `commits` (oldest first) to `ref`, moving it from `before`, as GitHub sends it. */
-function push(
-  ref: string,
-  before: string,
-  commits: Array<{ sha: string; at: string }>,
-  extra: { forced?: boolean } = {},
-) {
-  const template = example('push', e => e.ref === 'refs/heads/master');
-  const listed = commits.map(x => ({
-    ...template.head_commit,
-    id: x.sha,
-    tree_id: x.sha,
-    timestamp: x.at,
-  }));
-  return {
-    ...template,
-    ref,
-    before,
-    after: listed[listed.length - 1].id,
-    created: /^0+$/.test(before),
-    forced: extra.forced ?? false,
-    commits: listed,
-    head_commit: listed[listed.length - 1],
-  };
-}
-
-function c(name: string, at: string) {
-  return { sha: name.padEnd(40, '0'), at };
-}
-
-/** A successful deployment status of deployment `id` of `sha` to `environment`. */
-function deploy(id: number, sha: string, environment: string, at: string) {
-  const template = example(
-    'deployment_status',
-    e => e.deployment_status.state === 'success',
-  );
-  return {
-    ...template,
-    deployment: {
-      ...template.deployment,
-      id,
-      sha,
-      environment,
-      created_at: at,
-      updated_at: at,
-    },
-    deployment_status: {
-      ...template.deployment_status,
-      environment,
-      created_at: at,
-      updated_at: at,
-    },
-  };
-}

@@ -8,6 +8,7 @@ import {
   devopsMaturityEventsExtensionPoint,
   pushDeploymentOfSha,
 } from '@devops-maturity/backstage-plugin-node';
+import { GithubCompare } from './compare';
 import {
   deploymentFromStatus,
   DeploymentStatusPayload,
@@ -16,13 +17,14 @@ import {
   PROJECT_SLUG,
   pushFromPayload,
   PushPayload,
+  repositoryUrl,
 } from './mapping';
 
 /**
  * Takes GitHub webhooks from Backstage's events backend (with
  * `@backstage/plugin-events-backend-module-github` validating their signatures):
  * `deployment_status` for deployments, `push` for commit times, and issues labelled as
- * incidents.
+ * incidents. With a GitHub integration configured, change sets come from GitHub's compare API.
  * @public
  */
 export const devopsMaturityModuleGithub = createBackendModule({
@@ -40,6 +42,8 @@ export const devopsMaturityModuleGithub = createBackendModule({
         const incidentLabels = config.getOptionalStringArray(
           'devopsMaturity.github.incidentLabels',
         ) ?? ['incident'];
+        // Change sets from GitHub's compare API where `integrations.github` gives a token.
+        const compare = GithubCompare.fromConfig(config);
         devopsMaturity.addIdentityAnnotation(PROJECT_SLUG);
         devopsMaturity.addEventSource({
           id: 'github',
@@ -79,6 +83,14 @@ export const devopsMaturityModuleGithub = createBackendModule({
                             sha: payload.deployment.sha,
                           },
                           item,
+                          {
+                            compare: range =>
+                              compare.commits(
+                                repositoryUrl(payload.repository),
+                                range,
+                              ),
+                            logger,
+                          },
                         );
                     } else if (topic === 'github.issues') {
                       const item = incidentFromIssue(
