@@ -6,6 +6,17 @@ export const devopsMaturityReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Push deployments and incidents (`POST /deployments`, `POST /incidents`). Service principals
+ * only: give a CI pipeline's static token this permission alone, with the external-access
+ * `accessRestrictions`, and it can push but read nothing.
+ * @public
+ */
+export const devopsMaturityEventsCreatePermission = createPermission({
+  name: 'devops-maturity.events.create',
+  attributes: { action: 'create' },
+});
+
 /** See events that matched no catalog entity (an admin view). @public */
 export const devopsMaturityUnmatchedReadPermission = createPermission({
   name: 'devops-maturity.unmatched.read',
@@ -32,6 +43,7 @@ export const devopsMaturityAssessmentAdminPermission = createPermission({
 /** All permissions of the plugin, for the permission integration router. @public */
 export const devopsMaturityPermissions = [
   devopsMaturityReadPermission,
+  devopsMaturityEventsCreatePermission,
   devopsMaturityUnmatchedReadPermission,
   devopsMaturityAssessmentSubmitPermission,
   devopsMaturityAssessmentAdminPermission,

@@ -14,6 +14,8 @@ export async function startPluginBackend(options: {
   features?: Parameters<typeof startTestBackend>[0]['features'];
   /** More of `devopsMaturity` in app-config. */
   config?: Record<string, unknown>;
+  /** More app-config at its root, e.g. `backend.auth`. */
+  appConfig?: Record<string, unknown>;
 }) {
   const { server } = await startTestBackend({
     features: [
@@ -25,6 +27,7 @@ export async function startPluginBackend(options: {
       }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.appConfig,
           devopsMaturity: {
             ...options.config,
             catalog: {

@@ -11,6 +11,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  devopsMaturityEventsCreatePermission,
   devopsMaturityReadPermission,
   devopsMaturityUnmatchedReadPermission,
 } from '@devops-maturity/backstage-plugin-common';
@@ -70,15 +71,31 @@ export async function createRouter(
       `${req.params.kind}:${req.params.namespace}/${req.params.name}`,
     );
 
-  // Writes: services only (CI pipelines with static tokens, other plugins); never users.
+  /**
+   * Writes: services only (CI pipelines with static tokens, other plugins), never users, and
+   * only those allowed to push: a token restricted to other permissions cannot.
+   */
+  async function authorizePush(req: Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: devopsMaturityEventsCreatePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${devopsMaturityEventsCreatePermission.name}`,
+      );
+    }
+  }
+
   router.post('/deployments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    await authorizePush(req);
     const items = parseBatch(deploymentItemSchema, req.body);
     res.json(await ingest.ingestDeployments(items));
   });
 
   router.post('/incidents', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    await authorizePush(req);
     const items = parseBatch(incidentItemSchema, req.body);
     res.json(await ingest.ingestIncidents(items));
   });
