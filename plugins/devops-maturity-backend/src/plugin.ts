@@ -9,6 +9,7 @@ import {
   GoldenPathCheck,
 } from '@devops-maturity/backstage-plugin-common';
 import { readSchedule, readSettings } from './config';
+import { assertNoDemoValuesInProduction } from './demoValues';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
   CatalogMirror,
@@ -85,6 +86,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
         lifecycle,
         catalog,
       }) {
+        assertNoDemoValuesInProduction(config);
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database, logger });
         lifecycle.addShutdownHook(() => store.close());
