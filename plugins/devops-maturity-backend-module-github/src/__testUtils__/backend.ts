@@ -1,10 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  LoggerService,
-  RootLoggerService,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -14,27 +8,13 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import request from 'supertest';
-import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
+import {
+  keptRootLoggerFactory,
+  LoggedLine,
+  testComponent,
+} from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGithub } from '../module';
-
-/** A line the backend logged. */
-export interface LoggedLine {
-  level: 'error' | 'warn' | 'info' | 'debug';
-  message: string;
-}
-
-/** A root logger that keeps what is logged, for a test to read what an operator would. */
-function keptLogger(lines: LoggedLine[]): RootLoggerService {
-  const logger: LoggerService = {
-    error: message => void lines.push({ level: 'error', message }),
-    warn: message => void lines.push({ level: 'warn', message }),
-    info: message => void lines.push({ level: 'info', message }),
-    debug: message => void lines.push({ level: 'debug', message }),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /**
  * The plugin with this module on a fresh backend, with `config` as app-config (beside the
@@ -72,11 +52,7 @@ export async function startGithubBackend(
           ...options.config,
         },
       }),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => keptLogger(logged),
-      }),
+      keptRootLoggerFactory(logged),
       mockServices.scheduler.factory({
         includeInitialDelayedTasksOnStartup: true,
       }),

@@ -3,6 +3,11 @@
  *
  * @packageDocumentation
  */
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 
 /**
@@ -42,4 +47,33 @@ export async function eventually(
       await new Promise(resolve => setTimeout(resolve, 20));
     }
   }
+}
+
+/**
+ * A line a test backend logged.
+ * @public
+ */
+export interface LoggedLine {
+  level: 'error' | 'warn' | 'info' | 'debug';
+  message: string;
+}
+
+/**
+ * A root logger for `startTestBackend` that keeps every line in `lines` (plugin loggers are its
+ * children), so that a test can read what an operator would see in the logs.
+ * @public
+ */
+export function keptRootLoggerFactory(lines: LoggedLine[]) {
+  const logger: LoggerService = {
+    error: message => void lines.push({ level: 'error', message }),
+    warn: message => void lines.push({ level: 'warn', message }),
+    info: message => void lines.push({ level: 'info', message }),
+    debug: message => void lines.push({ level: 'debug', message }),
+    child: () => logger,
+  };
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => logger,
+  });
 }
