@@ -12,7 +12,7 @@ export interface DeploymentEvent {
   deployable_url?: string;
   environment: string;
   environment_tier?: string;
-  project: { path_with_namespace: string };
+  project: { path_with_namespace: string; web_url?: string };
   short_sha: string;
   commit_url?: string;
   user?: { username?: string };
@@ -42,6 +42,14 @@ export function toIso(time: string): string {
     .replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T')
     .replace(/\s*UTC$/, 'Z')
     .replace(/\s+([+-]\d{2}(?::?\d{2})?)$/, '$1');
+}
+
+/** The project's web address, whose host names the integration to ask. */
+export function projectUrl(event: DeploymentEvent): string {
+  return (
+    event.project.web_url ??
+    `https://gitlab.com/${event.project.path_with_namespace}`
+  );
 }
 
 /** The full deployed sha, from the commit URL when GitLab gives one. */

@@ -8,12 +8,14 @@ import {
   devopsMaturityEventsExtensionPoint,
   pushDeploymentOfSha,
 } from '@devops-maturity/backstage-plugin-node';
+import { GitlabCompare } from './compare';
 import {
   deployedSha,
   deploymentFromEvent,
   DeploymentEvent,
   PipelineEvent,
   PROJECT_SLUG,
+  projectUrl,
   PushEvent,
   pushFromEvent,
   pushFromPipeline,
@@ -22,7 +24,8 @@ import {
 /**
  * Takes GitLab webhooks from Backstage's events backend (with
  * `@backstage/plugin-events-backend-module-gitlab` checking their token): deployment events for
- * deployments, push and pipeline events for commit times.
+ * deployments, push and pipeline events for commit times. With a GitLab integration configured,
+ * change sets come from GitLab's compare API.
  * @public
  */
 export const devopsMaturityModuleGitlab = createBackendModule({
@@ -31,11 +34,14 @@ export const devopsMaturityModuleGitlab = createBackendModule({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         logger: coreServices.logger,
         events: eventsServiceRef,
         devopsMaturity: devopsMaturityEventsExtensionPoint,
       },
-      async init({ logger, events, devopsMaturity }) {
+      async init({ config, logger, events, devopsMaturity }) {
+        // Change sets from GitLab's compare API where `integrations.gitlab` gives a token.
+        const compare = GitlabCompare.fromConfig(config);
         devopsMaturity.addIdentityAnnotation(PROJECT_SLUG);
         devopsMaturity.addEventSource({
           id: 'gitlab',
@@ -75,6 +81,15 @@ export const devopsMaturityModuleGitlab = createBackendModule({
                           sha: deployedSha(event),
                         },
                         item,
+                        {
+                          compare: range =>
+                            compare.commits(
+                              projectUrl(event),
+                              event.project.path_with_namespace,
+                              range,
+                            ),
+                          logger,
+                        },
                       );
                   });
                 } catch (error) {

@@ -22,7 +22,7 @@ const lateFailure = {
 
 async function startBackend() {
   const knex = await databases.init('SQLITE_3');
-  const { server } = await startGitlabBackend(knex);
+  const { server } = await startGitlabBackend({ knex });
   const handled = async (key: string) =>
     (await knex('dm_deliveries')
       .where({ source: 'gitlab', delivery_id: key })

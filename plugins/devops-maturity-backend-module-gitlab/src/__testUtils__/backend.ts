@@ -18,7 +18,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
-import { testComponent } from '@devops-maturity/backstage-plugin-node/testUtils';
+import {
+  keptRootLoggerFactory,
+  LoggedLine,
+  testComponent,
+} from '@devops-maturity/backstage-plugin-node/testUtils';
 import devopsMaturityPlugin from '@devops-maturity/backstage-plugin-backend';
 import { devopsMaturityModuleGitlab } from '../module';
 
@@ -51,12 +55,18 @@ const gitlabEventsModule = createBackendModule({
 /**
  * A backend with the events backend taking GitLab webhooks (token `gl-token`), the plugin and
  * this module, and a catalog holding `component:default/webhooks` of GitLab's example project;
- * on `knex`'s database if given.
+ * with `config` added to app-config and on `knex`'s database if given. `logged` keeps what it
+ * logs.
  */
 export async function startGitlabBackend(
-  knex?: Awaited<ReturnType<TestDatabases['init']>>,
+  options: {
+    config?: NonNullable<Parameters<typeof mockServices.rootConfig>[0]>['data'];
+    knex?: Awaited<ReturnType<TestDatabases['init']>>;
+  } = {},
 ) {
-  return startTestBackend({
+  const { knex } = options;
+  const logged: LoggedLine[] = [];
+  const backend = await startTestBackend({
     features: [
       eventsPlugin,
       gitlabEventsModule,
@@ -70,8 +80,10 @@ export async function startGitlabBackend(
             useEventBus: 'never',
             modules: { gitlab: { webhookSecret: 'gl-token' } },
           },
+          ...options.config,
         },
       }),
+      keptRootLoggerFactory(logged),
       mockServices.scheduler.factory({
         includeInitialDelayedTasksOnStartup: true,
       }),
@@ -85,4 +97,5 @@ export async function startGitlabBackend(
       ...(knex ? [mockServices.database.factory({ knex })] : []),
     ],
   });
+  return { server: backend.server, logged };
 }
