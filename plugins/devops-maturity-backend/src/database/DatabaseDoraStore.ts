@@ -17,7 +17,6 @@ import {
   ListOptions,
   MirroredEntity,
   MirroredGroup,
-  UnmatchedEvent,
   WriteResult,
 } from './types';
 import { writeDeployments } from './writeDeployments';
@@ -31,6 +30,8 @@ import {
 } from './maturity';
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { writeUnmatched } from './writeUnmatched';
+import { moveDepartedEntities, recordDepartures } from './departedEntities';
+import { listUnmatched, unmatchedFromRow } from './unmatchedList';
 import { databaseDeliveryLog } from './deliveries';
 import { databaseFactRules } from './factRules';
 import { readFacts } from './readFacts';
@@ -147,6 +148,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       }
     }
     await this.knex.transaction(async trx => {
+      await recordDepartures(trx, entities, Date.now());
       for (const t of [
         'dm_entities',
         'dm_entity_identities',
@@ -315,19 +317,12 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     return databaseFactRules(this.knex);
   }
 
-  async listUnmatched(options: { limit: number; offset: number }) {
-    const [{ n }] = await this.knex('dm_unmatched_events').count({ n: '*' });
-    const rows = await this.knex('dm_unmatched_events')
-      .orderBy([
-        { column: 'received_at', order: 'desc' },
-        { column: 'pk', order: 'desc' },
-      ])
-      .limit(options.limit)
-      .offset(options.offset);
-    return {
-      items: rows.map(DatabaseDoraStore.unmatchedFromRow),
-      totalCount: toNumber(n),
-    };
+  listUnmatched(options: { limit: number; offset: number }) {
+    return listUnmatched(this.knex, options);
+  }
+
+  moveDepartedEntities(options: DoraOptions) {
+    return moveDepartedEntities(this.knex, options);
   }
 
   async unmatchedAfter(pk: number, limit: number) {
@@ -335,22 +330,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       .where('pk', '>', pk)
       .orderBy('pk')
       .limit(limit);
-    return rows.map(r => ({
-      ...DatabaseDoraStore.unmatchedFromRow(r),
-      pk: toNumber(r.pk),
-    }));
-  }
-
-  private static unmatchedFromRow(r: any): UnmatchedEvent {
-    return {
-      eventType: r.event_type,
-      source: r.source,
-      id: r.external_id,
-      identity: JSON.parse(r.identity),
-      reason: r.reason,
-      payload: JSON.parse(r.payload),
-      receivedAt: toNumber(r.received_at),
-    };
+    return rows.map(r => ({ ...unmatchedFromRow(r), pk: toNumber(r.pk) }));
   }
 
   readFacts(

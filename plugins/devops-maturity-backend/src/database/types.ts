@@ -42,12 +42,23 @@ export interface UnmatchedEvent {
   eventType: 'deployment' | 'incident';
   source: string;
   id: string;
-  /** What the event named: an entity ref or annotations. */
+  /**
+   * What the event named: an entity ref or annotations. For an event of an entity that left
+   * the catalog, the entity's ref and the annotations it was known by.
+   */
   identity: Record<string, string>;
   reason: string;
   /** The validated item, as it came (without a resolved entityRef). */
   payload: unknown;
+  /** When it arrived; for an event of an entity that left the catalog, when the entity left. */
   receivedAt: number;
+}
+
+/** The history of an entity that left the catalog, moved to the entity that carries its identity. */
+export interface EntityMove {
+  from: string;
+  /** The same as `from` when the entity came back under its own ref: nothing moved. */
+  to: string;
 }
 
 /** A batch of validated, resolved events; written in one transaction. */
@@ -75,7 +86,10 @@ export interface ListOptions {
 
 /** The plugin's storage. */
 export interface DoraStore {
-  /** Replaces the catalog mirror in one transaction. */
+  /**
+   * Replaces the catalog mirror in one transaction, remembering the entities with events that
+   * it drops (see `moveDepartedEntities`).
+   */
   replaceCatalog(
     entities: MirroredEntity[],
     groups: MirroredGroup[],
@@ -103,10 +117,16 @@ export interface DoraStore {
 
   /** Writes a batch in one transaction: all of it or nothing. */
   writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
+  /** Events no entity matched, and those of entities that left the catalog; newest first. */
   listUnmatched(options: {
     limit: number;
     offset: number;
   }): Promise<Page<UnmatchedEvent>>;
+  /**
+   * Settles the entities that left the catalog against the mirror: moves each one's events to
+   * the one mirrored entity that carries its ref or one of its identity annotations.
+   */
+  moveDepartedEntities(options: DoraOptions): Promise<EntityMove[]>;
   /** Unmatched events in arrival order after a cursor, for replays. */
   unmatchedAfter(
     pk: number,

@@ -302,7 +302,10 @@ export async function writeDeployments(
  * Stores each change unless a deployment earlier in the canonical order (finish time, then
  * source, then id) already brought it.
  */
-export async function upsertEarlierChanges(trx: Knex.Transaction, rows: ChangeRow[]) {
+export async function upsertEarlierChanges(
+  trx: Knex.Transaction,
+  rows: ChangeRow[],
+) {
   const bytes = byteOrder(trx);
   await upsertRows(trx, 'dm_entity_changes', rows as any[], {
     conflict: ['entity_ref', 'sha'],

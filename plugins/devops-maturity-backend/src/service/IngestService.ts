@@ -189,8 +189,23 @@ export class IngestService {
     });
   }
 
-  /** Replays unmatched events; those that now resolve leave the unmatched list. */
+  /**
+   * Replays unmatched events; those that now resolve leave the unmatched list. First, the
+   * events of entities that left the catalog move to the entity that now carries their ref or
+   * identity (a renamed service keeps its history), and that entity's rankings are redone.
+   */
   async replayUnmatched(): Promise<{ matched: number; remaining: number }> {
+    const moves = await this.store.moveDepartedEntities(this.options);
+    if (moves.length) {
+      this.onStored?.(new Set(moves.map(m => m.to)));
+      for (const { from, to } of moves) {
+        this.logger.info(
+          from === to
+            ? `${from} is back in the catalog with its events`
+            : `Moved the events of ${from}, which left the catalog, to ${to}`,
+        );
+      }
+    }
     let matched = 0;
     let remaining = 0;
     let cursor = 0;
