@@ -1,6 +1,11 @@
 import { Knex } from 'knex';
 import { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { devopsMaturityPlugin } from '../plugin';
 
@@ -12,6 +17,8 @@ export async function startPluginBackend(options: {
   knex: Knex;
   entities: Entity[];
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** A catalog the test changes between mirror runs, instead of one of `entities`. */
+  catalog?: CatalogService;
   /** More of `devopsMaturity` in app-config. */
   config?: Record<string, unknown>;
   /** More app-config at its root, e.g. `backend.auth`. */
@@ -20,7 +27,13 @@ export async function startPluginBackend(options: {
   const { server } = await startTestBackend({
     features: [
       devopsMaturityPlugin,
-      catalogServiceMock.factory({ entities: options.entities }),
+      options.catalog
+        ? createServiceFactory({
+            service: catalogServiceRef,
+            deps: {},
+            factory: () => options.catalog!,
+          })
+        : catalogServiceMock.factory({ entities: options.entities }),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.scheduler.factory({
         includeInitialDelayedTasksOnStartup: true,
