@@ -151,17 +151,23 @@ export interface ScorecardsResponse<T> {
   rebuilding?: true;
 }
 
-/** An event kept because no catalog entity matched it: `GET /unmatched`. @public */
+/**
+ * An event kept because no catalog entity matched it, or an event of an entity that left the
+ * catalog (reason `no longer in the catalog`): `GET /unmatched`. @public
+ */
 export interface UnmatchedEventItem {
   eventType: 'deployment' | 'incident';
   source: string;
   id: string;
-  /** What the event named: an entity ref or annotations. */
+  /**
+   * What the event named: an entity ref or annotations. For an entity that left the catalog,
+   * its ref and the annotations it was known by.
+   */
   identity: Record<string, string>;
   reason: string;
-  /** The event as it came. */
+  /** The event as it came; for an entity that left the catalog, the event as stored. */
   payload: unknown;
-  /** Epoch ms of its first arrival. */
+  /** Epoch ms of its first arrival; for an entity that left the catalog, when it left. */
   receivedAt: number;
 }
 

@@ -7,7 +7,8 @@ import { PagedTable } from '../shared/PagedTable';
 
 const columns: TableColumn<UnmatchedEventItem>[] = [
   {
-    title: 'Received (UTC)',
+    // When it arrived, or when its entity left the catalog.
+    title: 'Unmatched since (UTC)',
     field: 'receivedAt',
     render: u =>
       new Date(u.receivedAt).toISOString().slice(0, 16).replace('T', ' '),
@@ -28,7 +29,8 @@ const columns: TableColumn<UnmatchedEventItem>[] = [
 
 /**
  * Events whose entity the catalog does not have (yet): kept, and stored against the entity as
- * soon as the catalog has it. Usually a missing or mistyped annotation.
+ * soon as the catalog has it. Usually a missing or mistyped annotation. Also the events of
+ * entities that left the catalog, until an entity carries their ref or annotation again.
  */
 export function UnmatchedEvents() {
   const api = useApi(devopsMaturityApiRef);
@@ -38,7 +40,11 @@ export function UnmatchedEvents() {
         Events that name no catalog entity are kept, never dropped, and counted
         as soon as the catalog has their entity (checked after every catalog
         refresh). Most come from an entity without the annotation its source
-        uses, e.g. <code>github.com/project-slug</code>.
+        uses, e.g. <code>github.com/project-slug</code>. The events of an entity
+        that left the catalog (deleted or renamed) are listed too, as{' '}
+        <em>no longer in the catalog</em>: they move to the entity that later
+        carries its ref or one of its annotations, so a renamed service keeps
+        its history.
       </Typography>
       <PagedTable<UnmatchedEventItem>
         title="Unmatched events"
