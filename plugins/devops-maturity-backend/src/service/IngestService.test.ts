@@ -106,4 +106,42 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       { source: 'api', id: 'i1' },
     ]);
   });
+  it('moves the events of a renamed entity before replaying, and has its rankings redone', async () => {
+    const { store } = await createTestStore(databases, databaseId);
+    const stored: string[] = [];
+    const ingest = new IngestService(
+      store,
+      DEFAULT_DORA_OPTIONS,
+      mockServices.logger.mock(),
+      () => 42,
+      refs => stored.push(...refs),
+    );
+    await store.replaceCatalog([entity('old', 'acme/svc')], []);
+    await ingest.ingestDeployments(
+      parseBatch(deploymentItemSchema, {
+        items: [
+          {
+            id: 'd1',
+            annotations: { 'github.com/project-slug': 'acme/svc' },
+            environment: 'production',
+            status: 'success',
+            finishedAt: '2026-06-01T10:00:00Z',
+          },
+        ],
+      }),
+    );
+    stored.length = 0;
+
+    await store.replaceCatalog([entity('new', 'acme/svc')], []);
+    expect(await ingest.replayUnmatched()).toEqual({
+      matched: 0,
+      remaining: 0,
+    });
+    expect(stored).toEqual(['component:default/new']);
+    const listed = await store.listDeployments('component:default/new', {
+      limit: 10,
+      offset: 0,
+    });
+    expect(listed.items.map(d => d.id)).toEqual(['d1']);
+  });
 });
