@@ -54,6 +54,20 @@ export interface Config {
        */
       linkToLatestDeployment?: boolean;
     };
+    /** What pushed events (the push API and source modules) may carry. */
+    events?: {
+      /**
+       * The earliest time an event may carry: a date (`2015-01-01`, midnight UTC) or an
+       * ISO-8601 date-time with an offset. An earlier time is refused with a 400 naming the
+       * field. Default: 2000-01-01.
+       */
+      earliest?: string;
+      /**
+       * How far after now (the server's clock) an event's time may lie, for clocks that run a
+       * little ahead; a later time is refused with a 400 naming the field. Default: 1 day.
+       */
+      futureTolerance?: HumanDuration | string;
+    };
     owners?: {
       /** Pool the entities of child groups into a team's figures. Default: true. */
       includeChildGroups?: boolean;

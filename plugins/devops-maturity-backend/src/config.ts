@@ -25,7 +25,12 @@ import {
   MaturityCriterion,
   MaturityLevelDefinition,
   TIERS_WORST_FIRST,
+  readInstant,
 } from '@devops-maturity/backstage-plugin-common';
+import {
+  DEFAULT_EARLIEST_EVENT_TIME,
+  DEFAULT_EVENT_FUTURE_TOLERANCE_MS,
+} from './service/validation';
 
 /** The plugin's settings, read once from app-config. */
 export interface DevopsMaturitySettings {
@@ -37,6 +42,14 @@ export interface DevopsMaturitySettings {
   kinds: string[];
   seedDemoData: boolean;
   maturity: MaturitySettings;
+  events: EventTimeSettings;
+}
+
+/** The instants pushed events may carry: from `earliest` to `futureToleranceMs` after now. */
+export interface EventTimeSettings {
+  /** Epoch ms. */
+  earliest: number;
+  futureToleranceMs: number;
 }
 
 /** The maturity model's settings. */
@@ -166,8 +179,8 @@ function readProfiles(config: Config): Record<string, DoraProfile> {
     const c = custom!.getConfig(id);
     const baseId =
       c.getOptionalString('extends') ??
-      (BUILT_IN_PROFILES[id] ? id : DEFAULT_PROFILE_ID);
-    const base = profiles[baseId];
+      (Object.hasOwn(BUILT_IN_PROFILES, id) ? id : DEFAULT_PROFILE_ID);
+    const base = Object.hasOwn(profiles, baseId) ? profiles[baseId] : undefined;
     if (!base)
       throw new InputError(
         `devopsMaturity.profiles.${id}.extends: unknown profile '${baseId}'`,
@@ -199,12 +212,35 @@ function readProfiles(config: Config): Record<string, DoraProfile> {
   return profiles;
 }
 
+function readEventTimes(config: Config): EventTimeSettings {
+  const key = 'devopsMaturity.events.earliest';
+  const raw = config.getOptionalString(key);
+  // A plain date is midnight UTC; anything else needs its offset, as the push API's times.
+  const earliest =
+    raw === undefined
+      ? DEFAULT_EARLIEST_EVENT_TIME
+      : readInstant(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  if (earliest === undefined)
+    throw new InputError(
+      `${key}: '${raw}' is not a date (2000-01-01) or an ISO-8601 date-time with an offset`,
+    );
+  const events = config.getOptionalConfig('devopsMaturity.events');
+  return {
+    earliest,
+    futureToleranceMs: events?.has('futureTolerance')
+      ? durationToMilliseconds(
+          readDurationFromConfig(events, { key: 'futureTolerance' }),
+        )
+      : DEFAULT_EVENT_FUTURE_TOLERANCE_MS,
+  };
+}
+
 /** Reads `devopsMaturity.*` with the defaults documented in config.d.ts. */
 export function readSettings(config: Config): DevopsMaturitySettings {
   const profiles = readProfiles(config);
   const defaultProfile =
     config.getOptionalString('devopsMaturity.profile') ?? DEFAULT_PROFILE_ID;
-  if (!profiles[defaultProfile]) {
+  if (!Object.hasOwn(profiles, defaultProfile)) {
     throw new InputError(
       `devopsMaturity.profile: unknown profile '${defaultProfile}'`,
     );
@@ -231,6 +267,7 @@ export function readSettings(config: Config): DevopsMaturitySettings {
     seedDemoData:
       config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
     maturity: readMaturity(config),
+    events: readEventTimes(config),
   };
 }
 

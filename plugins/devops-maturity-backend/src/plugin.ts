@@ -142,10 +142,20 @@ export const devopsMaturityPlugin = createBackendPlugin({
           await source.connect({
             pushDeployments: async items =>
               ingest.ingestDeployments(
-                parseBatch(deploymentItemSchema, { items }),
+                parseBatch(
+                  deploymentItemSchema,
+                  { items },
+                  dora.eventTimeRange(),
+                ),
               ),
             pushIncidents: async items =>
-              ingest.ingestIncidents(parseBatch(incidentItemSchema, { items })),
+              ingest.ingestIncidents(
+                parseBatch(
+                  incidentItemSchema,
+                  { items },
+                  dora.eventTimeRange(),
+                ),
+              ),
             handleOnce: createHandleOnce(store.deliveries(source.id)),
             commits: store.commitHistory(source.id, settings.options),
           });

@@ -167,7 +167,10 @@ function applyFilters(
 
 /** A ranking page: the rows, how many match, and the tier distribution before the tier filter. */
 export async function queryScorecards(knex: Knex, query: RankingQuery) {
-  const column = SORT_COLUMNS[query.sort] ?? 'overall_score';
+  // An own property only: the column is written into the SQL.
+  const column = Object.hasOwn(SORT_COLUMNS, query.sort)
+    ? SORT_COLUMNS[query.sort]
+    : 'overall_score';
   const rows = await applyFilters(knex('dm_scorecards'), query, true)
     .select('metrics', 'computed_at')
     .orderByRaw(`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`)

@@ -15,6 +15,7 @@ import {
 import { DoraStore, MirroredEntity } from '../database/types';
 import { DevopsMaturitySettings } from '../config';
 import { ownedEntitiesByGroup } from './ownership';
+import { EventTimeRange } from './validation';
 
 /** The default window: the last 90 days ending now. */
 export const DEFAULT_WINDOW_DAYS = 90;
@@ -59,7 +60,10 @@ export class DoraService {
 
   profile(id?: string): DoraProfile {
     const profileId = id ?? this.settings.defaultProfile;
-    const profile = this.settings.profiles[profileId];
+    // An own property only: `__proto__` or `toString` names no profile.
+    const profile = Object.hasOwn(this.settings.profiles, profileId)
+      ? this.settings.profiles[profileId]
+      : undefined;
     if (!profile) {
       throw new InputError(
         `profile: unknown profile '${profileId}', expected one of ${Object.keys(
@@ -68,6 +72,12 @@ export class DoraService {
       );
     }
     return profile;
+  }
+
+  /** The instants a pushed event may carry now (`devopsMaturity.events`). */
+  eventTimeRange(): EventTimeRange {
+    const { earliest, futureToleranceMs } = this.settings.events;
+    return { earliest, latest: this.clock() + futureToleranceMs };
   }
 
   listProfiles() {

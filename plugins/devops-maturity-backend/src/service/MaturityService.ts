@@ -213,8 +213,9 @@ export class MaturityService {
       ownerRef,
       title,
       entities: 0,
-      levels: {},
-      checks: {},
+      // Keyed by check ids that modules choose: no prototype to collide with.
+      levels: Object.create(null),
+      checks: Object.create(null),
     });
     const add = (row: GoldenPathHealthRow, r: (typeof rows)[number]) => {
       row.entities += 1;

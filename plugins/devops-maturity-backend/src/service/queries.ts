@@ -1,13 +1,36 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { SORT_KEYS } from './ranking';
-import { instant } from './validation';
+import { instant, safeString } from './validation';
+import { normalizeEntityRef } from './IngestService';
 
-const list = z.union([z.string(), z.array(z.string())]).transform(v =>
-  (Array.isArray(v) ? v : [v])
-    .flatMap(s => s.split(','))
-    .map(s => s.trim())
-    .filter(Boolean),
+// Every string of a query is checked as the push API's are (valid Unicode, no NUL, bounded):
+// PostgreSQL refuses a NUL in a comparison as it does in a column.
+const list = z
+  .union([safeString(2000), z.array(safeString(2000)).max(100)])
+  .transform(v =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap(s => s.split(','))
+      .map(s => s.trim())
+      .filter(Boolean),
+  );
+/** Whether `ref` reads as an entity ref: `name`, `namespace/name` or `kind:namespace/name`. */
+const isRef = (ref: string) => {
+  try {
+    parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const refList = list.pipe(
+  z.array(
+    z
+      .string()
+      .max(255)
+      .refine(isRef, 'must be entity refs ([kind:][namespace/]name)'),
+  ),
 );
 const bool = z.enum(['true', 'false']).transform(v => v === 'true');
 const int = (min: number, max: number) =>
@@ -21,7 +44,7 @@ const windowQuery = {
   from: instant.optional(),
   to: instant.optional(),
   days: int(1, 731).optional(),
-  profile: z.string().optional(),
+  profile: safeString(100).optional(),
 };
 
 export const doraQuery = z.object({
@@ -46,9 +69,9 @@ export const scorecardQuery = z.object({
     .enum(Object.keys(SORT_KEYS) as [keyof typeof SORT_KEYS])
     .default('overallTier'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  owner: list.optional(),
+  owner: refList.optional(),
   includeChildren: bool.optional(),
-  system: list.optional(),
+  system: refList.optional(),
   kind: list.optional(),
   type: list.optional(),
   lifecycle: list.optional(),
@@ -57,7 +80,7 @@ export const scorecardQuery = z.object({
     .pipe(list)
     .pipe(z.array(z.enum(['elite', 'high', 'medium', 'low', 'none'])))
     .optional(),
-  q: z.string().max(200).optional(),
+  q: safeString(200).optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
 
@@ -73,4 +96,34 @@ export function parseQuery<T extends z.ZodTypeAny>(
       .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
       .join('; ')}`,
   );
+}
+
+/** A path's entity ref, `/:kind/:namespace/:name`, normalised; or an InputError naming the part. */
+export function entityRefOfPath(params: {
+  kind: string;
+  namespace: string;
+  name: string;
+}): string {
+  const parts = z
+    .object({
+      kind: safeString(255),
+      namespace: safeString(255),
+      name: safeString(255),
+    })
+    .safeParse(params);
+  if (!parts.success) {
+    throw new InputError(
+      `Invalid path: ${parts.error.issues
+        .map(i => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  const { kind, namespace, name } = parts.data;
+  try {
+    return normalizeEntityRef(`${kind}:${namespace}/${name}`);
+  } catch {
+    throw new InputError(
+      `Invalid path: ${kind}:${namespace}/${name} is not an entity ref`,
+    );
+  }
 }

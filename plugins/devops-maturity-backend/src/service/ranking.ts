@@ -31,7 +31,9 @@ export function sortRows<T extends DoraMetrics>(
   key: SortKey,
   order: 'asc' | 'desc',
 ): T[] {
-  const value = SORT_KEYS[key] as (m: T) => string | number | null;
+  const value = (
+    Object.hasOwn(SORT_KEYS, key) ? SORT_KEYS[key] : SORT_KEYS.overallTier
+  ) as (m: T) => string | number | null;
   const name = SORT_KEYS.name as (m: T) => string;
   return [...rows].sort((a, b) => {
     const va = value(a);

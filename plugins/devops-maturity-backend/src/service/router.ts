@@ -17,13 +17,20 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore } from '../database/types';
 import { DoraService } from './DoraService';
-import { IngestService, normalizeEntityRef } from './IngestService';
+import { IngestService } from './IngestService';
 import {
   deploymentItemSchema,
   incidentItemSchema,
   parseBatch,
 } from './validation';
-import { doraQuery, pageQuery, parseQuery, trendQuery } from './queries';
+import {
+  doraQuery,
+  entityRefOfPath,
+  pageQuery,
+  parseQuery,
+  trendQuery,
+} from './queries';
+import { internalErrorFilter } from './internalErrors';
 import { registerScorecardRoutes } from './scorecardRoutes';
 import { ScorecardService } from './ScorecardService';
 import { MaturityService } from './MaturityService';
@@ -67,9 +74,7 @@ export async function createRouter(
   }
 
   const entityRefOf = (req: Request) =>
-    normalizeEntityRef(
-      `${req.params.kind}:${req.params.namespace}/${req.params.name}`,
-    );
+    entityRefOfPath(req.params as Parameters<typeof entityRefOfPath>[0]);
 
   /**
    * Writes: services only (CI pipelines with static tokens, other plugins), never users, and
@@ -90,13 +95,21 @@ export async function createRouter(
 
   router.post('/deployments', async (req, res) => {
     await authorizePush(req);
-    const items = parseBatch(deploymentItemSchema, req.body);
+    const items = parseBatch(
+      deploymentItemSchema,
+      req.body,
+      dora.eventTimeRange(),
+    );
     res.json(await ingest.ingestDeployments(items));
   });
 
   router.post('/incidents', async (req, res) => {
     await authorizePush(req);
-    const items = parseBatch(incidentItemSchema, req.body);
+    const items = parseBatch(
+      incidentItemSchema,
+      req.body,
+      dora.eventTimeRange(),
+    );
     res.json(await ingest.ingestIncidents(items));
   });
 
@@ -185,5 +198,6 @@ export async function createRouter(
     res.json(await store.listUnmatched(q));
   });
 
+  router.use(internalErrorFilter(options.logger));
   return router;
 }

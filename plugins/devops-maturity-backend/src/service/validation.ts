@@ -2,6 +2,19 @@ import { z } from 'zod';
 import { InputError } from '@backstage/errors';
 import { readInstant } from '@devops-maturity/backstage-plugin-common';
 
+// A lone UTF-16 surrogate is no Unicode text: each database stores it differently (SQLite as
+// U+FFFD, breaking lookups by the same string; PostgreSQL as invalid UTF-8), and PostgreSQL's
+// text cannot hold NUL at all. Such strings are refused, never stored.
+const LONE_SURROGATE = /\p{Cs}/u;
+const STORABLE_MESSAGE =
+  'must be valid Unicode text (no lone surrogate, no NUL character)';
+/** Whether a string can be stored and read back as given on every supported database. */
+export const isStorable = (v: string) =>
+  !LONE_SURROGATE.test(v) && !v.includes('\u0000');
+/** Any string the API takes, of at most `max` characters: storable as given. */
+export const safeString = (max: number) =>
+  z.string().max(max).refine(isStorable, STORABLE_MESSAGE);
+
 /** A time as the API takes it: read by the one parser the store and the math use. */
 export const instant = z.string().refine(v => readInstant(v) !== undefined, {
   message:
@@ -10,14 +23,37 @@ export const instant = z.string().refine(v => readInstant(v) !== undefined, {
 /** Whether time `a` is before `b`; false if either is not a time (refused on its own). */
 const isBefore = (a: string, b: string) =>
   (readInstant(a) ?? NaN) < (readInstant(b) ?? NaN);
-const text = (max = 1000) => z.string().min(1, 'must not be empty').max(max);
+/**
+ * A non-empty string of at most `max` characters. The limits of strings stored in
+ * `varchar(255)` columns are 255 at most (the migrations' `string()`), so a valid item is
+ * never refused by the database.
+ */
+const text = (max = 1000) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine(isStorable, STORABLE_MESSAGE);
+/** A link shown to users: http(s) only, never `javascript:` or `data:`. */
+const webUrl = z
+  .string()
+  .max(2000)
+  .url()
+  .refine(isStorable, STORABLE_MESSAGE)
+  .refine(v => /^https?:\/\//i.test(v), 'must be an http or https URL');
+
+/**
+ * The longest entity ref the API takes: the stored ref columns are `varchar(255)`. A valid
+ * catalog ref is shorter anyway (kind, namespace and name are at most 63 characters each).
+ */
+export const MAX_ENTITY_REF_LENGTH = 255;
 
 /**
  * How an event names its entity: a catalog ref, or annotations the entity carries
  * (e.g. `{ "github.com/project-slug": "acme/payments-api" }`).
  */
 const identity = {
-  entityRef: text(500).optional(),
+  entityRef: text(MAX_ENTITY_REF_LENGTH).optional(),
   annotations: z.record(text(200), text(500)).optional(),
 };
 
@@ -58,9 +94,9 @@ export const deploymentItemSchema = z
     kind: z.enum(['normal', 'rollback', 'hotfix']).default('normal'),
     fixes: text(255).optional(),
     version: text(255).optional(),
-    url: z.string().url().max(2000).optional(),
+    url: webUrl.optional(),
     actor: text(255).optional(),
-    labels: z.record(z.string().max(500)).optional(),
+    labels: z.record(safeString(200), safeString(500)).optional(),
   })
   .strict()
   .superRefine((item, ctx) => {
@@ -91,8 +127,8 @@ export const incidentItemSchema = z
     updatedAt: instant.optional(),
     severity: text(100).optional(),
     title: text(1000).optional(),
-    url: z.string().url().max(2000).optional(),
-    postmortemUrl: z.string().url().max(2000).optional(),
+    url: webUrl.optional(),
+    postmortemUrl: webUrl.optional(),
     deploymentId: text(255).optional(),
     causeSha: text(100).optional(),
   })
@@ -132,16 +168,77 @@ function formatPath(path: (string | number)[]): string {
   }, '');
 }
 
-/** Parses a request body, or throws an InputError naming every bad item by index and field. */
+/** The instants an event may carry, in epoch ms: a time outside is a mistake of its sender. */
+export interface EventTimeRange {
+  earliest: number;
+  latest: number;
+}
+
+/** `devopsMaturity.events.earliest`'s default: no DORA history goes back further. */
+export const DEFAULT_EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
+/** `devopsMaturity.events.futureTolerance`'s default: clocks run a little ahead, not more. */
+export const DEFAULT_EVENT_FUTURE_TOLERANCE_MS = 86_400_000;
+
+/** The default range at `now`: from 2000-01-01 to a day after now. */
+export const defaultEventTimeRange = (now: number): EventTimeRange => ({
+  earliest: DEFAULT_EARLIEST_EVENT_TIME,
+  latest: now + DEFAULT_EVENT_FUTURE_TOLERANCE_MS,
+});
+
+const ITEM_TIMES = [
+  'startedAt',
+  'finishedAt',
+  'updatedAt',
+  'openedAt',
+  'resolvedAt',
+] as const;
+
+/**
+ * The raw items' readable times outside `range`, by index and field. Read from the raw items
+ * (as the identity rule) so that a batch with other problems names these too.
+ */
+function timeRangeIssues(rawItems: unknown[], range: EventTimeRange) {
+  const bounds = `must be from ${new Date(
+    range.earliest,
+  ).toISOString()} to ${new Date(range.latest).toISOString()}`;
+  const outside = (v: unknown) => {
+    const ms = typeof v === 'string' ? readInstant(v) : undefined;
+    return ms !== undefined && (ms < range.earliest || ms > range.latest);
+  };
+  return rawItems.flatMap((raw, index) => {
+    if (typeof raw !== 'object' || raw === null) return [];
+    const it = raw as Record<string, unknown>;
+    const issues = ITEM_TIMES.filter(
+      f => Object.hasOwn(it, f) && outside(it[f]),
+    ).map(f => `items[${index}].${f}: ${bounds}`);
+    if (Array.isArray(it.commits)) {
+      it.commits.forEach((c, n) => {
+        if (outside((c as { committedAt?: unknown } | null)?.committedAt))
+          issues.push(`items[${index}].commits[${n}].committedAt: ${bounds}`);
+      });
+    }
+    return issues;
+  });
+}
+
+/**
+ * Parses a request body, or throws an InputError naming every bad item by index and field.
+ * Times must lie in `range`; without one, the default range at the real clock's now.
+ */
 export function parseBatch<T extends z.ZodTypeAny>(
   item: T,
   body: unknown,
+  range: EventTimeRange = defaultEventTimeRange(Date.now()),
 ): z.infer<T>[] {
   const result = batchSchema(item).safeParse(body);
-  if (result.success) return result.data.items;
+  const rawItems = (body as { items?: unknown })?.items;
+  const timeIssues = timeRangeIssues(
+    Array.isArray(rawItems) ? rawItems : [],
+    range,
+  );
+  if (result.success && !timeIssues.length) return result.data.items;
   // zod skips refinements of an object whose fields fail, so the identity rule is checked
   // on the raw items too: every problem of a batch is named at once.
-  const rawItems = (body as { items?: unknown })?.items;
   const identityIssues = (Array.isArray(rawItems) ? rawItems : []).flatMap(
     (raw, index) => {
       const it = raw as { entityRef?: unknown; annotations?: unknown } | null;
@@ -157,10 +254,11 @@ export function parseBatch<T extends z.ZodTypeAny>(
   );
   const issues = [
     ...new Set([
-      ...result.error.issues.map(
+      ...(result.success ? [] : result.error.issues).map(
         i => `${formatPath(i.path) || 'body'}: ${i.message}`,
       ),
       ...identityIssues,
+      ...timeIssues,
     ]),
   ];
   const problems = issues.slice(0, 50);
