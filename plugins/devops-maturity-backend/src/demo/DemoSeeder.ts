@@ -7,6 +7,7 @@ import { MaturityStore } from '../database/types';
 import { DEMO_ASSESSMENT_ANNOTATION, demoAssessment } from './assessments';
 import { IngestService } from '../service/IngestService';
 import {
+  defaultEventTimeRange,
   deploymentItemSchema,
   incidentItemSchema,
   parseBatch,
@@ -59,15 +60,15 @@ export class DemoSeeder {
       .filter(s => !this.seeded.has(s.entityRef));
     if (services.length === 0) return 0;
     const started = Date.now();
-    const events = generateDemoEvents(
-      services,
-      (this.deps.clock ?? Date.now)(),
-    );
+    const now = (this.deps.clock ?? Date.now)();
+    const events = generateDemoEvents(services, now);
+    // The demo's times are relative to its own clock: so is the range they are checked against.
+    const range = defaultEventTimeRange(now);
     await pushDemoEvents(events, {
       deployments: body =>
-        ingest.ingestDeployments(parseBatch(deploymentItemSchema, body)),
+        ingest.ingestDeployments(parseBatch(deploymentItemSchema, body, range)),
       incidents: body =>
-        ingest.ingestIncidents(parseBatch(incidentItemSchema, body)),
+        ingest.ingestIncidents(parseBatch(incidentItemSchema, body, range)),
     });
     services.forEach(s => this.seeded.add(s.entityRef));
     const assessments = await this.seedAssessments(items);
