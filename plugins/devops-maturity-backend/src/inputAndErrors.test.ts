@@ -243,11 +243,42 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
       expect(res.body.error.message).toContain(`items[0].${field}:`);
     }
     const res = await push('incidents', [
-      incident({ deploymentId: LONG(256), causeSha: LONG(101) }),
+      incident({
+        id: LONG(256),
+        severity: LONG(101),
+        title: LONG(1001),
+        url: `https://example.com/${LONG(1981)}`,
+        deploymentId: LONG(256),
+        causeSha: LONG(101),
+      }),
     ]);
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('items[0].deploymentId:');
-    expect(res.body.error.message).toContain('items[0].causeSha:');
+    for (const field of [
+      'id',
+      'severity',
+      'title',
+      'url',
+      'deploymentId',
+      'causeSha',
+    ]) {
+      expect(res.body.error.message).toContain(`items[0].${field}:`);
+    }
+    const labelsAndAnnotations = await push('deployments', [
+      deployment({ labels: { [LONG(201)]: 'v', k: LONG(501) } }),
+      deployment({
+        entityRef: undefined,
+        annotations: { [LONG(201)]: 'v', k: LONG(501) },
+      }),
+    ]);
+    expect(labelsAndAnnotations.status).toBe(400);
+    for (const field of [
+      `items[0].labels.${LONG(201)}`,
+      'items[0].labels.k',
+      `items[1].annotations.${LONG(201)}`,
+      'items[1].annotations.k',
+    ]) {
+      expect(labelsAndAnnotations.body.error.message).toContain(`${field}:`);
+    }
   });
 
   it('keeps an unknown entityRef or annotations at their limits as unmatched', async () => {
