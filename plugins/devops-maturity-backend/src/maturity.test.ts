@@ -40,14 +40,16 @@ function decide(permissionName: string, userEntityRef?: string) {
     return AuthorizeResult.DENY; // nobody is an administrator here
   return AuthorizeResult.ALLOW;
 }
+const decideAll = async (requests: any[], options: any) =>
+  requests.map(r => ({
+    result: decide(
+      r.permission.name,
+      (options.credentials.principal as any).userEntityRef,
+    ),
+  })) as any;
 const permissions = mockServices.permissions.mock({
-  authorize: async (requests, options) =>
-    requests.map(r => ({
-      result: decide(
-        r.permission.name,
-        (options.credentials.principal as any).userEntityRef,
-      ),
-    })) as any,
+  authorize: decideAll,
+  authorizeConditional: decideAll,
 });
 
 async function startBackend(databaseId: Parameters<typeof databases.init>[0]) {

@@ -20,6 +20,7 @@ import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
 import { createHandleOnce } from './service/handleOnce';
 import { FactsRebuild } from './service/FactsRebuild';
+import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
   deploymentItemSchema,
@@ -174,6 +175,15 @@ export const devopsMaturityPlugin = createBackendPlugin({
             scorecards,
             maturity,
             rulesApplied: () => factsRebuild.isCurrent(),
+            access: new ReadAccess({
+              httpAuth,
+              permissions,
+              catalog,
+              kinds: settings.kinds,
+              scoredEntities: async () =>
+                (await store.listEntities()).map(e => e.entityRef),
+            }),
+            catalogHas: catalogLookup({ catalog, auth }),
           }),
         );
 

@@ -1,9 +1,16 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** Read DORA figures, scorecards and rankings. @public */
+/**
+ * Read DORA figures, scorecards and rankings: a resource permission on catalog entities, so a
+ * policy may allow it for some entities only, with the catalog's conditions (e.g.
+ * `isEntityOwner`). A reader sees an entity's figures only where this allows it and the
+ * catalog shows the reader the entity. DENY without conditions: no figure at all (403).
+ * @public
+ */
 export const devopsMaturityReadPermission = createPermission({
   name: 'devops-maturity.scorecard.read',
   attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
 });
 
 /**

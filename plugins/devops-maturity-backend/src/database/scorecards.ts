@@ -5,7 +5,7 @@ import {
   tierScore,
   TIERS_WORST_FIRST,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber } from './util';
+import { chunks, toNumber, whereInList } from './util';
 
 /** A precomputed row: an entity's or a group's figures for one preset window and profile. */
 export interface ScorecardRow {
@@ -34,6 +34,8 @@ export interface RankingQuery {
   windowDays: number;
   profile: string;
   ownerRefs?: string[];
+  /** Only these subjects: the entities a reader may see, when not all. */
+  subjectRefs?: string[];
   systemRefs?: string[];
   kinds?: string[];
   types?: string[];
@@ -137,6 +139,7 @@ function applyFilters(
   const lower = (list?: string[]) =>
     list?.map(v => v.toLocaleLowerCase('en-US'));
   if (query.ownerRefs) q.whereIn('owner_ref', query.ownerRefs);
+  if (query.subjectRefs) whereInList(q, 'subject_ref', query.subjectRefs);
   if (query.systemRefs?.length) q.whereIn('system_ref', query.systemRefs);
   if (query.kinds?.length) q.whereIn('kind', lower(query.kinds)!);
   if (query.types?.length) q.whereIn('type', lower(query.types)!);

@@ -117,3 +117,20 @@ export async function selectWherePairs<T extends Record<string, any>>(
   }
   return rows;
 }
+
+/**
+ * `column IN (values)` for lists of any length, as one bound parameter: a reader's visible
+ * entities may be tens of thousands, past either database's limit on parameters.
+ */
+export function whereInList(
+  q: Knex.QueryBuilder,
+  column: string,
+  values: string[],
+): Knex.QueryBuilder {
+  return isSqlite(q)
+    ? q.whereRaw(`?? IN (SELECT value FROM json_each(?))`, [
+        column,
+        JSON.stringify(values),
+      ])
+    : q.whereRaw(`?? = ANY(?::text[])`, [column, values]);
+}

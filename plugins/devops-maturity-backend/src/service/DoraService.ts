@@ -1,3 +1,4 @@
+import type { Visibility } from './ReadAccess';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   computeDoraMetrics,
@@ -87,17 +88,20 @@ export class DoraService {
     };
   }
 
+  /** The answer for an entity without scorecards, or one hidden from the reader: the same. */
+  noSuchEntity(entityRef: string): NotFoundError {
+    return new NotFoundError(
+      `No catalog entity ${entityRef} with scorecards (kinds: ${this.settings.kinds.join(
+        ', ',
+      )})`,
+    );
+  }
+
   async requireEntity(
     entityRef: string,
   ): Promise<Omit<MirroredEntity, 'identities'>> {
     const entity = await this.store.getEntity(entityRef);
-    if (!entity) {
-      throw new NotFoundError(
-        `No catalog entity ${entityRef} with scorecards (kinds: ${this.settings.kinds.join(
-          ', ',
-        )})`,
-      );
-    }
+    if (!entity) throw this.noSuchEntity(entityRef);
     return entity;
   }
 
@@ -165,16 +169,24 @@ export class DoraService {
       .sort(); // byte order, as ownedEntitiesByGroup, whatever the database's collation
   }
 
+  /**
+   * A team's figures, pooled over the entities it owns that the reader may see: a hidden
+   * entity neither shows nor counts (see docs/metrics.md, "Teams and the organisation").
+   */
   async ownerMetrics(
     ownerRef: string,
     includeChildren: boolean | undefined,
     window: TimeWindow,
     profile: DoraProfile,
+    visibility: Visibility = { all: true },
   ): Promise<OwnerScorecard> {
     const children = includeChildren ?? this.settings.includeChildGroups;
     const groups = await this.store.listGroups();
     const group = groups.find(g => g.groupRef === ownerRef);
-    const entityRefs = await this.ownedEntities(ownerRef, children);
+    const entityRefs = onlyVisible(
+      await this.ownedEntities(ownerRef, children),
+      visibility,
+    );
     if (!group && entityRefs.length === 0) {
       throw new NotFoundError(`No group or owner ${ownerRef} in the catalog`);
     }
@@ -189,12 +201,15 @@ export class DoraService {
     };
   }
 
-  /** Every mirrored entity with its figures. */
+  /** Every mirrored entity the reader may see, with its figures. */
   async entityScorecards(
     window: TimeWindow,
     profile: DoraProfile,
+    visibility: Visibility = { all: true },
   ): Promise<EntityScorecard[]> {
-    const entities = await this.store.listEntities();
+    const entities = (await this.store.listEntities()).filter(
+      e => visibility.all || visibility.refs.has(e.entityRef),
+    );
     const facts = await this.store.readFacts(
       entities.map(e => e.entityRef),
       window,
@@ -205,14 +220,18 @@ export class DoraService {
     }));
   }
 
-  /** Every group with figures pooled over what it owns (with child groups by default). */
+  /** Every group with figures pooled over what it owns (with child groups by default) that the reader may see. */
   async ownerScorecards(
     window: TimeWindow,
     profile: DoraProfile,
     includeChildren?: boolean,
+    visibility: Visibility = { all: true },
   ): Promise<OwnerScorecard[]> {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const owned = await ownedEntitiesByGroup(this.store, children);
+    const owned = (await ownedEntitiesByGroup(this.store, children)).map(o => ({
+      ...o,
+      entityRefs: onlyVisible(o.entityRefs, visibility),
+    }));
     const facts = await this.store.readFacts(
       [...new Set(owned.flatMap(o => o.entityRefs))],
       window,
@@ -230,4 +249,10 @@ export class DoraService {
       ),
     }));
   }
+}
+
+function onlyVisible(entityRefs: string[], visibility: Visibility): string[] {
+  return visibility.all
+    ? entityRefs
+    : entityRefs.filter(ref => visibility.refs.has(ref));
 }

@@ -15,6 +15,7 @@ import { DoraService } from './DoraService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService } from './ScorecardService';
 import { doraQuery, parseQuery } from './queries';
+import { ReadAccess } from './ReadAccess';
 
 const assessmentBody = z.object({
   answers: z.record(z.unknown()),
@@ -29,8 +30,9 @@ export function registerMaturityRoutes(
     dora: DoraService;
     maturity: MaturityService;
     scorecards: ScorecardService;
-    authorizeRead: (req: Request) => Promise<void>;
-    entityRefOf: (req: Request) => string;
+    access: ReadAccess;
+    /** The request's entity if the reader may see it; 404 otherwise. */
+    visibleEntityRef: (req: Request) => Promise<string>;
   },
 ) {
   const {
@@ -39,16 +41,16 @@ export function registerMaturityRoutes(
     dora,
     maturity,
     scorecards,
-    authorizeRead,
-    entityRefOf,
+    access,
+    visibleEntityRef,
   } = deps;
 
   /** The entity's maturity for the request's window and profile. */
   async function maturityOf(req: Request) {
-    await authorizeRead(req);
+    const entityRef = await visibleEntityRef(req);
     const q = parseQuery(doraQuery, req.query);
     return maturity.entityMaturity(
-      entityRefOf(req),
+      entityRef,
       dora.window(q),
       dora.profile(q.profile),
     );
@@ -72,8 +74,7 @@ export function registerMaturityRoutes(
   router.get(
     '/entities/:kind/:namespace/:name/calms/assessment',
     async (req, res) => {
-      await authorizeRead(req);
-      res.json(await maturity.assessment(entityRefOf(req)));
+      res.json(await maturity.assessment(await visibleEntityRef(req)));
     },
   );
 
@@ -82,7 +83,8 @@ export function registerMaturityRoutes(
     '/entities/:kind/:namespace/:name/calms/assessment',
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const entityRef = entityRefOf(req);
+      // An entity hidden from the user is not there for them, owner rule or not.
+      const entityRef = await visibleEntityRef(req);
       const [admin] = await permissions.authorize(
         [{ permission: devopsMaturityAssessmentAdminPermission }],
         { credentials },
@@ -120,7 +122,7 @@ export function registerMaturityRoutes(
   );
 
   router.get('/golden-path', async (req, res) => {
-    await authorizeRead(req);
+    const visibility = await (await access.reader(req)).visibility();
     const q = parseQuery(doraQuery, req.query);
     const days = ScorecardService.presetDays(q);
     if (!days)
@@ -130,7 +132,9 @@ export function registerMaturityRoutes(
     const profile = dora.profile(q.profile).id;
     res.json(
       await maturity.goldenPathHealth(
-        await scorecards.maturityRows(days, profile),
+        (
+          await scorecards.maturityRows(days, profile)
+        ).filter(r => visibility.all || visibility.refs.has(r.entityRef)),
         { days },
         profile,
       ),

@@ -1,6 +1,7 @@
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import {
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -12,7 +13,6 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   devopsMaturityEventsCreatePermission,
-  devopsMaturityReadPermission,
   devopsMaturityUnmatchedReadPermission,
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore } from '../database/types';
@@ -32,6 +32,7 @@ import {
 } from './queries';
 import { internalErrorFilter } from './internalErrors';
 import { registerScorecardRoutes } from './scorecardRoutes';
+import { ReadAccess } from './ReadAccess';
 import { ScorecardService } from './ScorecardService';
 import { MaturityService } from './MaturityService';
 import { registerMaturityRoutes } from './maturityRoutes';
@@ -47,21 +48,36 @@ export interface RouterOptions {
   maturity: MaturityService;
   /** Whether the stored facts follow the configured rules; rankings say so when not. */
   rulesApplied?: () => Promise<boolean>;
+  /** What each reader may see. */
+  access: ReadAccess;
+  /**
+   * Which of the refs the catalog has, as the given reader sees it, or as the plugin sees it
+   * without credentials (for unmatched events).
+   */
+  catalogHas: (
+    entityRefs: string[],
+    credentials?: BackstageCredentials,
+  ) => Promise<Set<string>>;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, store, ingest, dora, scorecards, maturity } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    store,
+    ingest,
+    dora,
+    scorecards,
+    maturity,
+    access,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '10mb' }));
 
   /** Users and services may read what the permission policy allows. */
-  async function authorizeRead(
-    req: Request,
-    permission: BasicPermission = devopsMaturityReadPermission,
-  ) {
+  async function authorizeRead(req: Request, permission: BasicPermission) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -71,10 +87,22 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
+    return credentials;
   }
 
   const entityRefOf = (req: Request) =>
     entityRefOfPath(req.params as Parameters<typeof entityRefOfPath>[0]);
+
+  /**
+   * The request's entity, when the reader may see it; else 404 with the very answer of an
+   * entity that does not exist, as the catalog answers: a hidden entity is not revealed.
+   */
+  async function visibleEntityRef(req: Request): Promise<string> {
+    const reader = await access.reader(req);
+    const entityRef = entityRefOf(req);
+    if (!(await reader.canSee(entityRef))) throw dora.noSuchEntity(entityRef);
+    return entityRef;
+  }
 
   /**
    * Writes: services only (CI pipelines with static tokens, other plugins), never users, and
@@ -114,16 +142,16 @@ export async function createRouter(
   });
 
   router.get('/profiles', async (req, res) => {
-    await authorizeRead(req);
+    await access.reader(req);
     res.json(dora.listProfiles());
   });
 
   router.get('/entities/:kind/:namespace/:name/dora', async (req, res) => {
-    await authorizeRead(req);
+    const entityRef = await visibleEntityRef(req);
     const q = parseQuery(doraQuery, req.query);
     res.json(
       await dora.entityMetrics(
-        entityRefOf(req),
+        entityRef,
         dora.window(q),
         dora.profile(q.profile),
       ),
@@ -133,11 +161,11 @@ export async function createRouter(
   router.get(
     '/entities/:kind/:namespace/:name/dora/trend',
     async (req, res) => {
-      await authorizeRead(req);
+      const entityRef = await visibleEntityRef(req);
       const q = parseQuery(trendQuery, req.query);
       res.json(
         await dora.entityTrend(
-          entityRefOf(req),
+          entityRef,
           dora.window(q),
           q.interval,
           dora.profile(q.profile),
@@ -149,22 +177,22 @@ export async function createRouter(
   router.get(
     '/entities/:kind/:namespace/:name/deployments',
     async (req, res) => {
-      await authorizeRead(req);
+      const entityRef = await visibleEntityRef(req);
       const q = parseQuery(pageQuery, req.query);
       const window = q.from || q.to ? dora.window(q) : undefined;
-      res.json(await store.listDeployments(entityRefOf(req), { ...q, window }));
+      res.json(await store.listDeployments(entityRef, { ...q, window }));
     },
   );
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
-    await authorizeRead(req);
+    const entityRef = await visibleEntityRef(req);
     const q = parseQuery(pageQuery, req.query);
     const window = q.from || q.to ? dora.window(q) : undefined;
-    res.json(await store.listIncidents(entityRefOf(req), { ...q, window }));
+    res.json(await store.listIncidents(entityRef, { ...q, window }));
   });
 
   router.get('/owners/:kind/:namespace/:name/dora', async (req, res) => {
-    await authorizeRead(req);
+    const reader = await access.reader(req);
     const q = parseQuery(doraQuery, req.query);
     res.json(
       await dora.ownerMetrics(
@@ -172,6 +200,7 @@ export async function createRouter(
         q.includeChildren,
         dora.window(q),
         dora.profile(q.profile),
+        await reader.visibility(),
       ),
     );
   });
@@ -179,7 +208,7 @@ export async function createRouter(
   registerScorecardRoutes(router, {
     dora,
     scorecards,
-    authorizeRead,
+    access,
     rulesApplied: options.rulesApplied,
   });
   registerMaturityRoutes(router, {
@@ -188,14 +217,36 @@ export async function createRouter(
     dora,
     maturity,
     scorecards,
-    authorizeRead,
-    entityRefOf,
+    access,
+    visibleEntityRef,
   });
 
   router.get('/unmatched', async (req, res) => {
-    await authorizeRead(req, devopsMaturityUnmatchedReadPermission);
+    const credentials = await authorizeRead(
+      req,
+      devopsMaturityUnmatchedReadPermission,
+    );
     const q = parseQuery(pageQuery, req.query);
-    res.json(await store.listUnmatched(q));
+    const page = await store.listUnmatched(q);
+    // An event naming an entity the catalog has but hides from the reader is left out.
+    const named = [
+      ...new Set(
+        page.items.flatMap(i =>
+          i.identity.entityRef ? [i.identity.entityRef] : [],
+        ),
+      ),
+    ];
+    if (named.length) {
+      const [all, seen] = await Promise.all([
+        options.catalogHas(named),
+        options.catalogHas(named, credentials),
+      ]);
+      page.items = page.items.filter(i => {
+        const ref = i.identity.entityRef;
+        return !ref || !all.has(ref) || seen.has(ref);
+      });
+    }
+    res.json(page);
   });
 
   router.use(internalErrorFilter(options.logger));

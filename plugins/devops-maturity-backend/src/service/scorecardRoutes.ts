@@ -5,6 +5,7 @@ import { normalizeEntityRef } from './IngestService';
 import { parseQuery, scorecardQuery } from './queries';
 import { sortRows, tierDistribution, toCsv } from './ranking';
 import { ScorecardService } from './ScorecardService';
+import { ReadAccess, Visibility } from './ReadAccess';
 
 type ScorecardQuery = ReturnType<typeof parseQuery<typeof scorecardQuery>>;
 
@@ -43,12 +44,12 @@ export function registerScorecardRoutes(
   deps: {
     dora: DoraService;
     scorecards: ScorecardService;
-    authorizeRead: (req: Request) => Promise<void>;
+    access: ReadAccess;
     /** Whether the stored facts follow the configured rules (see FactsRebuild). */
     rulesApplied?: () => Promise<boolean>;
   },
 ) {
-  const { dora, scorecards, authorizeRead, rulesApplied } = deps;
+  const { dora, scorecards, access, rulesApplied } = deps;
 
   /** While stored facts are rebuilt under changed rules, rankings say they may be stale. */
   async function rebuilding(): Promise<{ rebuilding?: true }> {
@@ -68,7 +69,16 @@ export function registerScorecardRoutes(
     return [...refs];
   }
 
-  async function rank(subjectType: 'entity' | 'owner', q: ScorecardQuery) {
+  /**
+   * A ranking of what the reader may see. Entities hidden from the reader are filtered out in
+   * SQL; a team's precomputed row pools every entity it owns, so a reader who may not see all
+   * of them gets team rows computed on request over the visible ones.
+   */
+  async function rank(
+    subjectType: 'entity' | 'owner',
+    q: ScorecardQuery,
+    visibility: Visibility,
+  ) {
     const profile = dora.profile(q.profile);
     const window = dora.window(q);
     const common = {
@@ -81,13 +91,15 @@ export function registerScorecardRoutes(
     const days = ScorecardService.presetDays(q);
     if (
       days !== undefined &&
-      (subjectType === 'entity' || q.includeChildren === undefined)
+      (subjectType === 'entity' ||
+        (q.includeChildren === undefined && visibility.all))
     ) {
       const page = await scorecards.rank({
         subjectType,
         windowDays: days,
         profile: profile.id,
         ownerRefs: subjectType === 'entity' ? await ownerRefs(q) : undefined,
+        subjectRefs: visibility.all ? undefined : [...visibility.refs],
         systemRefs: q.system?.map(s => normalizeWithKind(s, 'system')),
         kinds: q.kind,
         types: q.type,
@@ -114,7 +126,7 @@ export function registerScorecardRoutes(
         items: page.items,
       };
     }
-    return liveRank(subjectType, q, window, profile);
+    return liveRank(subjectType, q, window, profile, visibility);
   }
 
   /** Any other window: computed from the facts on request (slower on large catalogs). */
@@ -123,11 +135,17 @@ export function registerScorecardRoutes(
     q: ScorecardQuery,
     window: { from: number; to: number },
     profile: ReturnType<DoraService['profile']>,
+    visibility: Visibility,
   ) {
     let rows: any[] =
       subjectType === 'entity'
-        ? await dora.entityScorecards(window, profile)
-        : await dora.ownerScorecards(window, profile, q.includeChildren);
+        ? await dora.entityScorecards(window, profile, visibility)
+        : await dora.ownerScorecards(
+            window,
+            profile,
+            q.includeChildren,
+            visibility,
+          );
     const owners = subjectType === 'entity' ? await ownerRefs(q) : undefined;
     if (owners)
       rows = rows.filter(r => r.ownerRef && owners.includes(r.ownerRef));
@@ -173,21 +191,24 @@ export function registerScorecardRoutes(
   }
 
   router.get('/scorecards', async (req, res) => {
-    await authorizeRead(req);
+    const visibility = await (await access.reader(req)).visibility();
     const q = parseQuery(scorecardQuery, req.query);
     if (wantsCsv(req, q)) {
-      const all = await rank('entity', { ...q, format: 'csv' });
+      const all = await rank('entity', { ...q, format: 'csv' }, visibility);
       res.type('text/csv').send(toCsv(all.items, ENTITY_CSV_COLUMNS));
       return;
     }
-    res.json({ ...(await rank('entity', q)), ...(await rebuilding()) });
+    res.json({
+      ...(await rank('entity', q, visibility)),
+      ...(await rebuilding()),
+    });
   });
 
   router.get('/scorecards/owners', async (req, res) => {
-    await authorizeRead(req);
+    const visibility = await (await access.reader(req)).visibility();
     const q = parseQuery(scorecardQuery, req.query);
     if (wantsCsv(req, q)) {
-      const all = await rank('owner', { ...q, format: 'csv' });
+      const all = await rank('owner', { ...q, format: 'csv' }, visibility);
       res.type('text/csv').send(
         toCsv(
           all.items.map((r: any) => ({ ...r, entities: r.entityRefs.length })),
@@ -196,6 +217,9 @@ export function registerScorecardRoutes(
       );
       return;
     }
-    res.json({ ...(await rank('owner', q)), ...(await rebuilding()) });
+    res.json({
+      ...(await rank('owner', q, visibility)),
+      ...(await rebuilding()),
+    });
   });
 }
