@@ -102,7 +102,11 @@ describe('change sets from GitHub’s compare API', () => {
       commits: [],
       commitsComplete: false,
     });
-    expect(byId.get('2')).toMatchObject({ commits: [], commitsComplete: true });
+    // Staging brings nothing to production; what it holds is not worked out: unknown.
+    expect(byId.get('2')).toMatchObject({
+      commits: [],
+      commitsComplete: false,
+    });
     expect(byId.get('3')).toMatchObject({
       commits: [
         { sha: sha('b'), committedAt: '2026-11-02T10:30:00.000Z' },

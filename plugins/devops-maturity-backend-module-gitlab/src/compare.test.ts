@@ -152,9 +152,10 @@ describe('change sets from GitLab’s compare API', () => {
       commits: [],
       commitsComplete: false,
     });
+    // Staging brings nothing to production; what it holds is not worked out: unknown.
     expect(byId.get('15')).toMatchObject({
       commits: [],
-      commitsComplete: true,
+      commitsComplete: false,
     });
     expect(byId.get('16')).toMatchObject({
       commits: [

@@ -68,7 +68,7 @@ export type CompareCommits = (range: {
  * what the provider answers for (previous production sha ... S), complete; otherwise, or when
  * there is no previous production deployment or the provider cannot answer, it is found by
  * walking back from S through the pushes' history. Deployments to other environments take
- * nothing.
+ * nothing, answered as unknown (`complete: false`): what they would bring is not worked out.
  * @public
  */
 export interface CommitHistory {

@@ -86,8 +86,11 @@ export class DatabaseCommitHistory implements CommitHistory {
     compare?: CompareCommits,
   ): Promise<ChangeSet> {
     // Only production deployments bring changes: staging never takes production's commits.
+    // What it would have brought is not worked out, so it is unknown, not none: should its
+    // environment become production (a config change), it counts with partial coverage
+    // rather than as a deployment that brought nothing.
     if (!isProductionEnvironment(deployment.environment, this.options))
-      return { commits: [], complete: true };
+      return { commits: [], complete: false };
     const head: DeployedHead = {
       source: this.source,
       repository,

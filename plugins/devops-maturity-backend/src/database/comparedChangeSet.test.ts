@@ -75,10 +75,10 @@ describe.each(databaseIds(databases))(
         complete: true,
       });
       expect(asked).toEqual(['a...c']);
-      // Staging takes nothing and asks nothing.
+      // Staging takes nothing and asks nothing: what it brings is unknown, not none.
       expect(await deploy('s', 'c', 21, [commit('x', 1)], 'staging')).toEqual({
         commits: [],
-        complete: true,
+        complete: false,
       });
       expect(asked).toEqual(['a...c']);
     });
