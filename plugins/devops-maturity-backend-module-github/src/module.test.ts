@@ -1,8 +1,8 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { startGithubBackend } from './__testUtils__/backend';
 import { c, deploy, example, push } from './__testUtils__/payloads';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 describe('devopsMaturityModuleGithub', () => {
   it('stores deployments, commit times and incident issues delivered by the events backend', async () => {
@@ -45,8 +45,10 @@ describe('devopsMaturityModuleGithub', () => {
     ]);
   });
 
-  it('remembers pushed commits across a restart, in the database', async () => {
-    const knex = await databases.init('SQLITE_3');
+  it.each(databases.eachSupportedId())(
+    'remembers pushed commits across a restart, in the database, on %p',
+    async (databaseId: TestDatabaseId) => {
+    const knex = await databases.init(databaseId);
     const status = example(
       'deployment_status',
       e => e.deployment_status.state === 'success',
@@ -72,10 +74,15 @@ describe('devopsMaturityModuleGithub', () => {
         committedAt: '2019-05-15T15:19:25.000Z',
       },
     ]);
-  });
+    },
+  );
 
-  it('measures lead time along git history: staging first, branches, a merge, a redelivery, a force push', async () => {
-    const { events, get } = await startGithubBackend();
+  it.each(databases.eachSupportedId())(
+    'measures lead time along git history on %p: staging first, branches, a merge, a redelivery, a force push',
+    async (databaseId: TestDatabaseId) => {
+    const { events, get } = await startGithubBackend({
+      knex: await databases.init(databaseId),
+    });
     const sha = (name: string) => name.padEnd(40, '0');
     const send = (topic: string, eventPayload: unknown) =>
       events.publish({ topic: `github.${topic}`, eventPayload });
@@ -153,5 +160,6 @@ describe('devopsMaturityModuleGithub', () => {
       deployments: 3,
     });
     expect(dora.body.deploymentFrequency.deployments).toBe(3);
-  });
+    },
+  );
 });

@@ -6,6 +6,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -19,6 +20,7 @@ import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
 import examples from '@octokit/webhooks-examples';
 import request from 'supertest';
 import {
+  databasePerPluginFactory,
   eventually,
   testComponent,
 } from '@devops-maturity/backstage-plugin-node/testUtils';
@@ -51,7 +53,7 @@ const githubEventsModule = createBackendModule({
   },
 });
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 // GitHub's example: deployment 145988746 of Codertocat/Hello-World to production, status
 // `success` at 2019-05-15T15:20:55Z.
@@ -71,8 +73,11 @@ const lateFailure = {
   },
 };
 
-async function startBackend() {
-  const knex = await databases.init('SQLITE_3');
+async function startBackend(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
+  // The events backend gets a database of its own: its migrations and the plugin's would
+  // refuse each other in one migration table.
+  const eventsKnex = await databases.init(databaseId);
   const { server } = await startTestBackend({
     features: [
       eventsPlugin,
@@ -94,7 +99,9 @@ async function startBackend() {
           }),
         ],
       }),
-      mockServices.database.factory({ knex }),
+      databasePerPluginFactory(async pluginId =>
+        pluginId === 'devops-maturity' ? knex : eventsKnex,
+      ),
     ],
   });
   const handled = async (deliveryId: string) =>
@@ -123,9 +130,11 @@ async function startBackend() {
   return { deliver, deployments, handled };
 }
 
-describe('GitHub deliveries late and twice', () => {
+describe.each(databases.eachSupportedId())(
+  'GitHub deliveries late and twice, on %p',
+  databaseId => {
   it('keeps a successful deployment successful when an older failure status arrives after it', async () => {
-    const { deliver, deployments } = await startBackend();
+    const { deliver, deployments } = await startBackend(databaseId);
     await deliver(
       'deployment_status',
       '72d3162e-cc78-11e3-81ab-4c9367dc0958',
@@ -147,7 +156,7 @@ describe('GitHub deliveries late and twice', () => {
   });
 
   it('takes a redelivery with the same X-GitHub-Delivery once', async () => {
-    const { deliver, deployments, handled } = await startBackend();
+    const { deliver, deployments, handled } = await startBackend(databaseId);
     const id = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
     await deliver('deployment_status', id, success);
     const before = await deployments();
@@ -160,4 +169,5 @@ describe('GitHub deliveries late and twice', () => {
     expect(await handled(id)).toBe(true);
     expect(await deployments()).toEqual(before);
   });
-});
+  },
+);

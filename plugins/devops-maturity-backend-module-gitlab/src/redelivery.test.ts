@@ -1,4 +1,8 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { eventually } from '@devops-maturity/backstage-plugin-node/testUtils';
 import { startGitlabBackend } from './__testUtils__/backend';
@@ -8,7 +12,7 @@ import deployment from './__fixtures__/deployment.json';
 
 jest.setTimeout(30_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 // The example's deployment 15, in a production-tier environment: `success` at 21:50 +0200.
 const success = { ...deployment, environment_tier: 'production' };
@@ -20,9 +24,12 @@ const lateFailure = {
   status_changed_at: '2021-04-28 21:49:00 +0200',
 };
 
-async function startBackend() {
-  const knex = await databases.init('SQLITE_3');
-  const { server } = await startGitlabBackend({ knex });
+async function startBackend(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
+  const { server } = await startGitlabBackend({
+    knex,
+    eventsKnex: await databases.init(databaseId),
+  });
   const handled = async (key: string) =>
     (await knex('dm_deliveries')
       .where({ source: 'gitlab', delivery_id: key })
@@ -52,7 +59,9 @@ async function startBackend() {
   return { deliver, deployments, handled };
 }
 
-describe('GitLab deliveries late and twice', () => {
+describe.each(databases.eachSupportedId())(
+  'GitLab deliveries late and twice, on %p',
+  databaseId => {
   it('orders deployment events by their status_changed_at', () => {
     expect(deploymentFromEvent(success as any)?.updatedAt).toBe(
       '2021-04-28T21:50:00+0200',
@@ -60,7 +69,7 @@ describe('GitLab deliveries late and twice', () => {
   });
 
   it('keeps a successful deployment successful when an older failed event arrives after it', async () => {
-    const { deliver, deployments } = await startBackend();
+    const { deliver, deployments } = await startBackend(databaseId);
     await deliver('f5e5f430-f57b-4e6e-9fac-d9128cd7232f', success);
     await deliver('0b7c4c33-3c8e-4c1d-8a0e-2b1f1b6f8f11', lateFailure);
     expect(await deployments()).toEqual([
@@ -74,7 +83,7 @@ describe('GitLab deliveries late and twice', () => {
   });
 
   it('takes a retry with the same Idempotency-Key once', async () => {
-    const { deliver, deployments, handled } = await startBackend();
+    const { deliver, deployments, handled } = await startBackend(databaseId);
     const key = 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f';
     await deliver(key, success);
     const before = await deployments();
@@ -84,4 +93,5 @@ describe('GitLab deliveries late and twice', () => {
     expect(await handled(key)).toBe(true);
     expect(await deployments()).toEqual(before);
   });
-});
+  },
+);

@@ -3,11 +3,13 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import {
+  databasePerPluginFactory,
   eventually,
   testComponent,
 } from '@devops-maturity/backstage-plugin-node/testUtils';
@@ -70,8 +72,11 @@ jest.setTimeout(30_000);
 
 type Knex = Awaited<ReturnType<TestDatabases['init']>>;
 
-/** The plugin, this module and the real events backend, on `knex`'s database if given. */
-async function startBackend(knex?: Knex) {
+/**
+ * The plugin, this module and the real events backend; if given, the plugin on `knex`'s
+ * database and the events backend on `eventsKnex`'s.
+ */
+async function startBackend(knex?: Knex, eventsKnex?: Knex) {
   const { server } = await startTestBackend({
     features: [
       eventsPlugin,
@@ -94,7 +99,13 @@ async function startBackend(knex?: Knex) {
           testComponent('api', { 'pagerduty.com/service-id': 'PF9KMXH' }),
         ],
       }),
-      ...(knex ? [mockServices.database.factory({ knex })] : []),
+      ...(knex && eventsKnex
+        ? [
+            databasePerPluginFactory(async pluginId =>
+              pluginId === 'devops-maturity' ? knex : eventsKnex,
+            ),
+          ]
+        : []),
     ],
   });
   const post = (payload: object, signature?: string) => {
@@ -197,14 +208,17 @@ describe('PagerDuty webhooks', () => {
   });
 });
 
-// The store's own tests cover both databases; here the webhook path, on SQLite (which the
-// events backend shares without racing the plugin's migrations).
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-describe('PagerDuty webhooks late and twice', () => {
+describe.each(databases.eachSupportedId())(
+  'PagerDuty webhooks late and twice, on %p',
+  (databaseId: TestDatabaseId) => {
   it('keeps the incident as its newest event says, takes each delivery once, and restores at the last resolve', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const { post, get } = await startBackend(knex);
+    const knex = await databases.init(databaseId);
+    const { post, get } = await startBackend(
+      knex,
+      await databases.init(databaseId),
+    );
     /** Posts a signed delivery; answers once the plugin has taken it. */
     const deliver = async (payload: object, body = JSON.stringify(payload)) => {
       expect((await post(payload, sign(body))).status).toBe(202);
@@ -271,4 +285,5 @@ describe('PagerDuty webhooks late and twice', () => {
       '01BZ8KSEJ1XRFJ0Z7W0IBEMABG',
     ]);
   });
-});
+  },
+);

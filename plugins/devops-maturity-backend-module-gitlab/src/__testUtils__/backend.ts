@@ -19,6 +19,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import {
+  databasePerPluginFactory,
   keptRootLoggerFactory,
   LoggedLine,
   testComponent,
@@ -55,16 +56,19 @@ const gitlabEventsModule = createBackendModule({
 /**
  * A backend with the events backend taking GitLab webhooks (token `gl-token`), the plugin and
  * this module, and a catalog holding `component:default/webhooks` of GitLab's example project;
- * with `config` added to app-config and on `knex`'s database if given. `logged` keeps what it
+ * with `config` added to app-config and, if given, on `knex`'s database (the events backend on
+ * `eventsKnex`'s). `logged` keeps what it
  * logs.
  */
 export async function startGitlabBackend(
   options: {
     config?: NonNullable<Parameters<typeof mockServices.rootConfig>[0]>['data'];
     knex?: Awaited<ReturnType<TestDatabases['init']>>;
+    /** The events backend's own database, beside `knex` (see databasePerPluginFactory). */
+    eventsKnex?: Awaited<ReturnType<TestDatabases['init']>>;
   } = {},
 ) {
-  const { knex } = options;
+  const { knex, eventsKnex } = options;
   const logged: LoggedLine[] = [];
   const backend = await startTestBackend({
     features: [
@@ -94,7 +98,13 @@ export async function startGitlabBackend(
           }),
         ],
       }),
-      ...(knex ? [mockServices.database.factory({ knex })] : []),
+      ...(knex && eventsKnex
+        ? [
+            databasePerPluginFactory(async pluginId =>
+              pluginId === 'devops-maturity' ? knex : eventsKnex,
+            ),
+          ]
+        : []),
     ],
   });
   return { server: backend.server, logged };

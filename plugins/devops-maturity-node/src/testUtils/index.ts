@@ -6,6 +6,7 @@
 import {
   coreServices,
   createServiceFactory,
+  DatabaseService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
@@ -75,5 +76,28 @@ export function keptRootLoggerFactory(lines: LoggedLine[]) {
     service: coreServices.rootLogger,
     deps: {},
     factory: () => logger,
+  });
+}
+
+/** A database client as Backstage's database service hands it out (knex). @public */
+export type DatabaseClient = Awaited<ReturnType<DatabaseService['getClient']>>;
+
+/**
+ * A database service that gives each plugin the database `clientFor` answers for its id.
+ * With one database for all, the events backend's migrations and the plugin's would share
+ * knex's migration table, and on PostgreSQL each would refuse the other's migrations; so a
+ * webhook test gives the plugin the test database and the events backend one of its own.
+ * @public
+ */
+export function databasePerPluginFactory(
+  clientFor: (pluginId: string) => Promise<DatabaseClient>,
+) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: { plugin: coreServices.pluginMetadata },
+    async factory({ plugin }): Promise<DatabaseService> {
+      const client = await clientFor(plugin.getId());
+      return { getClient: async () => client };
+    },
   });
 }
