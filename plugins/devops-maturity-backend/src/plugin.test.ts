@@ -50,7 +50,11 @@ const entities = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
-    metadata: { name: 'db', namespace: 'default' },
+    metadata: {
+      name: 'db',
+      namespace: 'default',
+      annotations: { 'pagerduty.com/service-id': 'PDB' },
+    },
     spec: { type: 'database', owner: 'team-b' },
   },
 ];
@@ -424,9 +428,19 @@ describe.each(databaseIds(databases))(
           event('k2', 'Resource:db'),
           event('k3', 'api:default/nope'),
           event('k4', 'component:default/nope'),
+          {
+            ...event('k6', ''),
+            entityRef: undefined,
+            annotations: { 'pagerduty.com/service-id': 'PDB' },
+          },
+          {
+            ...event('k7', ''),
+            entityRef: undefined,
+            annotations: { 'pagerduty.com/service-id': 'PNONE' },
+          },
         ],
       });
-      expect(deployments.body).toMatchObject({ accepted: 0, unmatched: 4 });
+      expect(deployments.body).toMatchObject({ accepted: 0, unmatched: 6 });
       const incidents = await post(server, 'incidents', {
         items: [
           { id: 'k5', entityRef: 'resource:default/db', openedAt: at(4) },
@@ -455,6 +469,12 @@ describe.each(databaseIds(databases))(
           'k5',
           'catalog entity resource:default/db is of kind Resource, which is not scored (devopsMaturity.catalog.kinds)',
         ],
+        // Named by an annotation only the unscored entity carries.
+        [
+          'k6',
+          'catalog entity resource:default/db is of kind Resource, which is not scored (devopsMaturity.catalog.kinds)',
+        ],
+        ['k7', 'no catalog entity carries these annotations'],
       ]);
     });
   },

@@ -9,6 +9,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { DoraStore, MirroredEntity, MirroredGroup } from '../database/types';
+import type { UnscoredKindLookup } from './IngestService';
 
 /** Annotations that identify an entity to event sources, by default. */
 export const DEFAULT_IDENTITY_ANNOTATIONS = [
@@ -64,35 +65,63 @@ export function mirrorEntity(
 }
 
 /**
- * A lookup, in the catalog, of refs the mirror lacks: of those whose kind is not scored, the
- * ones the catalog has, with its spelling of their kind. The mirror copies only the scored
- * kinds (catalogs hold many more users, APIs and resources than scored entities), so this is
- * asked instead, and only for events that matched no mirrored entity: one request per batch
- * that has any, none for refs of a scored kind (those the catalog does not have yet).
+ * Lookups, in the catalog, of what the mirror lacks because its kind is not scored. The mirror
+ * copies only the scored kinds (catalogs hold many more users, APIs and resources than scored
+ * entities), so the catalog is asked instead, and only for events that matched no mirrored
+ * entity: one request per batch that has any.
  */
 export function catalogUnscoredKinds(deps: {
   catalog: CatalogService;
   auth: AuthService;
   kinds: string[];
-}): (entityRefs: string[]) => Promise<Map<string, string>> {
+}): UnscoredKindLookup {
   const scored = new Set(deps.kinds.map(k => k.toLocaleLowerCase('en-US')));
-  return async entityRefs => {
-    const refs = entityRefs.filter(
-      ref => !scored.has(parseEntityRef(ref).kind.toLocaleLowerCase('en-US')),
-    );
-    const found = new Map<string, string>();
-    if (refs.length === 0) return found;
-    const { items } = await deps.catalog.getEntitiesByRefs(
-      {
-        entityRefs: refs,
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
-      },
-      { credentials: await deps.auth.getOwnServiceCredentials() },
-    );
-    items.forEach((entity, n) => {
-      if (entity) found.set(refs[n], entity.kind);
-    });
-    return found;
+  const isScored = (kind: string) =>
+    scored.has(kind.toLocaleLowerCase('en-US'));
+  const credentials = () => deps.auth.getOwnServiceCredentials();
+  const fields = ['kind', 'metadata.namespace', 'metadata.name'];
+  return {
+    // Refs of a scored kind are not asked for: the catalog does not have those yet.
+    async byRef(entityRefs) {
+      const refs = entityRefs.filter(
+        ref => !isScored(parseEntityRef(ref).kind),
+      );
+      const found = new Map<string, string>();
+      if (refs.length === 0) return found;
+      const { items } = await deps.catalog.getEntitiesByRefs(
+        { entityRefs: refs, fields },
+        { credentials: await credentials() },
+      );
+      items.forEach((entity, n) => {
+        if (entity) found.set(refs[n], entity.kind);
+      });
+      return found;
+    },
+    async byAnnotation(pairs) {
+      const found = new Map<string, { entityRef: string; kind: string }>();
+      if (pairs.length === 0) return found;
+      // One request: an array of filters is their union.
+      const { items } = await deps.catalog.getEntities(
+        {
+          filter: pairs.map(p => ({
+            [`metadata.annotations.${p.annotation}`]: p.value,
+          })),
+          fields: [...fields, 'metadata.annotations'],
+        },
+        { credentials: await credentials() },
+      );
+      for (const entity of items) {
+        if (isScored(entity.kind)) continue;
+        for (const p of pairs) {
+          if (entity.metadata.annotations?.[p.annotation] === p.value)
+            found.set(`${p.annotation}=${p.value}`, {
+              entityRef: lower(stringifyEntityRef(entity)),
+              kind: entity.kind,
+            });
+        }
+      }
+      return found;
+    },
   };
 }
 

@@ -37,12 +37,25 @@ export function normalizeEntityRef(ref: string): string {
 type Item = (DeploymentItem | IncidentItem) & { source: string; id: string };
 
 /**
- * Answers, of normalised entity refs, those the catalog has with a kind that is not scored,
- * with the catalog's spelling of the kind.
+ * Catalog entities of kinds that are not scored, which the mirror therefore lacks: asked only
+ * for events that matched no mirrored entity, to tell their senders why.
  */
-export type UnscoredKindLookup = (
-  entityRefs: string[],
-) => Promise<Map<string, string>>;
+export interface UnscoredKindLookup {
+  /** Of normalised entity refs, those the catalog has, with its spelling of their kind. */
+  byRef(entityRefs: string[]): Promise<Map<string, string>>;
+  /**
+   * Of annotation values, those a catalog entity carries, keyed `annotation=value`, with the
+   * entity's ref and kind.
+   */
+  byAnnotation(
+    pairs: Array<{ annotation: string; value: string }>,
+  ): Promise<Map<string, { entityRef: string; kind: string }>>;
+}
+
+const NO_ENTITY_WITH_ANNOTATIONS = 'no catalog entity carries these annotations';
+
+const notScored = (entityRef: string, kind: string) =>
+  `catalog entity ${entityRef} is of kind ${kind}, which is not scored (devopsMaturity.catalog.kinds)`;
 
 /**
  * Resolves events to catalog entities and writes them: the one path every event takes, from
@@ -146,7 +159,7 @@ export class IngestService {
     let unscored = new Map<string, string>();
     if (this.unscoredKinds && missing.length) {
       try {
-        unscored = await this.unscoredKinds([...new Set(missing)]);
+        unscored = await this.unscoredKinds.byRef([...new Set(missing)]);
       } catch (error) {
         // The event is kept either way, and its reason looked up again at the next replay.
         this.logger.warn(
@@ -163,14 +176,14 @@ export class IngestService {
     const byIdentity = pairs.length
       ? await this.store.entitiesByIdentity(pairs)
       : new Map();
-    return items.map((item, i) => {
+    const resolved = items.map((item, i) => {
       const ref = refs[i];
       if (ref && existing.has(ref)) return { entityRef: ref };
       if (item.entityRef) {
         const kind = ref && unscored.get(ref);
         return {
           reason: kind
-            ? `catalog entity ${ref} is of kind ${kind}, which is not scored (devopsMaturity.catalog.kinds)`
+            ? notScored(ref, kind)
             : `no catalog entity ${ref ?? item.entityRef}`,
         };
       }
@@ -185,7 +198,46 @@ export class IngestService {
           };
         }
       }
-      return { reason: 'no catalog entity carries these annotations' };
+      return { reason: NO_ENTITY_WITH_ANNOTATIONS };
+    });
+    return this.explainAnnotations(items, resolved);
+  }
+
+  /**
+   * For events whose annotations no mirrored entity carries: if a catalog entity of a kind
+   * that is not scored carries one, say so rather than "no catalog entity".
+   */
+  private async explainAnnotations(
+    items: Item[],
+    resolved: Array<{ entityRef?: string; reason?: string }>,
+  ) {
+    const unexplained = items.filter(
+      (_, i) => resolved[i].reason === NO_ENTITY_WITH_ANNOTATIONS,
+    );
+    if (!this.unscoredKinds || unexplained.length === 0) return resolved;
+    const pairs = unexplained.flatMap(i =>
+      Object.entries(i.annotations ?? {}).map(([annotation, value]) => ({
+        annotation,
+        value,
+      })),
+    );
+    let carriers = new Map<string, { entityRef: string; kind: string }>();
+    try {
+      carriers = await this.unscoredKinds.byAnnotation(pairs);
+    } catch (error) {
+      this.logger.warn(
+        `Could not look up unmatched annotations in the catalog: ${error}`,
+      );
+    }
+    return resolved.map((r, i) => {
+      if (r.reason !== NO_ENTITY_WITH_ANNOTATIONS) return r;
+      for (const [annotation, value] of Object.entries(
+        items[i].annotations ?? {},
+      )) {
+        const carrier = carriers.get(`${annotation}=${value}`);
+        if (carrier) return { reason: notScored(carrier.entityRef, carrier.kind) };
+      }
+      return r;
     });
   }
 
