@@ -133,41 +133,41 @@ async function startBackend(databaseId: TestDatabaseId) {
 describe.each(databases.eachSupportedId())(
   'GitHub deliveries late and twice, on %p',
   databaseId => {
-  it('keeps a successful deployment successful when an older failure status arrives after it', async () => {
-    const { deliver, deployments } = await startBackend(databaseId);
-    await deliver(
-      'deployment_status',
-      '72d3162e-cc78-11e3-81ab-4c9367dc0958',
-      success,
-    );
-    await deliver(
-      'deployment_status',
-      '8a0cf2a0-cc78-11e3-9d36-4c9367dc0958',
-      lateFailure,
-    );
-    expect(await deployments()).toEqual([
-      expect.objectContaining({
-        id: '145988746',
-        status: 'success',
-        counts: true,
-        updatedAt: '2019-05-15T15:20:55.000Z',
-      }),
-    ]);
-  });
-
-  it('takes a redelivery with the same X-GitHub-Delivery once', async () => {
-    const { deliver, deployments, handled } = await startBackend(databaseId);
-    const id = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
-    await deliver('deployment_status', id, success);
-    const before = await deployments();
-    // GitHub's "Redeliver": the same body and delivery id. Were it taken again, its time would
-    // not stop it: only the delivery id does.
-    await deliver('deployment_status', id, {
-      ...success,
-      deployment_status: { ...success.deployment_status, state: 'failure' },
+    it('keeps a successful deployment successful when an older failure status arrives after it', async () => {
+      const { deliver, deployments } = await startBackend(databaseId);
+      await deliver(
+        'deployment_status',
+        '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+        success,
+      );
+      await deliver(
+        'deployment_status',
+        '8a0cf2a0-cc78-11e3-9d36-4c9367dc0958',
+        lateFailure,
+      );
+      expect(await deployments()).toEqual([
+        expect.objectContaining({
+          id: '145988746',
+          status: 'success',
+          counts: true,
+          updatedAt: '2019-05-15T15:20:55.000Z',
+        }),
+      ]);
     });
-    expect(await handled(id)).toBe(true);
-    expect(await deployments()).toEqual(before);
-  });
+
+    it('takes a redelivery with the same X-GitHub-Delivery once', async () => {
+      const { deliver, deployments, handled } = await startBackend(databaseId);
+      const id = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
+      await deliver('deployment_status', id, success);
+      const before = await deployments();
+      // GitHub's "Redeliver": the same body and delivery id. Were it taken again, its time would
+      // not stop it: only the delivery id does.
+      await deliver('deployment_status', id, {
+        ...success,
+        deployment_status: { ...success.deployment_status, state: 'failure' },
+      });
+      expect(await handled(id)).toBe(true);
+      expect(await deployments()).toEqual(before);
+    });
   },
 );

@@ -62,36 +62,36 @@ async function startBackend(databaseId: TestDatabaseId) {
 describe.each(databases.eachSupportedId())(
   'GitLab deliveries late and twice, on %p',
   databaseId => {
-  it('orders deployment events by their status_changed_at', () => {
-    expect(deploymentFromEvent(success as any)?.updatedAt).toBe(
-      '2021-04-28T21:50:00+0200',
-    );
-  });
+    it('orders deployment events by their status_changed_at', () => {
+      expect(deploymentFromEvent(success as any)?.updatedAt).toBe(
+        '2021-04-28T21:50:00+0200',
+      );
+    });
 
-  it('keeps a successful deployment successful when an older failed event arrives after it', async () => {
-    const { deliver, deployments } = await startBackend(databaseId);
-    await deliver('f5e5f430-f57b-4e6e-9fac-d9128cd7232f', success);
-    await deliver('0b7c4c33-3c8e-4c1d-8a0e-2b1f1b6f8f11', lateFailure);
-    expect(await deployments()).toEqual([
-      expect.objectContaining({
-        id: '15',
-        status: 'success',
-        counts: true,
-        updatedAt: '2021-04-28T19:50:00.000Z',
-      }),
-    ]);
-  });
+    it('keeps a successful deployment successful when an older failed event arrives after it', async () => {
+      const { deliver, deployments } = await startBackend(databaseId);
+      await deliver('f5e5f430-f57b-4e6e-9fac-d9128cd7232f', success);
+      await deliver('0b7c4c33-3c8e-4c1d-8a0e-2b1f1b6f8f11', lateFailure);
+      expect(await deployments()).toEqual([
+        expect.objectContaining({
+          id: '15',
+          status: 'success',
+          counts: true,
+          updatedAt: '2021-04-28T19:50:00.000Z',
+        }),
+      ]);
+    });
 
-  it('takes a retry with the same Idempotency-Key once', async () => {
-    const { deliver, deployments, handled } = await startBackend(databaseId);
-    const key = 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f';
-    await deliver(key, success);
-    const before = await deployments();
-    // A retry carries the same body; this one says `failed` at the same time, which only the
-    // Idempotency-Key can stop from replacing the success.
-    await deliver(key, { ...success, status: 'failed' });
-    expect(await handled(key)).toBe(true);
-    expect(await deployments()).toEqual(before);
-  });
+    it('takes a retry with the same Idempotency-Key once', async () => {
+      const { deliver, deployments, handled } = await startBackend(databaseId);
+      const key = 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f';
+      await deliver(key, success);
+      const before = await deployments();
+      // A retry carries the same body; this one says `failed` at the same time, which only the
+      // Idempotency-Key can stop from replacing the success.
+      await deliver(key, { ...success, status: 'failed' });
+      expect(await handled(key)).toBe(true);
+      expect(await deployments()).toEqual(before);
+    });
   },
 );

@@ -213,77 +213,80 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 describe.each(databases.eachSupportedId())(
   'PagerDuty webhooks late and twice, on %p',
   (databaseId: TestDatabaseId) => {
-  it('keeps the incident as its newest event says, takes each delivery once, and restores at the last resolve', async () => {
-    const knex = await databases.init(databaseId);
-    const { post, get } = await startBackend(
-      knex,
-      await databases.init(databaseId),
-    );
-    /** Posts a signed delivery; answers once the plugin has taken it. */
-    const deliver = async (payload: object, body = JSON.stringify(payload)) => {
-      expect((await post(payload, sign(body))).status).toBe(202);
-      await eventually(async () =>
-        expect(
-          await knex('dm_deliveries')
-            .where({
-              source: 'pagerduty',
-              delivery_id: (payload as typeof triggered).event.id,
-            })
-            .first(),
-        ).toBeDefined(),
+    it('keeps the incident as its newest event says, takes each delivery once, and restores at the last resolve', async () => {
+      const knex = await databases.init(databaseId);
+      const { post, get } = await startBackend(
+        knex,
+        await databases.init(databaseId),
       );
-    };
-    // April 2020, ending well after the incident.
-    const restore = async () =>
-      (await get('dora?from=2020-04-01T00:00:00Z&to=2020-05-01T00:00:00Z')).body
-        .timeToRestore;
+      /** Posts a signed delivery; answers once the plugin has taken it. */
+      const deliver = async (
+        payload: object,
+        body = JSON.stringify(payload),
+      ) => {
+        expect((await post(payload, sign(body))).status).toBe(202);
+        await eventually(async () =>
+          expect(
+            await knex('dm_deliveries')
+              .where({
+                source: 'pagerduty',
+                delivery_id: (payload as typeof triggered).event.id,
+              })
+              .first(),
+          ).toBeDefined(),
+        );
+      };
+      // April 2020, ending well after the incident.
+      const restore = async () =>
+        (await get('dora?from=2020-04-01T00:00:00Z&to=2020-05-01T00:00:00Z'))
+          .body.timeToRestore;
 
-    // Resolved delivered before triggered: the trigger is older and changes nothing.
-    await deliver(resolved);
-    await deliver(triggered);
-    expect(await restore()).toMatchObject({
-      restoredIncidents: 1,
-      medianSeconds: 45 * 60, // 15:16:27 to 16:01:27
-      openIncidents: 0,
-    });
+      // Resolved delivered before triggered: the trigger is older and changes nothing.
+      await deliver(resolved);
+      await deliver(triggered);
+      expect(await restore()).toMatchObject({
+        restoredIncidents: 1,
+        medianSeconds: 45 * 60, // 15:16:27 to 16:01:27
+        openIncidents: 0,
+      });
 
-    // The same signed delivery again (a retry): skipped as handled, and older anyway.
-    expect(
-      (await post(triggered, sign(JSON.stringify(triggered)))).status,
-    ).toBe(202);
-    expect(await restore()).toMatchObject({
-      restoredIncidents: 1,
-      openIncidents: 0,
-    });
-    // A reopen newer than the resolve opens it again.
-    await deliver(reopened);
-    expect(await restore()).toMatchObject({
-      restoredIncidents: 0,
-      medianSeconds: null,
-      openIncidents: 1,
-      // open since its first open, 2020-04-09T15:16:27Z, at the window's end
-      oldestOpenSeconds: 21 * 86400 + 8 * 3600 + 43 * 60 + 33,
-    });
+      // The same signed delivery again (a retry): skipped as handled, and older anyway.
+      expect(
+        (await post(triggered, sign(JSON.stringify(triggered)))).status,
+      ).toBe(202);
+      expect(await restore()).toMatchObject({
+        restoredIncidents: 1,
+        openIncidents: 0,
+      });
+      // A reopen newer than the resolve opens it again.
+      await deliver(reopened);
+      expect(await restore()).toMatchObject({
+        restoredIncidents: 0,
+        medianSeconds: null,
+        openIncidents: 1,
+        // open since its first open, 2020-04-09T15:16:27Z, at the window's end
+        oldestOpenSeconds: 21 * 86400 + 8 * 3600 + 43 * 60 + 33,
+      });
 
-    // Resolved again: restored at the last resolve, measured from the first open.
-    await deliver(resolvedAgain);
-    expect(await restore()).toMatchObject({
-      restoredIncidents: 1,
-      medianSeconds: 3600 + 43 * 60 + 33, // 15:16:27 to 17:00:00
-      openIncidents: 0,
+      // Resolved again: restored at the last resolve, measured from the first open.
+      await deliver(resolvedAgain);
+      expect(await restore()).toMatchObject({
+        restoredIncidents: 1,
+        medianSeconds: 3600 + 43 * 60 + 33, // 15:16:27 to 17:00:00
+        openIncidents: 0,
+      });
+      // Deliveries are known by their event ids, in the plugin's database.
+      expect(
+        await knex('dm_deliveries')
+          .where({ source: 'pagerduty' })
+          .orderBy('delivery_id')
+          .pluck('delivery_id'),
+      ).toEqual([
+        '01BZ8KSEJ1XRFJ0Z7W0IBEMABD',
+        '01BZ8KSEJ1XRFJ0Z7W0IBEMABE',
+        '01BZ8KSEJ1XRFJ0Z7W0IBEMABF',
+        '01BZ8KSEJ1XRFJ0Z7W0IBEMABG',
+      ]);
     });
-    // Deliveries are known by their event ids, in the plugin's database.
-    expect(
-      await knex('dm_deliveries')
-        .where({ source: 'pagerduty' })
-        .orderBy('delivery_id')
-        .pluck('delivery_id'),
-    ).toEqual([
-      '01BZ8KSEJ1XRFJ0Z7W0IBEMABD',
-      '01BZ8KSEJ1XRFJ0Z7W0IBEMABE',
-      '01BZ8KSEJ1XRFJ0Z7W0IBEMABF',
-      '01BZ8KSEJ1XRFJ0Z7W0IBEMABG',
-    ]);
-  });
   },
 );

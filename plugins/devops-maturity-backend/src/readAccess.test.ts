@@ -22,7 +22,10 @@ import {
   isResourcePermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   catalogConditions,
@@ -94,22 +97,17 @@ const policyModule = createBackendModule({
                 ],
               });
             }
-            if (
-              isPermission(query.permission, devopsMaturityReadPermission)
-            ) {
-              return createCatalogConditionalDecision(
-                query.permission as any,
-                {
-                  anyOf: [
-                    catalogConditions.isEntityOwner({ claims }),
-                    {
-                      not: catalogConditions.hasLabel({
-                        label: 'scorecards-private',
-                      }),
-                    },
-                  ],
-                },
-              );
+            if (isPermission(query.permission, devopsMaturityReadPermission)) {
+              return createCatalogConditionalDecision(query.permission as any, {
+                anyOf: [
+                  catalogConditions.isEntityOwner({ claims }),
+                  {
+                    not: catalogConditions.hasLabel({
+                      label: 'scorecards-private',
+                    }),
+                  },
+                ],
+              });
             }
             return { result: AuthorizeResult.ALLOW };
           },
@@ -178,7 +176,9 @@ describe('reads through the real catalog and permission backends', () => {
   let server: any;
   const as = (user: string) => mockCredentials.user.header(user);
   const get = (user: string, p: string) =>
-    request(server).get(`/api/devops-maturity/${p}`).set('authorization', as(user));
+    request(server)
+      .get(`/api/devops-maturity/${p}`)
+      .set('authorization', as(user));
 
   beforeAll(async () => {
     ({ server } = await startTestBackend({
@@ -231,7 +231,8 @@ describe('reads through the real catalog and permission backends', () => {
           })),
         ),
       });
-    if (pushed.status !== 200) throw new Error(`push answered ${pushed.status}`);
+    if (pushed.status !== 200)
+      throw new Error(`push answered ${pushed.status}`);
     const unmatched = await request(server)
       .post('/api/devops-maturity/deployments')
       .set('authorization', mockCredentials.service.header())
@@ -272,21 +273,32 @@ describe('reads through the real catalog and permission backends', () => {
         'calms',
         'calms/assessment',
       ]) {
-        const hidden = await get(ALICE, `entities/component/default/${name}/${route}`);
+        const hidden = await get(
+          ALICE,
+          `entities/component/default/${name}/${route}`,
+        );
         expect({ route, name, status: hidden.status }).toEqual({
           route,
           name,
           status: 404,
         });
         // The very answer of an entity that does not exist.
-        const absent = await get(ALICE, `entities/component/default/nope/${route}`);
+        const absent = await get(
+          ALICE,
+          `entities/component/default/nope/${route}`,
+        );
         expect(hidden.body.error.message).toBe(
           absent.body.error.message.replace('nope', name),
         );
-        expect((await get(BOB, `entities/component/default/${name}/${route}`)).status).toBe(200);
+        expect(
+          (await get(BOB, `entities/component/default/${name}/${route}`))
+            .status,
+        ).toBe(200);
       }
     }
-    expect((await get(ALICE, 'entities/component/default/open/dora')).status).toBe(200);
+    expect(
+      (await get(ALICE, 'entities/component/default/open/dora')).status,
+    ).toBe(200);
   });
 
   it('leaves hidden entities out of the rankings, their CSV, team figures and golden-path health', async () => {
@@ -319,7 +331,10 @@ describe('reads through the real catalog and permission backends', () => {
     // To Alice, Bob owns nothing (Bob is no group): as for an owner that does not exist.
     const owner = await get(ALICE, `owners/user/default/bob/dora?days=30`);
     expect(owner.status).toBe(404);
-    const absentOwner = await get(ALICE, `owners/user/default/nobody/dora?days=30`);
+    const absentOwner = await get(
+      ALICE,
+      `owners/user/default/nobody/dora?days=30`,
+    );
     expect(owner.body.error.message).toBe(
       absentOwner.body.error.message.replace('nobody', 'bob'),
     );

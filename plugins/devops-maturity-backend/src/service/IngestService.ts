@@ -52,7 +52,8 @@ export interface UnscoredKindLookup {
   ): Promise<Map<string, { entityRef: string; kind: string }>>;
 }
 
-const NO_ENTITY_WITH_ANNOTATIONS = 'no catalog entity carries these annotations';
+const NO_ENTITY_WITH_ANNOTATIONS =
+  'no catalog entity carries these annotations';
 
 const notScored = (entityRef: string, kind: string) =>
   `catalog entity ${entityRef} is of kind ${kind}, which is not scored (devopsMaturity.catalog.kinds)`;
@@ -235,7 +236,8 @@ export class IngestService {
         items[i].annotations ?? {},
       )) {
         const carrier = carriers.get(`${annotation}=${value}`);
-        if (carrier) return { reason: notScored(carrier.entityRef, carrier.kind) };
+        if (carrier)
+          return { reason: notScored(carrier.entityRef, carrier.kind) };
       }
       return r;
     });

@@ -96,9 +96,7 @@ export class ReadAccess {
     };
   }
 
-  private visibilityOf(
-    credentials: BackstageCredentials,
-  ): Promise<Visibility> {
+  private visibilityOf(credentials: BackstageCredentials): Promise<Visibility> {
     const key = (credentials.principal as { userEntityRef: string })
       .userEntityRef;
     const now = (this.deps.clock ?? Date.now)();
