@@ -68,6 +68,14 @@ export interface Config {
        */
       futureTolerance?: HumanDuration | string;
     };
+    unmatched?: {
+      /**
+       * How long an event that matched no catalog entity is kept waiting for its entity, from
+       * its arrival; older ones are deleted at the next catalog refresh. Default: 30 days. The
+       * events of entities that left the catalog are history, not waiting: they are kept.
+       */
+      retention?: HumanDuration | string;
+    };
     owners?: {
       /** Pool the entities of child groups into a team's figures. Default: true. */
       includeChildGroups?: boolean;

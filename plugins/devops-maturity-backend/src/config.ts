@@ -43,6 +43,8 @@ export interface DevopsMaturitySettings {
   seedDemoData: boolean;
   maturity: MaturitySettings;
   events: EventTimeSettings;
+  /** How long an unmatched event is kept, from its arrival. */
+  unmatchedRetentionMs: number;
 }
 
 /** The instants pushed events may carry: from `earliest` to `futureToleranceMs` after now. */
@@ -212,6 +214,9 @@ function readProfiles(config: Config): Record<string, DoraProfile> {
   return profiles;
 }
 
+/** Long enough to fix a missing annotation; short enough that the table stays small. */
+export const DEFAULT_UNMATCHED_RETENTION_MS = 30 * 86_400_000;
+
 function readEventTimes(config: Config): EventTimeSettings {
   const key = 'devopsMaturity.events.earliest';
   const raw = config.getOptionalString(key);
@@ -268,6 +273,13 @@ export function readSettings(config: Config): DevopsMaturitySettings {
       config.getOptionalBoolean('devopsMaturity.demo.seed') ?? false,
     maturity: readMaturity(config),
     events: readEventTimes(config),
+    unmatchedRetentionMs: config.has('devopsMaturity.unmatched.retention')
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, {
+            key: 'devopsMaturity.unmatched.retention',
+          }),
+        )
+      : DEFAULT_UNMATCHED_RETENTION_MS,
   };
 }
 

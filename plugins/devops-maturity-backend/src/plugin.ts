@@ -20,6 +20,7 @@ import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
 import { createHandleOnce } from './service/handleOnce';
 import { FactsRebuild } from './service/FactsRebuild';
+import { CatalogRefreshFollowUp } from './service/CatalogRefreshFollowUp';
 import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
 import {
@@ -123,6 +124,14 @@ export const devopsMaturityPlugin = createBackendPlugin({
               logger: logger.child({ task: 'demo-seed' }),
             })
           : undefined;
+        const followUp = new CatalogRefreshFollowUp({
+          ingest,
+          store,
+          refreshRankings: () => scorecards.refreshAll(),
+          seedNewServices: seeder && (() => seeder.seedNewServices()),
+          retentionMs: settings.unmatchedRetentionMs,
+          logger,
+        });
         const mirror = new CatalogMirror({
           catalog,
           auth,
@@ -130,12 +139,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
           logger,
           kinds: settings.kinds,
           identityAnnotations: [...identityAnnotations],
-          onRefreshed: async changed => {
-            await seeder?.seedNewServices();
-            await ingest.replayUnmatched();
-            // Owners, systems or groups changed: every ranking row may have.
-            if (changed) await scorecards.refreshAll();
-          },
+          onRefreshed: changed => followUp.afterRefresh(changed),
         });
 
         // Sources write through the push API's validation and ingest: one path for every event.

@@ -325,6 +325,12 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     return moveDepartedEntities(this.knex, options);
   }
 
+  async deleteUnmatchedBefore(cutoff: number) {
+    return this.knex('dm_unmatched_events')
+      .where('received_at', '<', cutoff)
+      .delete();
+  }
+
   async unmatchedAfter(pk: number, limit: number) {
     const rows = await this.knex('dm_unmatched_events')
       .where('pk', '>', pk)

@@ -127,6 +127,8 @@ export interface DoraStore {
    * the one mirrored entity that carries its ref or one of its identity annotations.
    */
   moveDepartedEntities(options: DoraOptions): Promise<EntityMove[]>;
+  /** Deletes the unmatched events that arrived before `cutoff`; answers how many. */
+  deleteUnmatchedBefore(cutoff: number): Promise<number>;
   /** Unmatched events in arrival order after a cursor, for replays. */
   unmatchedAfter(
     pk: number,

@@ -248,7 +248,12 @@ export class IngestService {
    * events of entities that left the catalog move to the entity that now carries their ref or
    * identity (a renamed service keeps its history), and that entity's rankings are redone.
    */
-  async replayUnmatched(): Promise<{ matched: number; remaining: number }> {
+  async replayUnmatched(
+    options: {
+      /** Only the events that arrived after this one (by its pk): the newer arrivals. */
+      after?: number;
+    } = {},
+  ): Promise<{ matched: number; remaining: number; lastPk: number }> {
     const moves = await this.store.moveDepartedEntities(this.options);
     if (moves.length) {
       this.onStored?.(new Set(moves.map(m => m.to)));
@@ -262,7 +267,7 @@ export class IngestService {
     }
     let matched = 0;
     let remaining = 0;
-    let cursor = 0;
+    let cursor = options.after ?? 0;
     for (;;) {
       const page = await this.store.unmatchedAfter(cursor, 500);
       if (page.length === 0) break;
@@ -282,6 +287,6 @@ export class IngestService {
         `Matched ${matched} events to catalog entities; ${remaining} remain unmatched`,
       );
     }
-    return { matched, remaining };
+    return { matched, remaining, lastPk: cursor };
   }
 }

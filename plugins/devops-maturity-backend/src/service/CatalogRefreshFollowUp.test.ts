@@ -1,0 +1,113 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
+import { CatalogRefreshFollowUp } from './CatalogRefreshFollowUp';
+import { IngestService } from './IngestService';
+import { deploymentItemSchema, parseBatch } from './validation';
+
+const databases = createTestDatabases();
+const DAY = 86_400_000;
+const START = Date.parse('2026-06-10T00:00:00Z');
+
+const entity = (name: string) => ({
+  entityRef: `component:default/${name}`,
+  kind: 'Component',
+  namespace: 'default',
+  name,
+  ownerRef: 'group:default/team',
+  identities: [],
+});
+
+describe.each(databaseIds(databases))(
+  'CatalogRefreshFollowUp on %p',
+  databaseId => {
+    it('replays waiting events only when the catalog changed, new arrivals always, and drops those past the retention', async () => {
+      const { knex, store } = await createTestStore(databases, databaseId);
+      let now = START;
+      const ingest = new IngestService(
+        store,
+        DEFAULT_DORA_OPTIONS,
+        mockServices.logger.mock(),
+        () => now,
+      );
+      const rankings = jest.fn(async () => {});
+      const followUp = new CatalogRefreshFollowUp({
+        ingest,
+        store,
+        refreshRankings: rankings,
+        retentionMs: 30 * DAY,
+        logger: mockServices.logger.mock(),
+        clock: () => now,
+      });
+      const push = (id: string, name: string) =>
+        ingest.ingestDeployments(
+          parseBatch(deploymentItemSchema, {
+            items: [
+              {
+                id,
+                entityRef: `component:default/${name}`,
+                environment: 'production',
+                status: 'success',
+                finishedAt: '2026-06-01T10:00:00Z',
+              },
+            ],
+          }),
+        );
+      const waiting = async () =>
+        (await knex('dm_unmatched_events').orderBy('external_id')).map(
+          r => r.external_id,
+        );
+
+      await store.replaceCatalog([entity('a')], []);
+      await push('for-b', 'b');
+      await followUp.afterRefresh(true);
+      expect(await waiting()).toEqual(['for-b']);
+      expect(rankings).toHaveBeenCalledTimes(1);
+
+      // The mirror gains b, but this refresh says nothing changed: the waiting event is not
+      // replayed (an unchanged catalog cannot match it)...
+      await store.replaceCatalog([entity('a'), entity('b'), entity('c')], []);
+      await followUp.afterRefresh(false);
+      expect(await waiting()).toEqual(['for-b']);
+      expect(rankings).toHaveBeenCalledTimes(1);
+      // ...but an event that arrived since the last replay is.
+      await knex('dm_unmatched_events').insert({
+        event_type: 'deployment',
+        source: 'api',
+        external_id: 'for-c',
+        identity: JSON.stringify({ entityRef: 'component:default/c' }),
+        reason: 'no catalog entity component:default/c',
+        payload: JSON.stringify({
+          id: 'for-c',
+          source: 'api',
+          entityRef: 'component:default/c',
+          environment: 'production',
+          status: 'success',
+          finishedAt: '2026-06-01T10:00:00Z',
+          commits: [],
+          kind: 'normal',
+        }),
+        received_at: now,
+      });
+      await followUp.afterRefresh(false);
+      expect(await waiting()).toEqual(['for-b']);
+      // A changed catalog replays everything.
+      await followUp.afterRefresh(true);
+      expect(await waiting()).toEqual([]);
+      expect(rankings).toHaveBeenCalledTimes(2);
+
+      // An event that waits longer than the retention is dropped.
+      await push('for-x', 'x');
+      now += 30 * DAY - 1;
+      await followUp.afterRefresh(false);
+      expect(await waiting()).toEqual(['for-x']);
+      now += 2;
+      await followUp.afterRefresh(false);
+      expect(await waiting()).toEqual([]);
+    });
+  },
+);
