@@ -18,7 +18,8 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// Allows everything except submitting another team's CALMS self-assessment.
+// Allows everything except submitting another team's CALMS self-assessment, and unmatched
+// events to anyone but platform administrators and the demo's guest.
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@backstage/plugin-search-backend'));

@@ -51,5 +51,9 @@ describe('UnmatchedEvents', () => {
       'no catalog entity carries these annotations',
     );
     expect(api.getUnmatched).toHaveBeenCalledWith({ limit: 10, offset: 0 });
+    // The count of all that wait, above the paged list.
+    expect(await screen.findByTestId('unmatched-count')).toHaveTextContent(
+      '2 events waiting',
+    );
   });
 });

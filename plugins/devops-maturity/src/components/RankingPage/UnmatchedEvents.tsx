@@ -1,5 +1,6 @@
 import { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import { Typography } from '@material-ui/core';
 import { UnmatchedEventItem } from '@devops-maturity/backstage-plugin-common';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
@@ -34,18 +35,31 @@ const columns: TableColumn<UnmatchedEventItem>[] = [
  */
 export function UnmatchedEvents() {
   const api = useApi(devopsMaturityApiRef);
+  // How many wait, at a glance: the list is paged.
+  const total = useAsync(
+    async () => (await api.getUnmatched({ limit: 1, offset: 0 })).totalCount,
+    [api],
+  );
   return (
     <>
       <Typography variant="body2" color="textSecondary" paragraph>
-        Events that name no catalog entity are kept, never dropped, and counted
-        as soon as the catalog has their entity (checked after every catalog
-        refresh). Most come from an entity without the annotation its source
-        uses, e.g. <code>github.com/project-slug</code>. The events of an entity
-        that left the catalog (deleted or renamed) are listed too, as{' '}
+        Events that name no catalog entity are kept for 30 days (
+        <code>devopsMaturity.unmatched.retention</code>) and counted as soon as
+        the catalog has their entity (checked when the catalog changes). Most
+        come from an entity without the annotation its source uses, e.g.{' '}
+        <code>github.com/project-slug</code>. The events of an entity that left
+        the catalog (deleted or renamed) are listed too, as{' '}
         <em>no longer in the catalog</em>: they move to the entity that later
         carries its ref or one of its annotations, so a renamed service keeps
         its history.
       </Typography>
+      {total.value !== undefined && (
+        <Typography variant="subtitle1" paragraph data-testid="unmatched-count">
+          {total.value === 1
+            ? '1 event waiting'
+            : `${total.value.toLocaleString('en-US')} events waiting`}
+        </Typography>
+      )}
       <PagedTable<UnmatchedEventItem>
         title="Unmatched events"
         columns={columns}
