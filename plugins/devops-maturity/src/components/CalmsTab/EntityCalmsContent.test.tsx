@@ -89,6 +89,10 @@ async function render(a: ReturnType<typeof api>, owner: boolean, name: string) {
   );
 }
 
+// One test clicks through every question, a render each: on a busy 2-core CI machine that took
+// over Jest's default 5 s while the backend suites ran beside it.
+jest.setTimeout(30_000);
+
 describe('EntityCalmsContent', () => {
   it('shows signals-only scores and a read-only questionnaire to a non-owner', async () => {
     await render(api(), false, 'not-ours');
