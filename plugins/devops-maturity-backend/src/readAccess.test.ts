@@ -237,9 +237,14 @@ describe('reads through the real catalog and permission backends', () => {
       .post('/api/devops-maturity/deployments')
       .set('authorization', mockCredentials.service.header())
       .send({
-        items: ['internal-api', 'public-api'].map(name => ({
-          id: `${name}-1`,
-          entityRef: `api:default/${name}`,
+        items: [
+          'api:default/internal-api',
+          'api:default/public-api',
+          // The same hidden entity as a sender may spell it.
+          'API:default/Internal-API',
+        ].map((entityRef, n) => ({
+          id: `api-${n}`,
+          entityRef,
           environment: 'production',
           status: 'success',
           finishedAt: at(1),
@@ -315,10 +320,11 @@ describe('reads through the real catalog and permission backends', () => {
       ]);
       // Bob's figures, as Alice sees them: over nothing she may not see.
       const bobForAlice = await get(ALICE, `scorecards/owners?${q}`);
-      const bobRow = bobForAlice.body.items.find(
-        (i: any) => i.ownerRef === BOB,
+      // Bob owns nothing Alice may see: no row for him, none of his refs.
+      expect(bobForAlice.body.items.map((i: any) => i.ownerRef)).not.toContain(
+        BOB,
       );
-      expect(bobRow?.entityRefs ?? []).toEqual([]);
+      expect(JSON.stringify(bobForAlice.body)).not.toMatch(/secret|quiet/);
     }
     const csv = await request(server)
       .get('/api/devops-maturity/scorecards?days=30')
@@ -359,6 +365,7 @@ describe('reads through the real catalog and permission backends', () => {
         .sort();
     expect(await named(ALICE)).toEqual(['api:default/public-api']);
     expect(await named(BOB)).toEqual([
+      'API:default/Internal-API',
       'api:default/internal-api',
       'api:default/public-api',
     ]);

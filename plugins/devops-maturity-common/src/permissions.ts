@@ -4,7 +4,9 @@ import { createPermission } from '@backstage/plugin-permission-common';
  * Read DORA figures, scorecards and rankings: a resource permission on catalog entities, so a
  * policy may allow it for some entities only, with the catalog's conditions (e.g.
  * `isEntityOwner`). A reader sees an entity's figures only where this allows it and the
- * catalog shows the reader the entity. DENY without conditions: no figure at all (403).
+ * catalog shows the reader the entity. A service (another plugin, a static token) is not
+ * asked of the policy: its `accessRestrictions` decide, and without this permission it gets
+ * 403. A user the policy denies it sees no entity: lists are empty, entity routes answer 404.
  * @public
  */
 export const devopsMaturityReadPermission = createPermission({

@@ -187,7 +187,9 @@ export class DoraService {
       await this.ownedEntities(ownerRef, children),
       visibility,
     );
-    if (!group && entityRefs.length === 0) {
+    // To a reader who may not see everything, a group with nothing visible is as absent: its
+    // title and place would otherwise be all that is told of hidden services.
+    if ((!group || !visibility.all) && entityRefs.length === 0) {
       throw new NotFoundError(`No group or owner ${ownerRef} in the catalog`);
     }
     const facts = await this.store.readFacts(entityRefs, window);
@@ -228,10 +230,10 @@ export class DoraService {
     visibility: Visibility = { all: true },
   ): Promise<OwnerScorecard[]> {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const owned = (await ownedEntitiesByGroup(this.store, children)).map(o => ({
-      ...o,
-      entityRefs: onlyVisible(o.entityRefs, visibility),
-    }));
+    const owned = (await ownedEntitiesByGroup(this.store, children))
+      .map(o => ({ ...o, entityRefs: onlyVisible(o.entityRefs, visibility) }))
+      // A reader who may not see everything gets no row for a group with nothing visible.
+      .filter(o => visibility.all || o.entityRefs.length > 0);
     const facts = await this.store.readFacts(
       [...new Set(owned.flatMap(o => o.entityRefs))],
       window,

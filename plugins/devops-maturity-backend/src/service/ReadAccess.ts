@@ -10,6 +10,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { devopsMaturityReadPermission } from '@devops-maturity/backstage-plugin-common';
+import { chunks } from '../database/util';
 
 /** Which scored entities a reader may see: every one, or these (lower-case refs). */
 export type Visibility = { all: true } | { all: false; refs: Set<string> };
@@ -28,6 +29,9 @@ function everything(credentials: BackstageCredentials): Reader {
     canSee: async () => true,
   };
 }
+
+/** Decisions per request to the permission backend, well within its 100 kB body limit. */
+export const AUTHORIZE_BATCH = 100;
 
 /** How long a user's visible set is kept: a catalog change reaches readers this much later. */
 export const VISIBILITY_TTL_MS = 30_000;
@@ -105,7 +109,10 @@ export class ReadAccess {
     const visibility = this.computeVisibility(credentials);
     this.cache.set(key, { expires: now + VISIBILITY_TTL_MS, visibility });
     // A failed computation is not kept: the next request tries again.
-    visibility.catch(() => this.cache.delete(key));
+    visibility.catch(() => {
+      if (this.cache.get(key)?.visibility === visibility)
+        this.cache.delete(key);
+    });
     for (const [k, v] of this.cache) if (v.expires <= now) this.cache.delete(k);
     return visibility;
   }
@@ -121,20 +128,22 @@ export class ReadAccess {
       },
       { credentials },
     );
-    let refs = items.map(e => lower(stringifyEntityRef(e)));
-    if (refs.length) {
+    const refs = items.map(e => lower(stringifyEntityRef(e)));
+    const visible = new Set<string>();
+    // In parts: the permission backend (and the catalog's apply-conditions endpoint behind it)
+    // refuses request bodies over 100 kB, about 430 decisions.
+    for (const part of chunks(refs, AUTHORIZE_BATCH)) {
       const decisions = await permissions.authorize(
-        refs.map(resourceRef => ({
+        part.map(resourceRef => ({
           permission: devopsMaturityReadPermission,
           resourceRef,
         })),
         { credentials },
       );
-      refs = refs.filter(
-        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-      );
+      part.forEach((ref, i) => {
+        if (decisions[i].result === AuthorizeResult.ALLOW) visible.add(ref);
+      });
     }
-    const visible = new Set(refs);
     const scored = await scoredEntities();
     return scored.every(ref => visible.has(ref))
       ? { all: true }

@@ -17,7 +17,7 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore } from '../database/types';
 import { DoraService } from './DoraService';
-import { IngestService } from './IngestService';
+import { IngestService, normalizeEntityRef } from './IngestService';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -228,21 +228,25 @@ export async function createRouter(
     );
     const q = parseQuery(pageQuery, req.query);
     const page = await store.listUnmatched(q);
-    // An event naming an entity the catalog has but hides from the reader is left out.
-    const named = [
-      ...new Set(
-        page.items.flatMap(i =>
-          i.identity.entityRef ? [i.identity.entityRef] : [],
-        ),
-      ),
-    ];
+    // An event naming an entity the catalog has but hides from the reader is left out. The
+    // ref as sent (any case, short forms) is looked up as the catalog spells refs.
+    const refOf = (item: { identity: Record<string, string> }) => {
+      try {
+        return item.identity.entityRef
+          ? normalizeEntityRef(item.identity.entityRef)
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const named = [...new Set(page.items.flatMap(i => refOf(i) ?? []))];
     if (named.length) {
       const [all, seen] = await Promise.all([
         options.catalogHas(named),
         options.catalogHas(named, credentials),
       ]);
       page.items = page.items.filter(i => {
-        const ref = i.identity.entityRef;
+        const ref = refOf(i);
         return !ref || !all.has(ref) || seen.has(ref);
       });
     }
