@@ -331,11 +331,11 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       .delete();
   }
 
-  async unmatchedAfter(pk: number, limit: number) {
-    const rows = await this.knex('dm_unmatched_events')
-      .where('pk', '>', pk)
-      .orderBy('pk')
-      .limit(limit);
+  async unmatchedAfter(pk: number, limit: number, receivedSince?: number) {
+    const query = this.knex('dm_unmatched_events').where('pk', '>', pk);
+    if (receivedSince !== undefined)
+      query.where('received_at', '>=', receivedSince);
+    const rows = await query.orderBy('pk').limit(limit);
     return rows.map(r => ({ ...unmatchedFromRow(r), pk: toNumber(r.pk) }));
   }
 

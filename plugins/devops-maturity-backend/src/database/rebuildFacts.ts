@@ -43,12 +43,10 @@ export async function rebuildEntityFacts(
   );
   const nowCounting: number[] = [];
   const noLongerCounting: number[] = [];
-  const recountedEntities = new Set<string>();
   for (const d of deployments) {
     const counts = countsAsDeployment(d, options);
     if (counts === toBoolean(d.counts)) continue;
     (counts ? nowCounting : noLongerCounting).push(toNumber(d.pk));
-    recountedEntities.add(d.entity_ref);
   }
   for (const [pks, counts] of [
     [nowCounting, true],
@@ -59,10 +57,11 @@ export async function rebuildEntityFacts(
     }
   }
 
-  // Changes follow counted deployments: every sha of an entity whose deployments were
-  // recounted is found again (those no counted deployment has any more are dropped).
+  // Changes follow counted deployments: every sha of the entities is found again (those no
+  // counted deployment has any more are dropped). Every entity, not only those recounted: a
+  // rebuild also follows a new version of the derivation, or facts whose rules nobody recorded.
   const affected = new Map<string, Set<string>>();
-  for (const entityRef of recountedEntities) affected.set(entityRef, new Set());
+  for (const entityRef of entityRefs) affected.set(entityRef, new Set());
   for (const d of deployments) {
     const shas = affected.get(d.entity_ref);
     if (!shas) continue;
@@ -72,7 +71,7 @@ export async function rebuildEntityFacts(
   const changes = await selectWhereIn(
     () => trx('dm_entity_changes').select('entity_ref', 'sha'),
     'entity_ref',
-    [...recountedEntities],
+    entityRefs,
   );
   for (const c of changes) affected.get(c.entity_ref)?.add(c.sha);
   await recomputeChanges(trx, affected);

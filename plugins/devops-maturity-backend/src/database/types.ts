@@ -129,10 +129,14 @@ export interface DoraStore {
   moveDepartedEntities(options: DoraOptions): Promise<EntityMove[]>;
   /** Deletes the unmatched events that arrived before `cutoff`; answers how many. */
   deleteUnmatchedBefore(cutoff: number): Promise<number>;
-  /** Unmatched events in arrival order after a cursor, for replays. */
+  /**
+   * Unmatched events in arrival order after a cursor, for replays; only those received at or
+   * after `receivedSince` if given.
+   */
   unmatchedAfter(
     pk: number,
     limit: number,
+    receivedSince?: number,
   ): Promise<Array<UnmatchedEvent & { pk: number }>>;
 
   /** The facts of each entity for the window; entities with no events get empty facts. */

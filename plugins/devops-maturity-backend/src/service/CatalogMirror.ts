@@ -168,8 +168,9 @@ export class CatalogMirror {
     await store.replaceCatalog(mirrored, groups);
     const snapshot = JSON.stringify([mirrored, groups]);
     const changed = snapshot !== this.lastSnapshot;
-    this.lastSnapshot = snapshot;
     await this.deps.onRefreshed?.(changed);
+    // Only once what follows a change succeeded: otherwise the next refresh does it again.
+    this.lastSnapshot = snapshot;
     return { entities: entities.length, groups: groups.length };
   }
 }

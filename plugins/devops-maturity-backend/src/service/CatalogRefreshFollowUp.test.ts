@@ -5,7 +5,10 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { CatalogRefreshFollowUp } from './CatalogRefreshFollowUp';
+import {
+  CatalogRefreshFollowUp,
+  REPLAY_OVERLAP_MS,
+} from './CatalogRefreshFollowUp';
 import { IngestService } from './IngestService';
 import { deploymentItemSchema, parseBatch } from './validation';
 
@@ -64,13 +67,16 @@ describe.each(databaseIds(databases))(
 
       await store.replaceCatalog([entity('a')], []);
       await push('for-b', 'b');
+      now += REPLAY_OVERLAP_MS + 1;
       await followUp.afterRefresh(true);
       expect(await waiting()).toEqual(['for-b']);
       expect(rankings).toHaveBeenCalledTimes(1);
 
-      // The mirror gains b, but this refresh says nothing changed: the waiting event is not
-      // replayed (an unchanged catalog cannot match it)...
+      // The mirror gains b, but this refresh says nothing changed: the waiting event, which
+      // arrived well before the last replay, is not replayed (an unchanged catalog cannot
+      // match it)...
       await store.replaceCatalog([entity('a'), entity('b'), entity('c')], []);
+      now += 1000;
       await followUp.afterRefresh(false);
       expect(await waiting()).toEqual(['for-b']);
       expect(rankings).toHaveBeenCalledTimes(1);
@@ -91,8 +97,11 @@ describe.each(databaseIds(databases))(
           commits: [],
           kind: 'normal',
         }),
-        received_at: now,
+        // Stored, on PostgreSQL, by a transaction that began before the last replay and
+        // committed after it: within the overlap, it is replayed all the same.
+        received_at: now - 60_000,
       });
+      now += 1000;
       await followUp.afterRefresh(false);
       expect(await waiting()).toEqual(['for-b']);
       // A changed catalog replays everything.
@@ -100,14 +109,26 @@ describe.each(databaseIds(databases))(
       expect(await waiting()).toEqual([]);
       expect(rankings).toHaveBeenCalledTimes(2);
 
-      // An event that waits longer than the retention is dropped.
+      // An event that waits longer than the retention is dropped...
       await push('for-x', 'x');
+      await push('for-y', 'y');
       now += 30 * DAY - 1;
       await followUp.afterRefresh(false);
-      expect(await waiting()).toEqual(['for-x']);
+      expect(await waiting()).toEqual(['for-x', 'for-y']);
       now += 2;
-      await followUp.afterRefresh(false);
+      // ...unless its entity has just appeared: replayed first, it is matched.
+      await store.replaceCatalog(
+        [entity('a'), entity('b'), entity('c'), entity('y')],
+        [],
+      );
+      await followUp.afterRefresh(true);
       expect(await waiting()).toEqual([]);
+      expect(
+        await store.listDeployments('component:default/y', {
+          limit: 10,
+          offset: 0,
+        }),
+      ).toMatchObject({ totalCount: 1 });
     });
   },
 );

@@ -2,6 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { DoraStore } from '../database/types';
 import { IngestService } from './IngestService';
 
+/** Longer than any transaction that stores a batch. */
+export const REPLAY_OVERLAP_MS = 5 * 60_000;
+
 /**
  * What follows each refresh of the catalog mirror: demo seeding; the expiry of unmatched
  * events past their retention; the replay of unmatched events that may match now; and, when
@@ -9,13 +12,13 @@ import { IngestService } from './IngestService';
  *
  * Only a changed catalog can match an event that waited: every event was resolved against the
  * mirror when it arrived. So an unchanged refresh replays only the events that arrived since
- * the last replay (resolved, perhaps, against the mirror just before it changed), and a
- * changed one replays them all. 20,000 waiting events used to be replayed, and rewritten, at
+ * the last replay began (resolved, perhaps, against the mirror just before it changed), and
+ * a changed one replays them all. 20,000 waiting events used to be replayed, and rewritten, at
  * every refresh.
  */
 export class CatalogRefreshFollowUp {
-  /** The last unmatched event (by pk) a replay has seen. */
-  private replayedUpTo = 0;
+  /** When the last replay started; undefined before the first. */
+  private lastReplayAt?: number;
 
   constructor(
     private readonly deps: {
@@ -32,16 +35,23 @@ export class CatalogRefreshFollowUp {
   async afterRefresh(changed: boolean): Promise<void> {
     const { ingest, store, retentionMs, logger, clock = Date.now } = this.deps;
     await this.deps.seedNewServices?.();
+    const startedAt = clock();
+    // By arrival time, not by pk: on PostgreSQL a pk is taken before its transaction commits,
+    // so an event committed late may carry a pk below one already replayed. The overlap
+    // covers transactions still open when the last replay began.
+    await ingest.replayUnmatched(
+      changed || this.lastReplayAt === undefined
+        ? {}
+        : { receivedSince: this.lastReplayAt - REPLAY_OVERLAP_MS },
+    );
+    this.lastReplayAt = startedAt;
+    // After the replay: an old event whose entity just appeared is matched, not deleted.
     const expired = await store.deleteUnmatchedBefore(clock() - retentionMs);
     if (expired > 0) {
       logger.info(
         `Deleted ${expired} unmatched events that waited longer than the retention (devopsMaturity.unmatched.retention) for their entity`,
       );
     }
-    const { lastPk } = await ingest.replayUnmatched({
-      after: changed ? 0 : this.replayedUpTo,
-    });
-    this.replayedUpTo = Math.max(this.replayedUpTo, lastPk);
     // Owners, systems or groups changed: every ranking row may have.
     if (changed) await this.deps.refreshRankings();
   }

@@ -250,10 +250,10 @@ export class IngestService {
    */
   async replayUnmatched(
     options: {
-      /** Only the events that arrived after this one (by its pk): the newer arrivals. */
-      after?: number;
+      /** Only the events that arrived at or after this time (epoch ms). */
+      receivedSince?: number;
     } = {},
-  ): Promise<{ matched: number; remaining: number; lastPk: number }> {
+  ): Promise<{ matched: number; remaining: number }> {
     const moves = await this.store.moveDepartedEntities(this.options);
     if (moves.length) {
       this.onStored?.(new Set(moves.map(m => m.to)));
@@ -267,9 +267,13 @@ export class IngestService {
     }
     let matched = 0;
     let remaining = 0;
-    let cursor = options.after ?? 0;
+    let cursor = 0;
     for (;;) {
-      const page = await this.store.unmatchedAfter(cursor, 500);
+      const page = await this.store.unmatchedAfter(
+        cursor,
+        500,
+        options.receivedSince,
+      );
       if (page.length === 0) break;
       cursor = page[page.length - 1].pk;
       for (const type of ['deployment', 'incident'] as const) {
@@ -287,6 +291,6 @@ export class IngestService {
         `Matched ${matched} events to catalog entities; ${remaining} remain unmatched`,
       );
     }
-    return { matched, remaining, lastPk: cursor };
+    return { matched, remaining };
   }
 }
