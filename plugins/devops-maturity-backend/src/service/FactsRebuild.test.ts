@@ -1,9 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  BUILT_IN_CHECKS,
-  DAY_MS,
-} from '@devops-maturity/backstage-plugin-common';
+import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
 import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
 import {
   createTestDatabases,
@@ -12,7 +9,7 @@ import {
 } from '../__testUtils__/databases';
 import { readSettings } from '../config';
 import { generateDemoEvents } from '../demo/seedDemoData';
-import { createServices } from './createServices';
+import { servicesAt } from '../__testUtils__/services';
 import { FactsRebuild, factRulesFingerprint } from './FactsRebuild';
 import {
   deploymentItemSchema,
@@ -67,7 +64,7 @@ async function ingested(
       { groupRef: 'group:default/team-1' },
     ],
   );
-  const created = servicesOn(store, settings);
+  const created = servicesAt(store, settings, NOW);
   const events = eventsWithProdEu();
   for (let i = 0; i < events.deployments.length; i += 500) {
     await created.ingest.ingestDeployments(
@@ -83,25 +80,12 @@ async function ingested(
   return { knex, store, ...created };
 }
 
-function servicesOn(
-  store: DatabaseDoraStore,
-  settings: ReturnType<typeof readSettings>,
-) {
-  return createServices({
-    store,
-    settings,
-    logger: mockServices.logger.mock(),
-    checks: BUILT_IN_CHECKS,
-    clock: () => NOW,
-  });
-}
-
 /** Every figure a reader can get: metrics per window, both lists in full, the rankings. */
 async function everyFigure(
   store: DatabaseDoraStore,
   settings: ReturnType<typeof readSettings>,
 ) {
-  const { dora, scorecards } = servicesOn(store, settings);
+  const { dora, scorecards } = servicesAt(store, settings, NOW);
   const figures: Record<string, unknown> = {};
   for (const { entityRef } of services) {
     for (const days of [30, 90, 365]) {
@@ -167,7 +151,7 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
       // The change matters for these events: otherwise this test could not fail.
       expect(await everyFigure(old.store, after)).not.toEqual(expected);
 
-      const { scorecards } = servicesOn(old.store, after);
+      const { scorecards } = servicesAt(old.store, after, NOW);
       const rebuild = new FactsRebuild(
         rules,
         after.options,

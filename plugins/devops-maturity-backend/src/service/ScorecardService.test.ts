@@ -1,10 +1,5 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  DAY_MS,
-  BUILT_IN_CHECKS,
-} from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
+import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
 import {
   createTestDatabases,
   createTestStore,
@@ -13,7 +8,7 @@ import {
 import { readSettings } from '../config';
 import { generateDemoEvents } from '../demo/seedDemoData';
 import { sortRows } from './ranking';
-import { createServices } from './createServices';
+import { servicesAt } from '../__testUtils__/services';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -34,25 +29,11 @@ const profiles = [
   'none',
 ];
 
-/** The services of the plugin on a store, at the fixed clock. */
-function pluginServices(
-  store: DatabaseDoraStore,
-  settings: ReturnType<typeof readSettings>,
-) {
-  return createServices({
-    store,
-    settings,
-    logger: mockServices.logger.mock(),
-    checks: BUILT_IN_CHECKS,
-    clock: () => NOW,
-  });
-}
-
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('ranks from precomputed rows exactly as a live computation does, and sees new events at once', async () => {
     const { store } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { dora, scorecards, ingest } = pluginServices(store, settings);
+    const { dora, scorecards, ingest } = servicesAt(store, settings, NOW);
     const services = profiles.map((p, i) => ({
       entityRef: `component:default/${p}`,
       profile: p,
@@ -205,7 +186,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('recovers from a failed recomputation at the next ranking read', async () => {
     const { store } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { scorecards } = pluginServices(store, settings);
+    const { scorecards } = servicesAt(store, settings, NOW);
     await store.replaceCatalog(
       [
         {
