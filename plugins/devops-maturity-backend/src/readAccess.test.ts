@@ -132,7 +132,11 @@ const component = (
 const api = (name: string, labels: Record<string, string> = {}) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'API',
-  metadata: { name, labels },
+  metadata: {
+    name,
+    labels,
+    annotations: { 'pagerduty.com/service-id': `P-${name}` },
+  },
   spec: {
     type: 'openapi',
     lifecycle: 'production',
@@ -242,13 +246,22 @@ describe('reads through the real catalog and permission backends', () => {
           'api:default/public-api',
           // The same hidden entity as a sender may spell it.
           'API:default/Internal-API',
-        ].map((entityRef, n) => ({
-          id: `api-${n}`,
-          entityRef,
-          environment: 'production',
-          status: 'success',
-          finishedAt: at(1),
-        })),
+        ]
+          .map((entityRef, n) => ({
+            id: `api-${n}`,
+            entityRef,
+            environment: 'production',
+            status: 'success',
+            finishedAt: at(1),
+          }))
+          // Named by an annotation the hidden entity carries: its reason names the entity.
+          .concat({
+            id: 'api-by-annotation',
+            annotations: { 'pagerduty.com/service-id': 'P-internal-api' },
+            environment: 'production',
+            status: 'success',
+            finishedAt: at(1),
+          } as any),
       });
     if (unmatched.status !== 200)
       throw new Error(`push answered ${unmatched.status}`);
@@ -364,10 +377,18 @@ describe('reads through the real catalog and permission backends', () => {
         .map((i: any) => i.identity.entityRef)
         .sort();
     expect(await named(ALICE)).toEqual(['api:default/public-api']);
+    // Filtered before counting and paging: the count is what the reader may see.
+    expect((await get(ALICE, 'unmatched')).body.totalCount).toBe(1);
+    expect((await get(ALICE, 'unmatched?limit=1')).body.items).toHaveLength(1);
+    expect(JSON.stringify((await get(ALICE, 'unmatched')).body)).not.toMatch(
+      /internal-api/i,
+    );
     expect(await named(BOB)).toEqual([
       'API:default/Internal-API',
       'api:default/internal-api',
       'api:default/public-api',
+      undefined,
     ]);
+    expect((await get(BOB, 'unmatched')).body.totalCount).toBe(4);
   });
 });

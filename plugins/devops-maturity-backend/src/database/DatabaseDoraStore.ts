@@ -31,7 +31,11 @@ import {
 import { relinkIncidents, writeIncidents } from './writeIncidents';
 import { writeUnmatched } from './writeUnmatched';
 import { moveDepartedEntities, recordDepartures } from './departedEntities';
-import { listUnmatched, unmatchedFromRow } from './unmatchedList';
+import {
+  listUnmatched,
+  unmatchedFromRow,
+  unmatchedNamedRefs,
+} from './unmatchedList';
 import { databaseDeliveryLog } from './deliveries';
 import { databaseFactRules } from './factRules';
 import { readFacts } from './readFacts';
@@ -317,8 +321,17 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     return databaseFactRules(this.knex);
   }
 
-  listUnmatched(options: { limit: number; offset: number }) {
+  listUnmatched(options: {
+    limit: number;
+    offset: number;
+    hiddenRefs?: string[];
+    departed?: boolean;
+  }) {
     return listUnmatched(this.knex, options);
+  }
+
+  unmatchedNamedRefs() {
+    return unmatchedNamedRefs(this.knex);
   }
 
   moveDepartedEntities(options: DoraOptions) {

@@ -52,6 +52,12 @@ export interface UnmatchedEvent {
   payload: unknown;
   /** When it arrived; for an event of an entity that left the catalog, when the entity left. */
   receivedAt: number;
+  /**
+   * The catalog entity it names, as the catalog spells refs: its `entityRef`, or the entity of
+   * an unscored kind that carries its annotations. The list hides it from readers who may not
+   * see that entity.
+   */
+  namedRef?: string;
 }
 
 /** The history of an entity that left the catalog, moved to the entity that carries its identity. */
@@ -117,11 +123,19 @@ export interface DoraStore {
 
   /** Writes a batch in one transaction: all of it or nothing. */
   writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
-  /** Events no entity matched, and those of entities that left the catalog; newest first. */
+  /**
+   * Events no entity matched, and those of entities that left the catalog; newest first.
+   * Without those naming one of `hiddenRefs`, nor, with `departed: false`, those of entities
+   * that left the catalog.
+   */
   listUnmatched(options: {
     limit: number;
     offset: number;
+    hiddenRefs?: string[];
+    departed?: boolean;
   }): Promise<Page<UnmatchedEvent>>;
+  /** Every catalog ref the unmatched list names, departed entities included. */
+  unmatchedNamedRefs(): Promise<string[]>;
   /**
    * Settles the entities that left the catalog against the mirror: moves each one's events to
    * the one mirrored entity that carries its ref or one of its identity annotations.

@@ -1,7 +1,13 @@
 import { Knex } from 'knex';
 import { DEPARTED_REASON } from './departedEntities';
 import { Page, UnmatchedEvent } from './types';
-import { isoOrUndefined, toBoolean, toNumber, undefinedIfNull } from './util';
+import {
+  isoOrUndefined,
+  toBoolean,
+  toNumber,
+  undefinedIfNull,
+  whereNotInList,
+} from './util';
 
 /** A kept event as the store hands it out. */
 export function unmatchedFromRow(r: any): UnmatchedEvent {
@@ -82,17 +88,37 @@ const DEPARTED_EVENTS = [
  */
 export async function listUnmatched(
   knex: Knex,
-  options: { limit: number; offset: number },
+  options: {
+    limit: number;
+    offset: number;
+    hiddenRefs?: string[];
+    departed?: boolean;
+  },
 ): Promise<Page<UnmatchedEvent>> {
-  const departedOf = (table: string) =>
-    knex(`${table} as e`).join(
+  const hidden = options.hiddenRefs ?? [];
+  const departedOf = (table: string) => {
+    const q = knex(`${table} as e`).join(
       'dm_departed_entities as g',
       'g.entity_ref',
       'e.entity_ref',
     );
+    if (options.departed === false) q.whereRaw('1 = 0');
+    if (hidden.length) whereNotInList(q, 'e.entity_ref', hidden);
+    return q;
+  };
+  const keptEvents = () => {
+    const q = knex('dm_unmatched_events');
+    if (hidden.length)
+      q.where(w =>
+        w
+          .whereNull('named_ref')
+          .orWhere(named => whereNotInList(named, 'named_ref', hidden)),
+      );
+    return q;
+  };
   let totalCount = 0;
   for (const q of [
-    knex('dm_unmatched_events'),
+    keptEvents(),
     ...DEPARTED_EVENTS.map(d => departedOf(d.table)),
   ]) {
     const [{ n }] = await q.count({ n: '*' });
@@ -101,9 +127,8 @@ export async function listUnmatched(
 
   // Keys of the page only; each origin's rows are read after. Not parenthesised: SQLite
   // refuses a compound SELECT whose parts are in parentheses.
-  const entries = knex
+  const entries = keptEvents()
     .select(knex.raw("'unmatched' AS origin"), 'pk', 'received_at AS at')
-    .from('dm_unmatched_events')
     .unionAll(
       DEPARTED_EVENTS.map(d =>
         departedOf(d.table).select(
@@ -157,4 +182,14 @@ export async function listUnmatched(
     }),
     totalCount,
   };
+}
+
+/** Every catalog ref the list names: those kept events name, and the departed entities. */
+export async function unmatchedNamedRefs(knex: Knex): Promise<string[]> {
+  const rows: Array<{ ref: string }> = await knex
+    .select('named_ref AS ref')
+    .from('dm_unmatched_events')
+    .whereNotNull('named_ref')
+    .union(qb => qb.select('entity_ref AS ref').from('dm_departed_entities'));
+  return rows.map(r => r.ref);
 }

@@ -134,3 +134,17 @@ export function whereInList(
       ])
     : q.whereRaw(`?? = ANY(?::text[])`, [column, values]);
 }
+
+/** `column NOT IN (values)` for lists of any length, as one bound parameter (see whereInList). */
+export function whereNotInList(
+  q: Knex.QueryBuilder,
+  column: string,
+  values: string[],
+): Knex.QueryBuilder {
+  return isSqlite(q)
+    ? q.whereRaw(`?? NOT IN (SELECT value FROM json_each(?))`, [
+        column,
+        JSON.stringify(values),
+      ])
+    : q.whereRaw(`NOT (?? = ANY(?::text[]))`, [column, values]);
+}

@@ -31,10 +31,17 @@ export async function writeUnmatched(
       payload: JSON.stringify(u.payload),
       received_at: u.receivedAt,
       source_updated_at: updatedAtOf(u.payload),
+      named_ref: u.namedRef ?? null,
     })),
     {
       conflict: ['event_type', 'source', 'external_id'],
-      merge: ['identity', 'reason', 'payload', 'source_updated_at'],
+      merge: [
+        'identity',
+        'reason',
+        'payload',
+        'source_updated_at',
+        'named_ref',
+      ],
       mergeWhere: notOlderThanStored('dm_unmatched_events'),
       returning: ['pk'],
     },

@@ -36,6 +36,13 @@ export function normalizeEntityRef(ref: string): string {
 
 type Item = (DeploymentItem | IncidentItem) & { source: string; id: string };
 
+/** An event's entity, or why it has none and which catalog entity it names if any. */
+interface Resolution {
+  entityRef?: string;
+  reason?: string;
+  namedRef?: string;
+}
+
 /**
  * Catalog entities of kinds that are not scored, which the mirror therefore lacks: asked only
  * for events that matched no mirrored entity, to tell their senders why.
@@ -107,6 +114,7 @@ export class IngestService {
           reason: r.reason!,
           payload: item,
           receivedAt: this.clock(),
+          namedRef: r.namedRef,
         });
       }
     });
@@ -142,9 +150,7 @@ export class IngestService {
   }
 
   /** Finds each item's entity: its entityRef if the catalog has it, else its annotations. */
-  private async resolve(
-    items: Item[],
-  ): Promise<Array<{ entityRef?: string; reason?: string }>> {
+  private async resolve(items: Item[]): Promise<Resolution[]> {
     const refs = items.map(i => {
       try {
         return i.entityRef ? this.normalized(i.entityRef) : undefined;
@@ -186,6 +192,7 @@ export class IngestService {
           reason: kind
             ? notScored(ref, kind)
             : `no catalog entity ${ref ?? item.entityRef}`,
+          namedRef: ref,
         };
       }
       for (const [annotation, value] of Object.entries(
@@ -210,8 +217,8 @@ export class IngestService {
    */
   private async explainAnnotations(
     items: Item[],
-    resolved: Array<{ entityRef?: string; reason?: string }>,
-  ) {
+    resolved: Resolution[],
+  ): Promise<Resolution[]> {
     const unexplained = items.filter(
       (_, i) => resolved[i].reason === NO_ENTITY_WITH_ANNOTATIONS,
     );
@@ -237,7 +244,10 @@ export class IngestService {
       )) {
         const carrier = carriers.get(`${annotation}=${value}`);
         if (carrier)
-          return { reason: notScored(carrier.entityRef, carrier.kind) };
+          return {
+            reason: notScored(carrier.entityRef, carrier.kind),
+            namedRef: carrier.entityRef,
+          };
       }
       return r;
     });

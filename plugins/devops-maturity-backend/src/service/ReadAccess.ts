@@ -163,13 +163,21 @@ export function catalogLookup(deps: {
   credentials?: BackstageCredentials,
 ) => Promise<Set<string>> {
   return async (entityRefs, credentials) => {
-    const { items } = await deps.catalog.getEntitiesByRefs(
-      { entityRefs, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
-      {
-        credentials:
-          credentials ?? (await deps.auth.getOwnServiceCredentials()),
-      },
-    );
-    return new Set(entityRefs.filter((_, i) => items[i]));
+    const found = new Set<string>();
+    const asWho = credentials ?? (await deps.auth.getOwnServiceCredentials());
+    // In parts, well within the catalog's limit on request bodies.
+    for (const part of chunks(entityRefs, 500)) {
+      const { items } = await deps.catalog.getEntitiesByRefs(
+        {
+          entityRefs: part,
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
+        { credentials: asWho },
+      );
+      part.forEach((ref, i) => {
+        if (items[i]) found.add(ref);
+      });
+    }
+    return found;
   };
 }

@@ -17,7 +17,7 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore } from '../database/types';
 import { DoraService } from './DoraService';
-import { IngestService, normalizeEntityRef } from './IngestService';
+import { IngestService } from './IngestService';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -227,31 +227,45 @@ export async function createRouter(
       devopsMaturityUnmatchedReadPermission,
     );
     const q = parseQuery(pageQuery, req.query);
-    const page = await store.listUnmatched(q);
-    // An event naming an entity the catalog has but hides from the reader is left out. The
-    // ref as sent (any case, short forms) is looked up as the catalog spells refs.
-    const refOf = (item: { identity: Record<string, string> }) => {
-      try {
-        return item.identity.entityRef
-          ? normalizeEntityRef(item.identity.entityRef)
-          : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const named = [...new Set(page.items.flatMap(i => refOf(i) ?? []))];
-    if (named.length) {
-      const [all, seen] = await Promise.all([
-        options.catalogHas(named),
-        options.catalogHas(named, credentials),
-      ]);
-      page.items = page.items.filter(i => {
-        const ref = refOf(i);
-        return !ref || !all.has(ref) || seen.has(ref);
-      });
-    }
-    res.json(page);
+    res.json(
+      await store.listUnmatched({
+        ...q,
+        ...(await unmatchedHiddenFrom(req, credentials)),
+      }),
+    );
   });
+
+  /**
+   * What the unmatched list leaves out for a reader, filtered in SQL before counting and
+   * paging: events naming a catalog entity the catalog hides from the reader or whose
+   * scorecards the policy hides; and, for a reader who may not see every scored entity, the
+   * events of entities that left the catalog (nothing can tell any more whether the reader
+   * might have seen them). Services see everything their access allows reading at all.
+   */
+  async function unmatchedHiddenFrom(
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<{ hiddenRefs?: string[]; departed?: boolean }> {
+    if ((credentials.principal as { type: string }).type !== 'user') return {};
+    const reader = await access.reader(req);
+    const visibility = await reader.visibility();
+    const named = await store.unmatchedNamedRefs();
+    if (named.length === 0) return { departed: visibility.all };
+    const [all, seen] = await Promise.all([
+      options.catalogHas(named),
+      options.catalogHas(named, credentials),
+    ]);
+    // A ref of a scored kind must also be visible by the scorecard policy.
+    const scored = await store.existingEntities(named);
+    const hiddenRefs: string[] = [];
+    for (const ref of named) {
+      const hidden =
+        all.has(ref) &&
+        (!seen.has(ref) || (scored.has(ref) && !(await reader.canSee(ref))));
+      if (hidden) hiddenRefs.push(ref);
+    }
+    return { hiddenRefs, departed: visibility.all };
+  }
 
   router.use(internalErrorFilter(options.logger));
   return router;
