@@ -1,10 +1,7 @@
 import path from 'path';
 import { ConfigSources } from '@backstage/config-loader';
-import {
-  assertNoDemoValuesInProduction,
-  DEMO_PUSH_TOKEN,
-  demoValuesIn,
-} from './demoValues';
+import { DEMO_PUSH_TOKEN, demoValuesIn } from './demoValues';
+import { assertProductionConfig, unsignedWebhooks } from './productionConfig';
 import { startPluginBackend } from './__testUtils__/backend';
 import { createTestDatabases } from './__testUtils__/databases';
 import { component, group } from './__testUtils__/catalog';
@@ -46,11 +43,11 @@ describe('demo values', () => {
       'devopsMaturity.pagerduty.webhookSecrets',
       'devopsMaturity.demo.seed',
     ]);
-    expect(() => assertNoDemoValuesInProduction(config, 'production')).toThrow(
+    expect(() => assertProductionConfig(config, [], 'production')).toThrow(
       /refuses to start in production with the demo's values at backend\.auth\.externalAccess\[0\]\.options\.token, /,
     );
     expect(() =>
-      assertNoDemoValuesInProduction(config, 'development'),
+      assertProductionConfig(config, [], 'development'),
     ).not.toThrow();
   });
 
@@ -61,7 +58,7 @@ describe('demo values', () => {
     );
     expect(demoValuesIn(config)).toEqual([]);
     expect(() =>
-      assertNoDemoValuesInProduction(config, 'production'),
+      assertProductionConfig(config, [], 'production'),
     ).not.toThrow();
     expect(config.getString('backend.database.client')).toBe('pg');
     expect(config.getString('backend.database.connection.password')).toBe(
@@ -117,5 +114,33 @@ describe('demo values', () => {
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
+  });
+
+  it('refuses, in production, GitHub and GitLab webhooks that nobody checks', async () => {
+    const sources = ['github', 'gitlab', 'pagerduty'];
+    const { GITHUB_WEBHOOK_SECRET: _g, ...withoutGithub } = productionEnv;
+    // Loaded with the demo's file, an unset secret leaves the demo's, which is refused as a
+    // demo value; loaded alone, it leaves none, and GitHub's deliveries would go unchecked.
+    const both = await load(
+      ['app-config.yaml', 'app-config.production.yaml'],
+      withoutGithub,
+    );
+    expect(demoValuesIn(both)).toEqual(['events.modules.github.webhookSecret']);
+    const config = await load(['app-config.production.yaml'], withoutGithub);
+    expect(unsignedWebhooks(config, sources)).toEqual([
+      'events.modules.github.webhookSecret',
+    ]);
+    expect(() => assertProductionConfig(config, sources, 'production')).toThrow(
+      /webhooks taken unsigned: set events\.modules\.github\.webhookSecret/,
+    );
+    // Without the GitHub module installed, nothing is taken from GitHub.
+    expect(() =>
+      assertProductionConfig(config, ['gitlab', 'pagerduty'], 'production'),
+    ).not.toThrow();
+    const complete = await load(
+      ['app-config.yaml', 'app-config.production.yaml'],
+      productionEnv,
+    );
+    expect(unsignedWebhooks(complete, sources)).toEqual([]);
   });
 });

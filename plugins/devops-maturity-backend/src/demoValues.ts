@@ -28,24 +28,3 @@ export function demoValuesIn(config: Config): string[] {
     found.push('devopsMaturity.demo.seed');
   return found;
 }
-
-/**
- * Refuses to start in production (NODE_ENV=production) with any demo value: a backend that
- * forgot to override the demo's token would accept pushes from anyone who read the README.
- * A warning in a log nobody reads would not prevent that.
- */
-export function assertNoDemoValuesInProduction(
-  config: Config,
-  nodeEnv = process.env.NODE_ENV,
-) {
-  if (nodeEnv !== 'production') return;
-  const found = demoValuesIn(config);
-  if (found.length) {
-    throw new Error(
-      `devops-maturity refuses to start in production with the demo's values at ${found.join(
-        ', ',
-      )}: set your own secrets (from the environment) and turn seeding off, as ` +
-        'app-config.production.yaml does',
-    );
-  }
-}

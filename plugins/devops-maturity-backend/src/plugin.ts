@@ -9,7 +9,7 @@ import {
   GoldenPathCheck,
 } from '@devops-maturity/backstage-plugin-common';
 import { readSchedule, readSettings } from './config';
-import { assertNoDemoValuesInProduction } from './demoValues';
+import { assertProductionConfig } from './productionConfig';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
   CatalogMirror,
@@ -88,7 +88,10 @@ export const devopsMaturityPlugin = createBackendPlugin({
         lifecycle,
         catalog,
       }) {
-        assertNoDemoValuesInProduction(config);
+        assertProductionConfig(
+          config,
+          sources.map(s => s.id),
+        );
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database, logger });
         lifecycle.addShutdownHook(() => store.close());
