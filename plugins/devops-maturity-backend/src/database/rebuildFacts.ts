@@ -4,7 +4,7 @@ import {
   countsAsDeployment,
   DoraOptions,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, selectWhereIn, toBoolean, toNumber } from './util';
+import { chunks, isSqlite, selectWhereIn, toBoolean, toNumber } from './util';
 import { recomputeChanges } from './writeDeployments';
 import { relinkIncidents } from './writeIncidents';
 
@@ -28,6 +28,14 @@ export async function rebuildEntityFacts(
   entityRefs: string[],
   options: DoraOptions,
 ): Promise<{ recounted: number }> {
+  // On PostgreSQL, batches wait while a step runs (and a step waits for batches already
+  // writing): a batch that read counts from before the step and committed after it would
+  // otherwise keep facts derived from them. Steps are a few entities each, so the wait is short.
+  // SQLite has one writer at a time anyway.
+  if (!isSqlite(trx))
+    await trx.raw(
+      'LOCK TABLE dm_deployments, dm_incidents IN SHARE ROW EXCLUSIVE MODE',
+    );
   const deployments = await selectWhereIn(
     () =>
       trx('dm_deployments').select(
