@@ -38,6 +38,7 @@ import {
 } from './unmatchedList';
 import { databaseDeliveryLog } from './deliveries';
 import { databaseFactRules } from './factRules';
+import { clearStale, markStale, readStale, StaleMark } from './staleRankings';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { DatabaseCommitHistory } from './commitHistory';
@@ -297,6 +298,14 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       const i = await writeIncidents(trx, batch.incidents, options);
       const u = await writeUnmatched(trx, batch.unmatched);
       await deleteUnmatchedCopies(trx, batch);
+      // With the facts, in the same transaction: the rows of these entities are stale for
+      // every replica from the moment the batch is acknowledged.
+      const touched = new Set([
+        ...batch.deployments.map(e => e.entityRef),
+        ...batch.incidents.map(e => e.entityRef),
+        ...d.relink.keys(),
+      ]);
+      if (touched.size) await markStale(trx, touched);
       return {
         inserted: d.inserted + i.inserted,
         updated: d.updated + i.updated,
@@ -314,6 +323,18 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
   /** The webhook deliveries a source has had handled, kept in this database. */
   deliveries(source: string) {
     return databaseDeliveryLog(this.knex, source);
+  }
+
+  markStale(entityRefs: Iterable<string>) {
+    return markStale(this.knex, entityRefs);
+  }
+
+  readStale() {
+    return readStale(this.knex);
+  }
+
+  clearStale(marks: StaleMark[]) {
+    return clearStale(this.knex, marks);
   }
 
   /** The rules the stored facts follow, and their rebuild under other rules. */

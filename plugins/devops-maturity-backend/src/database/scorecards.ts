@@ -98,7 +98,10 @@ export async function upsertScorecards(
       await trx('dm_scorecards')
         .insert(part)
         .onConflict(['subject_type', 'window_days', 'profile', 'subject_ref'])
-        .merge();
+        .merge()
+        // A computation that read the facts earlier than the stored row's never replaces it
+        // (replicas recompute at the same time).
+        .whereRaw('dm_scorecards.computed_at <= excluded.computed_at');
     }
   });
 }

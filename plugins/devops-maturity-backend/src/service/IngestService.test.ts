@@ -114,7 +114,9 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       DEFAULT_DORA_OPTIONS,
       mockServices.logger.mock(),
       () => 42,
-      refs => stored.push(...refs),
+      refs => {
+        stored.push(...refs);
+      },
     );
     await store.replaceCatalog([entity('old', 'acme/svc')], []);
     await ingest.ingestDeployments(

@@ -76,7 +76,9 @@ export class IngestService {
     private readonly logger: LoggerService,
     private readonly clock: () => number = Date.now,
     /** Told which entities got new events, e.g. to refresh their rankings. */
-    private readonly onStored?: (entityRefs: Set<string>) => void,
+    private readonly onStored?: (
+      entityRefs: Set<string>,
+    ) => void | Promise<void>,
     /** The catalog's kind of refs the mirror lacks because their kind is not scored. */
     private readonly unscoredKinds?: UnscoredKindLookup,
   ) {}
@@ -127,7 +129,7 @@ export class IngestService {
       },
       this.options,
     );
-    this.onStored?.(new Set(matched.map(e => e.entityRef)));
+    await this.onStored?.(new Set(matched.map(e => e.entityRef)));
     return {
       accepted: result.inserted,
       updated: result.updated + (all.length - items.length - stale),
@@ -266,7 +268,7 @@ export class IngestService {
   ): Promise<{ matched: number; remaining: number }> {
     const moves = await this.store.moveDepartedEntities(this.options);
     if (moves.length) {
-      this.onStored?.(new Set(moves.map(m => m.to)));
+      await this.onStored?.(new Set(moves.map(m => m.to)));
       for (const { from, to } of moves) {
         this.logger.info(
           from === to

@@ -1,3 +1,4 @@
+import { ALL_OWNERS, StaleMark } from '../database/staleRankings';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CalmsAssessment,
@@ -27,6 +28,12 @@ const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
 
 /** What the service needs of the store beyond DoraStore. */
 export interface ScorecardStore extends DoraStore, MaturityStore {
+  /** Marks these entities' ranking rows stale, and every team's, for every replica. */
+  markStale(entityRefs: Iterable<string>): Promise<void>;
+  readStale(): Promise<StaleMark[]>;
+  /** Clears the marks read; one renewed meanwhile stays. */
+  clearStale(marks: StaleMark[]): Promise<void>;
+  /** Writes rows, unless a row computed later is stored already. */
   upsertScorecards(rows: ScorecardRow[]): Promise<void>;
   deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
   maturityRows(windowDays: number, profile: string): Promise<MaturityRow[]>;
@@ -45,8 +52,6 @@ export interface ScorecardStore extends DoraStore, MaturityStore {
  * and ownership changes.
  */
 export class ScorecardService {
-  private readonly dirtyEntities = new Set<string>();
-  private ownersDirty = true;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -57,10 +62,12 @@ export class ScorecardService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Called after events were stored for these entities. */
-  markDirty(entityRefs: Iterable<string>) {
-    for (const ref of entityRefs) this.dirtyEntities.add(ref);
-    this.ownersDirty = true;
+  /**
+   * Called after something a ranking row shows changed for these entities (an assessment, a
+   * move of history). Stored batches mark their entities in their own transaction.
+   */
+  async markDirty(entityRefs: Iterable<string>): Promise<void> {
+    await this.store.markStale(entityRefs);
   }
 
   /** Recomputes every row. */
@@ -70,14 +77,16 @@ export class ScorecardService {
     ms: number;
   }> {
     const started = Date.now();
+    // Read first: what is marked from now on is still stale after this recomputation.
+    const stale = await this.store.readStale();
     const entities = await this.store.listEntities();
-    this.dirtyEntities.clear();
     await this.refreshEntities(entities);
     await this.store.deleteScorecardsExcept(
       'entity',
       entities.map(e => e.entityRef),
     );
-    const owners = await this.refreshOwners();
+    const owners = await this.recomputeOwners();
+    await this.store.clearStale(stale);
     const ms = Date.now() - started;
     this.logger.info(
       `Recomputed the rankings of ${entities.length} entities and ${owners} groups in ${ms} ms`,
@@ -85,28 +94,31 @@ export class ScorecardService {
     return { entities: entities.length, owners, ms };
   }
 
-  /** Brings rows up to date with every stored event; one flush at a time. */
+  /**
+   * Brings rows up to date with every stored event, on whichever replica it was stored: the
+   * stale marks are in the database. One flush at a time per replica; replicas flushing at once
+   * compute the same rows, and a row computed earlier never replaces one computed later.
+   */
   async flush(subjectType: 'entity' | 'owner'): Promise<void> {
     const run = this.flushing.then(async () => {
-      if (this.dirtyEntities.size) {
-        const refs = [...this.dirtyEntities];
-        this.dirtyEntities.clear();
-        try {
-          const dirty = new Set(refs);
-          const entities = await this.store.listEntities();
-          await this.refreshEntities(
-            entities.filter(e => dirty.has(e.entityRef)),
-          );
-        } catch (error) {
-          // Still stale: the next flush tries them again.
-          refs.forEach(ref => this.dirtyEntities.add(ref));
-          throw error;
-        }
+      const stale = await this.store.readStale();
+      if (stale.length === 0) return;
+      const entityMarks = stale.filter(m => m.subjectRef !== ALL_OWNERS);
+      if (entityMarks.length) {
+        const dirty = new Set(entityMarks.map(m => m.subjectRef));
+        const entities = await this.store.listEntities();
+        await this.refreshEntities(
+          entities.filter(e => dirty.has(e.entityRef)),
+        );
+        await this.store.clearStale(entityMarks);
       }
-      if (subjectType === 'owner' && this.ownersDirty)
-        await this.refreshOwners();
+      const owners = stale.filter(m => m.subjectRef === ALL_OWNERS);
+      if (subjectType === 'owner' && owners.length) {
+        await this.recomputeOwners();
+        await this.store.clearStale(owners);
+      }
     });
-    // A failed flush fails its own read, not every read after it.
+    // A failed flush fails its own read, not every read after it; its marks stay.
     this.flushing = run.catch(() => undefined);
     return run;
   }
@@ -227,16 +239,6 @@ export class ScorecardService {
       });
       await this.store.upsertScorecards(rows);
       await this.maturity.recordHistory(history, now);
-    }
-  }
-
-  private async refreshOwners(): Promise<number> {
-    this.ownersDirty = false;
-    try {
-      return await this.recomputeOwners();
-    } catch (error) {
-      this.ownersDirty = true;
-      throw error;
     }
   }
 

@@ -116,7 +116,7 @@ export function registerMaturityRoutes(
         credentials.principal.userEntityRef,
       );
       // The ranking rows carry CALMS and the level: recompute this entity's before the next read.
-      scorecards.markDirty([entityRef]);
+      await scorecards.markDirty([entityRef]);
       res.json(saved);
     },
   );
