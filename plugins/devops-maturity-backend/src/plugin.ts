@@ -8,7 +8,13 @@ import {
   devopsMaturityPermissions,
   GoldenPathCheck,
 } from '@devops-maturity/backstage-plugin-common';
-import { readSchedule, readSettings } from './config';
+import { readSettings } from './config';
+import { scheduleCatalogMirrorTask } from './tasks/catalogMirrorTask';
+import {
+  FACTS_REBUILD_TASK,
+  scheduleFactsRebuildTask,
+} from './tasks/factsRebuildTask';
+import { scheduleRankingsTask } from './tasks/rankingsTask';
 import { assertProductionConfig } from './productionConfig';
 import { DatabaseDoraStore } from './database/DatabaseDoraStore';
 import {
@@ -113,7 +119,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
         const factsRebuild = new FactsRebuild(
           store.factRules(),
           settings.options,
-          logger.child({ task: 'devops-maturity-facts-rebuild' }),
+          logger.child({ task: FACTS_REBUILD_TASK }),
           () => scorecards.refreshAll(),
         );
         // Before anything is stored, so that a new installation records its rules at once.
@@ -194,87 +200,13 @@ export const devopsMaturityPlugin = createBackendPlugin({
           }),
         );
 
-        const taskLogger = logger.child({
-          task: 'devops-maturity-catalog-mirror',
+        await scheduleCatalogMirrorTask({ scheduler, logger, config, mirror });
+        await scheduleFactsRebuildTask({
+          scheduler,
+          logger,
+          rebuild: factsRebuild,
         });
-        await scheduler.scheduleTask({
-          id: 'devops-maturity-catalog-mirror',
-          scope: 'global',
-          ...readSchedule(config, 'devopsMaturity.catalog.schedule', {
-            frequency: { minutes: 5 },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 10 },
-          }),
-          fn: async () => {
-            const started = Date.now();
-            try {
-              const { entities, groups } = await mirror.refresh();
-              taskLogger.info(
-                `Mirrored ${entities} entities and ${groups} groups in ${
-                  Date.now() - started
-                } ms`,
-              );
-            } catch (error) {
-              taskLogger.error(
-                `Catalog mirror refresh failed after ${
-                  Date.now() - started
-                } ms`,
-                error as Error,
-              );
-            }
-          },
-        });
-
-        // Stored facts follow the configured rules: after a config change, one replica
-        // derives them again from the stored events. Config changes need a restart, so the
-        // check soon after start is the one that matters; later ones retry a rebuild cut short.
-        const rebuildLogger = logger.child({
-          task: 'devops-maturity-facts-rebuild',
-        });
-        await scheduler.scheduleTask({
-          id: 'devops-maturity-facts-rebuild',
-          scope: 'global',
-          frequency: { minutes: 10 },
-          timeout: { hours: 3 },
-          initialDelay: { seconds: 5 },
-          fn: async () => {
-            try {
-              await factsRebuild.runIfNeeded();
-            } catch (error) {
-              rebuildLogger.error(
-                'Rebuilding the stored facts failed; the next run starts over',
-                error as Error,
-              );
-            }
-          },
-        });
-
-        // The preset windows end "now", so the ranking rows are recomputed as time moves on.
-        const rankingsLogger = logger.child({
-          task: 'devops-maturity-rankings',
-        });
-        await scheduler.scheduleTask({
-          id: 'devops-maturity-rankings',
-          scope: 'global',
-          ...readSchedule(config, 'devopsMaturity.scorecards.schedule', {
-            frequency: { hours: 1 },
-            timeout: { minutes: 30 },
-            initialDelay: { minutes: 5 },
-          }),
-          fn: async () => {
-            const started = Date.now();
-            try {
-              await scorecards.refreshAll();
-            } catch (error) {
-              rankingsLogger.error(
-                `Recomputing the rankings failed after ${
-                  Date.now() - started
-                } ms`,
-                error as Error,
-              );
-            }
-          },
-        });
+        await scheduleRankingsTask({ scheduler, logger, config, scorecards });
       },
     });
   },

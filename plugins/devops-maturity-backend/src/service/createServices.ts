@@ -6,6 +6,7 @@ import { DoraService } from './DoraService';
 import { IngestService, UnscoredKindLookup } from './IngestService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService, ScorecardStore } from './ScorecardService';
+import { RANKINGS_TASK } from '../tasks/rankingsTask';
 
 /**
  * The plugin's services on a store, wired as the plugin runs them: stored events mark the
@@ -26,7 +27,7 @@ export function createServices(options: {
   const scorecards = new ScorecardService(
     store,
     settings,
-    logger.child({ task: 'devops-maturity-scorecards' }),
+    logger.child({ task: RANKINGS_TASK }),
     maturity,
     clock,
   );
