@@ -5,8 +5,9 @@
  *
  * Why: the entities whose rows needed recomputing lived in a Set in the memory of the replica
  * that took the push; other replicas served stale rows until the hourly recomputation. A row
- * per stale subject (an entity, or `*owners*` for every team row), with a token each mark
- * renews: a recomputation clears only the marks it read, so a mark made meanwhile survives.
+ * per stale subject (an entity, or `teams-of:<entity>` for the team rows it changes), with a
+ * token each mark renews: a recomputation clears only the marks it read, so a mark made
+ * meanwhile survives.
  *
  * @param {import('knex').Knex} knex
  */

@@ -2,8 +2,16 @@ import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { chunks } from './util';
 
-/** The subject that stands for every team row: any event can change a team's figures. */
-export const ALL_OWNERS = '*owners*';
+/**
+ * Beside each entity's own mark, a mark that the team rows are stale because of it: any
+ * event can change a team's figures. One per entity rather than one for all teams, so that
+ * concurrent batches for different entities never wait on the same row.
+ */
+const TEAMS_OF = 'teams-of:';
+
+/** Whether a mark is one that makes the team rows stale. */
+export const isTeamMark = (mark: StaleMark) =>
+  mark.subjectRef.startsWith(TEAMS_OF);
 
 /** A stale mark as read: the subject and the token of its latest mark. */
 export interface StaleMark {
@@ -11,12 +19,15 @@ export interface StaleMark {
   token: string;
 }
 
-/** Marks the subjects' ranking rows stale (a new token each time), and every team's. */
+/** Marks the subjects' ranking rows stale (a new token each time), and the teams'. */
 export async function markStale(
   knex: Knex | Knex.Transaction,
   subjectRefs: Iterable<string>,
 ): Promise<void> {
-  const refs = [...new Set([...subjectRefs, ALL_OWNERS])];
+  const refs = [...new Set(subjectRefs)].flatMap(ref => [
+    ref,
+    `${TEAMS_OF}${ref}`,
+  ]);
   for (const part of chunks(refs, 200)) {
     await knex('dm_stale_rankings')
       .insert(part.map(subject_ref => ({ subject_ref, token: randomUUID() })))

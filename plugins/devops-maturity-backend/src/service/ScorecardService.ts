@@ -1,4 +1,4 @@
-import { ALL_OWNERS, StaleMark } from '../database/staleRankings';
+import { isTeamMark, StaleMark } from '../database/staleRankings';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CalmsAssessment,
@@ -103,7 +103,7 @@ export class ScorecardService {
     const run = this.flushing.then(async () => {
       const stale = await this.store.readStale();
       if (stale.length === 0) return;
-      const entityMarks = stale.filter(m => m.subjectRef !== ALL_OWNERS);
+      const entityMarks = stale.filter(m => !isTeamMark(m));
       if (entityMarks.length) {
         const dirty = new Set(entityMarks.map(m => m.subjectRef));
         const entities = await this.store.listEntities();
@@ -112,7 +112,7 @@ export class ScorecardService {
         );
         await this.store.clearStale(entityMarks);
       }
-      const owners = stale.filter(m => m.subjectRef === ALL_OWNERS);
+      const owners = stale.filter(isTeamMark);
       if (subjectType === 'owner' && owners.length) {
         await this.recomputeOwners();
         await this.store.clearStale(owners);
