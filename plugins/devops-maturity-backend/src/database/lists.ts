@@ -10,13 +10,13 @@ import {
   Page,
 } from './types';
 import { failedExpression } from './readFacts';
+import { deploymentFromRow, incidentFromRow } from './eventRows';
 import {
   byteOrder,
   isoOrUndefined,
   toBoolean,
   toNumber,
   toNumberOrNull,
-  undefinedIfNull,
 } from './util';
 
 function windowed(q: Knex.QueryBuilder, column: string, options: ListOptions) {
@@ -60,22 +60,10 @@ export async function listDeployments(
         .select('cause_deployment_pk', 'source', 'external_id')
     : [];
   const items = rows.map((r: any) => ({
-    id: r.external_id,
-    source: r.source,
-    entityRef: r.entity_ref,
-    environment: r.environment,
+    ...deploymentFromRow(r),
     status: r.status as DeploymentStatus,
-    startedAt: isoOrUndefined(r.started_at),
     finishedAt: isoOrUndefined(r.finished_at)!,
-    updatedAt: isoOrUndefined(r.source_updated_at),
     kind: r.kind as DeploymentKind,
-    fixes: undefinedIfNull(r.fixes),
-    version: undefinedIfNull(r.version),
-    url: undefinedIfNull(r.url),
-    actor: undefinedIfNull(r.actor),
-    labels: r.labels ? JSON.parse(r.labels) : undefined,
-    commits: JSON.parse(r.commits ?? '[]'),
-    commitsComplete: toBoolean(r.commits_complete),
     counts: toBoolean(r.counts),
     failed: toBoolean(r.failed),
     causedIncidents: incidents
@@ -111,18 +99,8 @@ export async function listIncidents(
   const items = rows.map((r: any) => {
     const resolvedAt = toNumberOrNull(r.resolved_at);
     return {
-      id: r.external_id,
-      source: r.source,
-      entityRef: r.entity_ref,
+      ...incidentFromRow(r),
       openedAt: isoOrUndefined(r.opened_at)!,
-      resolvedAt: isoOrUndefined(r.resolved_at),
-      updatedAt: isoOrUndefined(r.source_updated_at),
-      severity: undefinedIfNull(r.severity),
-      title: undefinedIfNull(r.title),
-      url: undefinedIfNull(r.url),
-      postmortemUrl: undefinedIfNull(r.postmortem_url),
-      deploymentId: undefinedIfNull(r.deployment_id),
-      causeSha: undefinedIfNull(r.cause_sha),
       causeDeployment: r.cause_id
         ? { source: r.cause_source, id: r.cause_id }
         : null,

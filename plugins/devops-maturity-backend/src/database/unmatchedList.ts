@@ -1,13 +1,8 @@
 import { Knex } from 'knex';
 import { DEPARTED_REASON } from './departedEntities';
+import { deploymentFromRow, incidentFromRow } from './eventRows';
 import { Page, UnmatchedEvent } from './types';
-import {
-  isoOrUndefined,
-  toBoolean,
-  toNumber,
-  undefinedIfNull,
-  whereNotInList,
-} from './util';
+import { toNumber, whereNotInList } from './util';
 
 /** A kept event as the store hands it out. */
 export function unmatchedFromRow(r: any): UnmatchedEvent {
@@ -33,49 +28,9 @@ function departedIdentity(r: any): Record<string, string> {
   };
 }
 
-/** A stored deployment as the push API would take it again. */
-function deploymentPayload(r: any) {
-  return {
-    id: r.external_id,
-    source: r.source,
-    entityRef: r.entity_ref,
-    environment: r.environment,
-    status: r.status,
-    startedAt: isoOrUndefined(r.started_at),
-    finishedAt: isoOrUndefined(r.finished_at),
-    updatedAt: isoOrUndefined(r.source_updated_at),
-    kind: r.kind,
-    fixes: undefinedIfNull(r.fixes),
-    version: undefinedIfNull(r.version),
-    url: undefinedIfNull(r.url),
-    actor: undefinedIfNull(r.actor),
-    labels: r.labels ? JSON.parse(r.labels) : undefined,
-    commits: JSON.parse(r.commits ?? '[]'),
-    commitsComplete: toBoolean(r.commits_complete),
-  };
-}
-
-/** A stored incident as the push API would take it again. */
-function incidentPayload(r: any) {
-  return {
-    id: r.external_id,
-    source: r.source,
-    entityRef: r.entity_ref,
-    openedAt: isoOrUndefined(r.opened_at),
-    resolvedAt: isoOrUndefined(r.resolved_at),
-    updatedAt: isoOrUndefined(r.source_updated_at),
-    severity: undefinedIfNull(r.severity),
-    title: undefinedIfNull(r.title),
-    url: undefinedIfNull(r.url),
-    postmortemUrl: undefinedIfNull(r.postmortem_url),
-    deploymentId: undefinedIfNull(r.deployment_id),
-    causeSha: undefinedIfNull(r.cause_sha),
-  };
-}
-
 const DEPARTED_EVENTS = [
-  { origin: 'deployment', table: 'dm_deployments', payload: deploymentPayload },
-  { origin: 'incident', table: 'dm_incidents', payload: incidentPayload },
+  { origin: 'deployment', table: 'dm_deployments', payload: deploymentFromRow },
+  { origin: 'incident', table: 'dm_incidents', payload: incidentFromRow },
 ] as const;
 
 /**
