@@ -1,4 +1,4 @@
-import { mean, median, percentile } from './stats';
+import { mean, median, percentile, sortedNumbers } from './stats';
 
 describe('stats', () => {
   it('interpolates the median of an even count like PERCENTILE_CONT(0.5)', () => {
@@ -24,5 +24,20 @@ describe('stats', () => {
 
   it('computes the mean', () => {
     expect(mean([1, 2, 6])).toBe(3);
+  });
+});
+
+describe('sortedNumbers', () => {
+  it('answers the kept values ascending, numerically', () => {
+    const items = [{ v: 10 }, { v: -1 }, { v: 9 }, { v: 100 }, { v: 0 }];
+    expect([
+      ...sortedNumbers(
+        items,
+        i => i.v,
+        v => v > 0,
+      ),
+    ]).toEqual([9, 10, 100]);
+    expect([...sortedNumbers(items, i => i.v)]).toEqual([-1, 0, 9, 10, 100]);
+    expect(sortedNumbers([], (i: number) => i)).toHaveLength(0);
   });
 });

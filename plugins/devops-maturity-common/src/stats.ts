@@ -5,7 +5,7 @@
  * @public
  */
 export function percentileOfSorted(
-  sorted: readonly number[],
+  sorted: ArrayLike<number>,
   p: number,
 ): number | null {
   if (sorted.length === 0) return null;
@@ -32,9 +32,30 @@ export function median(values: readonly number[]): number | null {
 }
 
 /** Arithmetic mean; null for an empty list. @public */
-export function mean(values: readonly number[]): number | null {
+export function mean(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i];
   return sum / values.length;
+}
+
+/**
+ * A number of each item that passes `keep`, ascending, in a typed array. Why: a busy
+ * service's year has 150,000 lead times and more, and a typed array sorts numbers natively,
+ * several times faster than `Array.prototype.sort` with a comparator, with no boxed numbers
+ * for the collector.
+ * @public
+ */
+export function sortedNumbers<T>(
+  items: readonly T[],
+  value: (item: T) => number,
+  keep: (v: number) => boolean = () => true,
+): Float64Array {
+  const out = new Float64Array(items.length);
+  let n = 0;
+  for (const item of items) {
+    const v = value(item);
+    if (keep(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
 }

@@ -7,7 +7,7 @@ import {
   utcMonthStart,
   utcWeekStart,
 } from '../time';
-import { mean, median, percentileOfSorted } from '../stats';
+import { mean, median, percentileOfSorted, sortedNumbers } from '../stats';
 import { DoraFacts } from './facts';
 import {
   deploymentFrequencyTier,
@@ -166,10 +166,11 @@ export function computeDoraMetrics(
   const completeDeployments = facts.deployments.filter(
     d => d.commitsComplete !== false,
   ).length;
-  const leads = facts.changes
-    .map(c => c.leadSeconds)
-    .filter(s => s > 0)
-    .sort((a, b) => a - b);
+  const leads = sortedNumbers(
+    facts.changes,
+    c => c.leadSeconds,
+    s => s > 0,
+  );
   const leadMedian = percentileOfSorted(leads, 0.5);
   if (leadMedian === null) {
     if (deployments > 0)
@@ -196,7 +197,7 @@ export function computeDoraMetrics(
   }
 
   // Time to restore
-  const restores = facts.restores.map(r => r.seconds).sort((a, b) => a - b);
+  const restores = sortedNumbers(facts.restores, r => r.seconds);
   const restoreMedian = percentileOfSorted(restores, 0.5);
   if (restoreMedian === null) {
     const never =
