@@ -9,7 +9,11 @@ import {
   ListOptions,
   Page,
 } from './types';
-import { failedExpression } from './readFacts';
+import {
+  causedIncidentExpression,
+  deploymentFailed,
+  latestFixes,
+} from './failedDeployments';
 import { deploymentFromRow, incidentFromRow } from './eventRows';
 import {
   byteOrder,
@@ -47,12 +51,17 @@ export async function listDeployments(
   // millisecond the one listed first is the one "latest before" picks.
   const bytes = byteOrder(knex);
   const rows = await base()
-    .select('d.*', failedExpression(knex))
+    .select('d.*', causedIncidentExpression(knex))
     .orderByRaw(
       `d.finished_at DESC, d.source${bytes} DESC, d.external_id${bytes} DESC`,
     )
     .limit(options.limit)
     .offset(options.offset);
+  const fixes = await latestFixes(
+    knex,
+    [entityRef],
+    rows.map((r: any) => r.external_id),
+  );
   const pks = rows.map((r: any) => r.pk);
   const incidents = pks.length
     ? await knex('dm_incidents')
@@ -65,7 +74,7 @@ export async function listDeployments(
     finishedAt: isoOrUndefined(r.finished_at)!,
     kind: r.kind as DeploymentKind,
     counts: toBoolean(r.counts),
-    failed: toBoolean(r.failed),
+    failed: deploymentFailed(r, fixes),
     causedIncidents: incidents
       .filter(i => toNumber(i.cause_deployment_pk) === toNumber(r.pk))
       .map(i => ({ source: i.source, id: i.external_id })),

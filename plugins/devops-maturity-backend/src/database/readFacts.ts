@@ -5,24 +5,13 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
+import {
+  causedIncidentExpression,
+  deploymentFailed,
+  latestFixes,
+} from './failedDeployments';
 
-/**
- * SQL for "this deployment failed": an incident names it as cause, or a later counted
- * rollback/hotfix of the same entity names it in `fixes`.
- */
-export function failedExpression(knex: Knex, alias = 'd') {
-  return knex.raw(
-    `(CASE WHEN EXISTS (SELECT 1 FROM dm_incidents i WHERE i.cause_deployment_pk = ${alias}.pk)
-       OR EXISTS (SELECT 1 FROM dm_deployments f
-                  WHERE f.entity_ref = ${alias}.entity_ref AND f.fixes = ${alias}.external_id
-                    AND f.counts = ? AND f.kind IN ('rollback', 'hotfix')
-                    AND f.finished_at > ${alias}.finished_at)
-     THEN 1 ELSE 0 END) AS failed`,
-    [true],
-  );
-}
-
-/** Reads the DORA facts of each entity for a window, with five indexed queries per chunk. */
+/** Reads the DORA facts of each entity for a window, with six indexed queries per chunk. */
 export async function readFacts(
   knex: Knex,
   entityRefs: string[],
@@ -33,6 +22,7 @@ export async function readFacts(
   const get = (ref: string) => facts.get(ref)!;
 
   for (const refs of chunks([...new Set(entityRefs)])) {
+    const fixes = await latestFixes(knex, refs);
     const deployments = await knex('dm_deployments as d')
       .whereIn('d.entity_ref', refs)
       .where('d.counts', true)
@@ -40,16 +30,17 @@ export async function readFacts(
       .where('d.finished_at', '<', window.to)
       .select(
         'd.entity_ref',
+        'd.external_id',
         'd.finished_at',
         'd.kind',
         'd.fixes',
         'd.commits_complete',
-        failedExpression(knex),
+        causedIncidentExpression(knex),
       );
     for (const d of deployments) {
       get(d.entity_ref).deployments.push({
         finishedAt: toNumber(d.finished_at),
-        failed: toBoolean(d.failed),
+        failed: deploymentFailed(d, fixes),
         rework: d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes,
         commitsComplete: toBoolean(d.commits_complete),
       });

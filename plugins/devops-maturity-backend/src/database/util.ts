@@ -78,7 +78,8 @@ export async function selectWhereIn<T = any>(
   }
   const rows: T[] = [];
   for (const part of chunks(values, chunkSize)) {
-    rows.push(...(await query().whereIn(column, part)));
+    // a loop, not push(...): a part can answer more rows than a call takes arguments
+    for (const row of await query().whereIn(column, part)) rows.push(row);
   }
   return rows;
 }

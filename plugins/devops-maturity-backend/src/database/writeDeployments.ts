@@ -11,6 +11,7 @@ import {
   byteOrder,
   chunks,
   selectWherePairs,
+  toBoolean,
   toNumber,
   toNumberOrNull,
 } from './util';
@@ -53,6 +54,7 @@ const compareChangeRows = (a: ChangeRow, b: ChangeRow) =>
 
 interface ExistingRow {
   pk: number;
+  counts: unknown;
   source: string;
   external_id: string;
   entity_ref: string;
@@ -117,6 +119,7 @@ type StoredCommit = { sha: string; committedAt: string };
 
 const EXISTING_COLUMNS = [
   'pk',
+  'counts',
   'source',
   'external_id',
   'entity_ref',
@@ -155,6 +158,53 @@ async function findExisting(
     finished_at: toNumber(r.finished_at),
     source_updated_at: toNumberOrNull(r.source_updated_at),
   }));
+}
+
+/** Whether a stored deployment and its new copy give the same derived facts. */
+function sameFacts(old: ExistingRow, row: ReturnType<typeof toRow>) {
+  return (
+    old.entity_ref === row.entity_ref &&
+    old.finished_at === row.finished_at &&
+    toBoolean(old.counts) === row.counts &&
+    old.commits === row.commits
+  );
+}
+
+/**
+ * The (entity, sha) pairs whose first counted deployment is one of these stored deployments,
+ * looked up by the changes' primary key from the deployments' stored commits.
+ */
+async function changesFirstDeployedBy(
+  trx: Knex.Transaction,
+  deployments: ExistingRow[],
+): Promise<Map<string, Set<string>>> {
+  const pks = new Set(deployments.map(d => d.pk));
+  const pairs = deployments.flatMap(d =>
+    (JSON.parse(d.commits ?? '[]') as StoredCommit[]).map(
+      c => [d.entity_ref, c.sha] as [string, string],
+    ),
+  );
+  const rows = await selectWherePairs<{
+    entity_ref: string;
+    sha: string;
+    first_deployment_pk: unknown;
+  }>(
+    () =>
+      trx('dm_entity_changes').select(
+        'entity_ref',
+        'sha',
+        'first_deployment_pk',
+      ),
+    ['entity_ref', 'sha'],
+    pairs,
+  );
+  const affected = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (!pks.has(toNumber(r.first_deployment_pk))) continue;
+    if (!affected.has(r.entity_ref)) affected.set(r.entity_ref, new Set());
+    affected.get(r.entity_ref)!.add(r.sha);
+  }
+  return affected;
 }
 
 /**
@@ -196,16 +246,12 @@ export async function writeDeployments(
       ),
   );
 
-  const written = await upsertRows(
-    trx,
-    'dm_deployments',
-    fresh.map(p => toRow(p, options)),
-    {
-      conflict: ['source', 'external_id'],
-      mergeWhere: notOlderThanStored('dm_deployments'),
-      returning: ['pk', 'source', 'external_id'],
-    },
-  );
+  const rows = fresh.map(p => toRow(p, options));
+  const written = await upsertRows(trx, 'dm_deployments', rows, {
+    conflict: ['source', 'external_id'],
+    mergeWhere: notOlderThanStored('dm_deployments'),
+    returning: ['pk', 'source', 'external_id'],
+  });
   const pkByKey = new Map(
     written.map(r => [
       key(r.source as string, r.external_id as string),
@@ -217,16 +263,22 @@ export async function writeDeployments(
     pkByKey.has(key(p.event.source, p.event.id)),
   );
 
-  // Changes of new counted deployments: keep each sha's first deployment with a conditional
-  // upsert, no read needed. Changes of updated deployments (old and new commits) are
-  // recomputed from the entity's counted deployments.
+  // A copy that changes none of what the derived facts are made of (a redelivery, a retried
+  // report, a status update that keeps it counted where it was) needs no change recomputed
+  // and no incident relinked: resends cost what a lookup and a write cost.
+  const rowByKey = new Map(rows.map(r => [key(r.source, r.external_id), r]));
+  const changed = parsed.filter(p => {
+    const k = key(p.event.source, p.event.id);
+    const old = existingByKey.get(k);
+    return !old || !sameFacts(old, rowByKey.get(k)!);
+  });
+
+  // Each sha keeps its first counted deployment with a conditional upsert of the new and
+  // changed deployments' commits, no read needed. Only shas whose first deployment was a
+  // changed one may now have a later first: those are found again from the stored commits.
   const firstInBatch = new Map<string, ChangeRow>();
-  for (const { event: d, finishedAt, commits } of parsed) {
-    if (
-      existingByKey.has(key(d.source, d.id)) ||
-      !countsAsDeployment(d, options)
-    )
-      continue;
+  for (const { event: d, finishedAt, commits } of changed) {
+    if (!countsAsDeployment(d, options)) continue;
     for (const c of commits) {
       const row: ChangeRow = {
         entity_ref: d.entityRef,
@@ -242,20 +294,11 @@ export async function writeDeployments(
       if (!best || compareChangeRows(row, best) < 0) firstInBatch.set(k, row);
     }
   }
+  const changedStored = changed
+    .map(p => existingByKey.get(key(p.event.source, p.event.id)))
+    .filter((old): old is ExistingRow => old !== undefined);
+  await recomputeChanges(trx, await changesFirstDeployedBy(trx, changedStored));
   await upsertEarlierChanges(trx, [...firstInBatch.values()]);
-
-  const affected = new Map<string, Set<string>>();
-  const touch = (entityRef: string, commits: Array<{ sha: string }>) => {
-    if (!affected.has(entityRef)) affected.set(entityRef, new Set());
-    commits.forEach(c => affected.get(entityRef)!.add(c.sha));
-  };
-  for (const { event: d, commits } of parsed) {
-    const old = existingByKey.get(key(d.source, d.id));
-    if (!old) continue;
-    touch(old.entity_ref, JSON.parse(old.commits ?? '[]') as StoredCommit[]);
-    touch(d.entityRef, commits);
-  }
-  await recomputeChanges(trx, affected);
 
   // Relink scopes, per entity (old entity too, when a resend moved a deployment).
   const scope = (entityRef: string) => {
@@ -269,7 +312,7 @@ export async function writeDeployments(
     }
     return relink.get(entityRef)!;
   };
-  for (const { event: d, finishedAt } of parsed) {
+  for (const { event: d, finishedAt } of changed) {
     const s = scope(d.entityRef);
     const old = existingByKey.get(key(d.source, d.id));
     s.openedAfter = Math.min(
