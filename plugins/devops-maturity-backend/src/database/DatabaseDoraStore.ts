@@ -41,6 +41,7 @@ import { databaseFactRules } from './factRules';
 import { clearStale, markStale, readStale, StaleMark } from './staleRankings';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
+import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
 import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
 import {
@@ -104,6 +105,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     logger?: LoggerService;
   }) {
     const knex = await options.database.getClient();
+    letEventLoopTurnBeforeQueries(knex);
     if (isSqlite(knex)) {
       // SQLite's defaults (a rollback journal written and synced twice per commit, a 2 MB
       // page cache) make each batch wait on the disk. Write-ahead logging appends a batch

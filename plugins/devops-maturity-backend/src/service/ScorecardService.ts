@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'timers/promises';
 import { isTeamMark, StaleMark } from '../database/staleRankings';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -130,7 +131,7 @@ export class ScorecardService {
     }));
   }
 
-  private rowsFor(
+  private async rowsFor(
     subject: Omit<
       ScorecardRow,
       'windowDays' | 'profile' | 'computedAt' | 'metrics'
@@ -140,9 +141,12 @@ export class ScorecardService {
     extra: Record<string, unknown>,
     /** Adds columns that depend on the row's DORA figures, such as the maturity level. */
     decorate?: (metrics: DoraMetrics) => Partial<ScorecardRow>,
-  ): ScorecardRow[] {
+  ): Promise<ScorecardRow[]> {
     const rows: ScorecardRow[] = [];
     for (const { days, window } of this.windows(now)) {
+      // A turn of the event loop per window: a team's pooled year can hold hundreds of
+      // thousands of changes, and its four windows' arithmetic would hold every request.
+      await nextTurn();
       const cut = restrictFacts(facts, window);
       for (const profile of Object.values(this.settings.profiles)) {
         const dora = computeDoraMetrics(cut, window, profile);
@@ -208,10 +212,11 @@ export class ScorecardService {
         checks: CheckResult[];
         level: number;
       }> = [];
-      const rows = part.flatMap(e => {
+      const rows: ScorecardRow[] = [];
+      for (const e of part) {
         const ref = e.entityRef;
         const identity = scorecardIdentity(e);
-        const entityRows = this.rowsFor(
+        const entityRows = await this.rowsFor(
           { subjectType: 'entity', subjectRef: ref, ...identity },
           facts.get(ref)!,
           now,
@@ -235,8 +240,8 @@ export class ScorecardService {
           checks: checks.get(ref)!,
           level: main?.maturityLevel ?? 0,
         });
-        return entityRows;
-      });
+        rows.push(...entityRows);
+      }
       await this.store.upsertScorecards(rows);
       await this.maturity.recordHistory(history, now);
     }
@@ -257,7 +262,7 @@ export class ScorecardService {
         includeChildren: children,
       };
       await this.store.upsertScorecards(
-        this.rowsFor(
+        await this.rowsFor(
           {
             subjectType: 'owner',
             subjectRef: g.groupRef,
