@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark (not part of the tests): ingestion, entity and ranking reads at 10,000 entities
 # and 365 days on SQLite and on a throwaway PostgreSQL, each beside a naive baseline.
-# Smaller runs: BENCH_ENTITIES=1000 BENCH_DAYS=90 ./scripts/bench.sh
+# Then a skewed portfolio (bench/skewed.ts): a few busy services, their reads, resends and the
+# event loop's longest stall. Smaller runs: BENCH_ENTITIES=1000 BENCH_DAYS=90 ./scripts/bench.sh
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
 ensure_node

@@ -28,6 +28,8 @@ import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { ConfigReader } from '@backstage/config';
 import { generateCatalog, generateDay } from './generate';
+import { runSkewed } from './skewed';
+import { StallMeter } from './stalls';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
@@ -36,6 +38,8 @@ const ENTITY_SAMPLES = Number(process.env.BENCH_ENTITY_SAMPLES ?? 200);
 const RANKING_SAMPLES = Number(process.env.BENCH_RANKING_SAMPLES ?? 30);
 /** `BENCH_ONLY=ingestion` measures ingestion alone, e.g. while profiling it. */
 const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
+/** `BENCH_ONLY=skewed` runs the skewed portfolio (bench/skewed.ts) alone. */
+const SKEWED_ONLY = process.env.BENCH_ONLY === 'skewed';
 
 const pct = (values: number[], p: number) => {
   const s = [...values].sort((a, b) => a - b);
@@ -201,10 +205,13 @@ async function run(kind: 'sqlite' | 'pg') {
     checks: BUILT_IN_CHECKS,
     clock: () => NOW,
   });
-  const [events, ingestMs] = await ingestAll(async (ds, is) => {
-    if (ds.length) await ingest.ingestDeployments(ds);
-    if (is.length) await ingest.ingestIncidents(is);
-  });
+  const stalls = new StallMeter();
+  const [events, ingestMs] = await stalls.during(() =>
+    ingestAll(async (ds, is) => {
+      if (ds.length) await ingest.ingestDeployments(ds);
+      if (is.length) await ingest.ingestIncidents(is);
+    }),
+  );
   const counts = await knex('dm_deployments').count({ n: '*' }).first();
   const commits = await knex('dm_deployments')
     .sum({ n: 'commit_count' })
@@ -222,7 +229,9 @@ async function run(kind: 'sqlite' | 'pg') {
     return;
   }
 
-  const [, refreshMs] = await timed(() => scorecards.refreshAll());
+  const [, refreshMs] = await stalls.during(() =>
+    timed(() => scorecards.refreshAll()),
+  );
   console.log(
     `full recomputation of the ranking rows (every entity and group, 4 windows, 2 profiles): ${(
       refreshMs / 1000
@@ -242,12 +251,12 @@ async function run(kind: 'sqlite' | 'pg') {
   const entityTimes: number[] = [];
   const naiveEntityTimes: number[] = [];
   for (const ref of sample) {
-    const [ours] = await timed(() =>
-      dora.entityMetrics(ref, window, profile),
-    ).then(async ([r, t]) => {
-      entityTimes.push(t);
-      return [r];
-    });
+    const [ours] = await stalls
+      .during(() => timed(() => dora.entityMetrics(ref, window, profile)))
+      .then(async ([r, t]) => {
+        entityTimes.push(t);
+        return [r];
+      });
     const [theirs, t] = await timed(() => naiveEntityRead(naive, ref));
     naiveEntityTimes.push(t);
     const { entityRef: _e, ...oursMetrics } = ours as any;
@@ -284,12 +293,12 @@ async function run(kind: 'sqlite' | 'pg') {
     }
     return times;
   };
-  const rankingTimes = await rankingReads();
+  const rankingTimes = await stalls.during(() => rankingReads());
   // A reader who may not see every entity (permissions on): the same reads, restricted in SQL
   // to the 90% the reader may see, as ReadAccess hands the ranking its visible set. Not
   // included: the reader's catalog query and permission batches, once per 30 s per user.
-  const restrictedRankingTimes = await rankingReads(
-    entities.map(e => e.entityRef).filter((_, n) => n % 10 !== 0),
+  const restrictedRankingTimes = await stalls.during(() =>
+    rankingReads(entities.map(e => e.entityRef).filter((_, n) => n % 10 !== 0)),
   );
   const naiveRankingTimes: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -343,15 +352,29 @@ async function run(kind: 'sqlite' | 'pg') {
       pct(restrictedRankingTimes, 0.95) / pct(rankingTimes, 0.95)
     ).toFixed(2)}x |`,
   );
+  console.log(
+    `| event loop's longest stall in our ingestion, recomputation and reads | ${stalls.longest} | | |`,
+  );
   await store.close();
   await knex.destroy();
   await naive.destroy();
 }
 
 (async () => {
-  await run('sqlite');
-  if (process.env.BENCH_PG_CONNECTION && process.env.BENCH_SKIP_PG !== '1')
-    await run('pg');
+  const pg =
+    process.env.BENCH_PG_CONNECTION && process.env.BENCH_SKIP_PG !== '1';
+  if (!SKEWED_ONLY) await run('sqlite');
+  await runSkewed(await openDatabase('sqlite', 'skewed'), NOW);
+  if (pg) {
+    if (!SKEWED_ONLY) await run('pg');
+    await runSkewed(await openDatabase('pg', 'skewed'), NOW);
+  }
+  // Includes the naive baseline's tables and the generated events, so an upper bound.
+  console.log(
+    `\npeak RSS of the benchmark process: ${(
+      process.resourceUsage().maxRSS / 1024
+    ).toFixed(0)} MiB`,
+  );
 })().catch(e => {
   console.error(e);
   process.exit(1);
