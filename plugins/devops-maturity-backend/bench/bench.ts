@@ -11,7 +11,6 @@ import os from 'os';
 import path from 'path';
 import fs from 'fs';
 import knexFactory, { Knex } from 'knex';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   computeDoraMetrics,
   DAY_MS,
@@ -30,6 +29,7 @@ import { ConfigReader } from '@backstage/config';
 import { generateCatalog, generateDay } from './generate';
 import { runSkewed } from './skewed';
 import { StallMeter } from './stalls';
+import { pct, quietLogger, timed } from './measure';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
@@ -41,26 +41,7 @@ const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 /** `BENCH_ONLY=skewed` runs the skewed portfolio (bench/skewed.ts) alone. */
 const SKEWED_ONLY = process.env.BENCH_ONLY === 'skewed';
 
-const pct = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
-const quietLogger: LoggerService = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return quietLogger;
-  },
-};
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = process.hrtime.bigint();
-  const r = await fn();
-  return [r, Number(process.hrtime.bigint() - t) / 1e6];
-}
 
 async function openDatabase(
   kind: 'sqlite' | 'pg',

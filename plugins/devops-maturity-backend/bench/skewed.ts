@@ -7,7 +7,6 @@
  * day against a new one, and the event loop's longest stall over the whole run.
  */
 import { Knex } from 'knex';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
   BUILT_IN_CHECKS,
@@ -19,30 +18,11 @@ import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { generateCatalog, generateDay } from './generate';
 import { StallMeter } from './stalls';
+import { pct, quietLogger, timed } from './measure';
 
 const SERVICES = Number(process.env.BENCH_SKEWED_SERVICES ?? 26);
 const BUSIEST = Number(process.env.BENCH_SKEWED_BUSIEST ?? 50_000);
 const DAYS = Number(process.env.BENCH_SKEWED_DAYS ?? 365);
-
-const pct = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
-const quietLogger: LoggerService = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return quietLogger;
-  },
-};
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = process.hrtime.bigint();
-  const r = await fn();
-  return [r, Number(process.hrtime.bigint() - t) / 1e6];
-}
 
 export async function runSkewed(knex: Knex, now: number) {
   const stalls = new StallMeter();

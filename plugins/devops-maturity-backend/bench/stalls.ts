@@ -15,6 +15,8 @@ export class StallMeter {
     try {
       return await fn();
     } finally {
+      // a last tick records the stall between the last sample and the end of fn
+      await new Promise(resolve => setTimeout(resolve, 20));
       histogram.disable();
       // max is in nanoseconds, and 0 when the loop never turned to record a sample
       if (histogram.count > 0)

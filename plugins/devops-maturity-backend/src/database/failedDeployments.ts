@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { chunks, isSqlite, toBoolean, toNumber } from './util';
+import { chunks, isSqlite, toBoolean, toNumber, whereInList } from './util';
 
 /**
  * SQL for "an incident names this deployment as its cause": one probe of the incidents'
@@ -50,7 +50,8 @@ export async function latestFixes(
       .where('counts', true)
       .whereIn('kind', ['rollback', 'hotfix'])
       .select('entity_ref', 'fixes', 'finished_at');
-    if (fixedIds) q.whereIn('fixes', fixedIds);
+    // one bound parameter, whatever the page size
+    if (fixedIds) whereInList(q, 'fixes', fixedIds);
     for (const f of await q) {
       const key = fixKey(f.entity_ref, f.fixes);
       const at = toNumber(f.finished_at);

@@ -2,8 +2,13 @@ import { setImmediate as nextTurn } from 'timers/promises';
 import { Knex } from 'knex';
 import { isSqlite } from './util';
 
-/** Configs of the knex clients that let the event loop turn before each query. */
-const turning = new WeakSet<object>();
+/**
+ * Configs of the knex clients that let the event loop turn before each query: one set per
+ * process, as the wrap is one per prototype, should this module be loaded twice.
+ */
+const turning: WeakSet<object> = ((globalThis as any)[
+  Symbol.for('devops-maturity.sqliteTurns.clients')
+] ??= new WeakSet<object>());
 const patched = Symbol.for('devops-maturity.sqliteTurns');
 
 /**

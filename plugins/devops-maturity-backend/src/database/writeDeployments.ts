@@ -144,9 +144,11 @@ async function findExisting(
       if (row) rows.push(row);
     }
   } else {
+    // Locked until the batch commits: a batch that skips work for a resend compares with the
+    // very row its upsert replaces, not one a concurrent batch has replaced meanwhile.
     rows.push(
       ...(await selectWherePairs<ExistingRow>(
-        () => trx('dm_deployments').select(EXISTING_COLUMNS),
+        () => trx('dm_deployments').select(EXISTING_COLUMNS).forUpdate(),
         ['source', 'external_id'],
         keys,
       )),
@@ -170,6 +172,27 @@ function sameFacts(old: ExistingRow, row: ReturnType<typeof toRow>) {
   );
 }
 
+/** The stored changes of these (entity, sha) pairs, each with its first deployment. */
+export function storedChanges(
+  trx: Knex.Transaction,
+  pairs: Array<[string, string]>,
+) {
+  return selectWherePairs<{
+    entity_ref: string;
+    sha: string;
+    first_deployment_pk: unknown;
+  }>(
+    () =>
+      trx('dm_entity_changes').select(
+        'entity_ref',
+        'sha',
+        'first_deployment_pk',
+      ),
+    ['entity_ref', 'sha'],
+    pairs,
+  );
+}
+
 /**
  * The (entity, sha) pairs whose first counted deployment is one of these stored deployments,
  * looked up by the changes' primary key from the deployments' stored commits.
@@ -184,20 +207,7 @@ async function changesFirstDeployedBy(
       c => [d.entity_ref, c.sha] as [string, string],
     ),
   );
-  const rows = await selectWherePairs<{
-    entity_ref: string;
-    sha: string;
-    first_deployment_pk: unknown;
-  }>(
-    () =>
-      trx('dm_entity_changes').select(
-        'entity_ref',
-        'sha',
-        'first_deployment_pk',
-      ),
-    ['entity_ref', 'sha'],
-    pairs,
-  );
+  const rows = await storedChanges(trx, pairs);
   const affected = new Map<string, Set<string>>();
   for (const r of rows) {
     if (!pks.has(toNumber(r.first_deployment_pk))) continue;

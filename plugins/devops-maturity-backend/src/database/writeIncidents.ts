@@ -16,7 +16,7 @@ import {
 } from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
-import { RelinkScope } from './writeDeployments';
+import { RelinkScope, storedChanges } from './writeDeployments';
 
 interface CauseInput {
   entity_ref: string;
@@ -101,14 +101,8 @@ export async function findCauses(
     ]);
   }
   const bySha = new Map<string, number>();
-  const changes = await selectWherePairs(
-    () =>
-      trx('dm_entity_changes').select(
-        'entity_ref',
-        'sha',
-        'first_deployment_pk',
-      ),
-    ['entity_ref', 'sha'],
+  const changes = await storedChanges(
+    trx,
     incidents
       .filter(i => i.cause_sha)
       .map(i => [i.entity_ref, i.cause_sha!] as [string, string]),
