@@ -21,7 +21,7 @@ export function percentile(
   p: number,
 ): number | null {
   return percentileOfSorted(
-    [...values].sort((a, b) => a - b),
+    sortedNumbers(values, v => v),
     p,
   );
 }

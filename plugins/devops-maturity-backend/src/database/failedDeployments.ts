@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { chunks, isSqlite, toBoolean, toNumber, whereInList } from './util';
+import { chunks, isSqlite, toNumber, whereInList } from './util';
 
 /**
  * SQL for "an incident names this deployment as its cause": one probe of the incidents'
@@ -55,23 +55,21 @@ export async function latestFixes(
     for (const f of await q) {
       const key = fixKey(f.entity_ref, f.fixes);
       const at = toNumber(f.finished_at);
-      if (!(latest.get(key)! >= at)) latest.set(key, at);
+      const known = latest.get(key);
+      if (known === undefined || at > known) latest.set(key, at);
     }
   }
   return latest;
 }
 
-/** Whether a deployment failed, from its incident mark and the entity's latest fixes. */
-export function deploymentFailed(
-  row: {
-    entity_ref: string;
-    external_id: string;
-    finished_at: unknown;
-    caused_incident: unknown;
-  },
+/**
+ * Whether a later counted rollback or hotfix of its entity names this deployment, from the
+ * entity's latest fixes. The other half of "failed" is an incident naming it as cause.
+ */
+export function fixedLater(
+  row: { entity_ref: string; external_id: string; finished_at: unknown },
   fixes: Map<string, number>,
 ): boolean {
-  if (toBoolean(row.caused_incident)) return true;
   const fixedAt = fixes.get(fixKey(row.entity_ref, row.external_id));
   return fixedAt !== undefined && fixedAt > toNumber(row.finished_at);
 }

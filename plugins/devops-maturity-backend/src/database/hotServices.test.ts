@@ -121,6 +121,18 @@ describe('a busy service on SQLite', () => {
         .map(d => (d.finishedAt - T0) / 3_600_000)
         .sort((a, b) => a - b),
     ).toEqual([3, 8, 18, 28, 38]);
+    // The list marks the same deployments, by incident and by fix.
+    const page = await store.listDeployments(ENTITY, {
+      limit: 50,
+      offset: 0,
+      window,
+    });
+    expect(
+      page.items
+        .filter(d => d.failed)
+        .map(d => d.id)
+        .sort(),
+    ).toEqual(['d18', 'd28', 'd3', 'd38', 'd8']);
   });
 
   it('reads no deployment again for a resent batch that changes nothing', async () => {

@@ -7,7 +7,7 @@ import {
 import { chunks, toBoolean, toNumber } from './util';
 import {
   causedIncidentExpression,
-  deploymentFailed,
+  fixedLater,
   latestFixes,
 } from './failedDeployments';
 
@@ -40,7 +40,7 @@ export async function readFacts(
     for (const d of deployments) {
       get(d.entity_ref).deployments.push({
         finishedAt: toNumber(d.finished_at),
-        failed: deploymentFailed(d, fixes),
+        failed: toBoolean(d.caused_incident) || fixedLater(d, fixes),
         rework: d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes,
         commitsComplete: toBoolean(d.commits_complete),
       });

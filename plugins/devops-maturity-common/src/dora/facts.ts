@@ -86,14 +86,12 @@ export function emptyFacts(): DoraFacts {
 /** Pools facts of several entities into one (for owners); never averages. @public */
 export function poolFacts(all: DoraFacts[]): DoraFacts {
   const pooled = emptyFacts();
-  // A loop, not push(...): a busy service's year of changes (150,000 and more) passed as
-  // arguments overflows the call stack.
   for (const f of all) {
+    // A loop, not push(...): a busy service's year of changes (150,000 and more) passed as
+    // arguments overflows the call stack.
     for (const d of f.deployments) pooled.deployments.push(d);
     for (const c of f.changes) pooled.changes.push(c);
     for (const r of f.restores) pooled.restores.push(r);
-  }
-  for (const f of all) {
     pooled.openIncidents.count += f.openIncidents.count;
     const oldest = f.openIncidents.oldestOpenedAt;
     if (
