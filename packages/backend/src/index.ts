@@ -18,9 +18,14 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// Allows everything except submitting another team's CALMS self-assessment, and unmatched
-// events to anyone but platform administrators and the demo's guest.
-backend.add(import('./permissionPolicy'));
+// The policy adopters install: a CALMS self-assessment is submitted by the owning team or a
+// configured admin, unmatched events are shown to admins and configured readers, everything
+// else is allowed (devopsMaturity.permissions in app-config.yaml).
+backend.add(
+  import(
+    '@devops-maturity/backstage-plugin-permission-backend-module-devops-maturity'
+  ),
+);
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
