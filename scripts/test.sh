@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: typecheck, lint, and the unit and integration tests
-# on SQLite and on a real PostgreSQL started here, and end-to-end tests of the running demo in
-# Chromium. Prints "N passed, N failed" last.
+# on SQLite and on a real PostgreSQL started here, end-to-end tests of the running demo in
+# Chromium, and the adoption test (fresh Backstage apps wired from the READMEs). Prints
+# "N passed, N failed" last.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
 source "$(dirname "$0")/e2e.sh"
@@ -31,19 +32,27 @@ CI=true yarn backstage-cli repo test --json --outputFile="$ROOT/test-results/jes
 run_e2e
 set -e
 
+# The install path of an adopter: fresh create-app apps (legacy and new frontend system), our
+# packages from tarballs, wired only by the READMEs' snippets, checked in Chromium.
+step "Adoption from tarballs (scripts/adoption.sh)" env SKIP_INSTALL=1 ADOPTION_RESULTS="$ROOT/test-results" ./scripts/adoption.sh
+
 node -e '
   const fs = require("fs");
   const r = require(process.argv[1]);
   const failedSteps = Number(process.argv[2]);
   // End-to-end results from node:test junit output; missing file = the e2e run never started.
-  let e2ePassed = 0, e2eFailed = 1;
-  if (fs.existsSync(process.argv[3])) {
-    const xml = fs.readFileSync(process.argv[3], "utf8");
+  // The adoption test adds its own files (adoption-*.xml), counted with them.
+  const junit = file => {
+    if (!fs.existsSync(file)) return { passed: 0, failed: 1 };
+    const xml = fs.readFileSync(file, "utf8");
     const cases = xml.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
-    e2eFailed = cases.filter(c => /<failure\b/.test(c)).length;
-    e2ePassed = cases.length - e2eFailed;
-    if (cases.length === 0) e2eFailed = 1;
-  }
+    const failed = cases.filter(c => /<failure\b/.test(c)).length;
+    return { passed: cases.length - failed, failed: cases.length === 0 ? 1 : failed };
+  };
+  const dir = require("path").dirname(process.argv[3]);
+  const files = [process.argv[3], ...fs.readdirSync(dir).filter(f => /^adoption-.*\.xml$/.test(f)).map(f => `${dir}/${f}`)];
+  let e2ePassed = 0, e2eFailed = 0;
+  for (const f of files) { const r = junit(f); e2ePassed += r.passed; e2eFailed += r.failed; }
   console.log(`Jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed; end-to-end: ${e2ePassed} passed, ${e2eFailed} failed; failed steps: ${failedSteps}`);
   const failedSuites = r.testResults.filter(s => s.status === "failed" && s.assertionResults.length === 0);
   for (const s of failedSuites) console.log(`Suite failed to run: ${s.name}\n${s.message}`);

@@ -43,8 +43,10 @@ export async function launchSignedIn() {
   });
   page.setDefaultTimeout(60_000);
   await page.goto(APP);
-  // The demo signs in as guest.
-  await page.getByRole('button', { name: /enter/i }).first().click();
-  await page.waitForURL('**/catalog**');
+  // The demo, like a new app, signs in as guest; the new frontend system's app shows the
+  // catalog at / rather than /catalog, so wait for the sign-in page to go, not for a URL.
+  const enter = page.getByRole('button', { name: /enter/i }).first();
+  await enter.click();
+  await enter.waitFor({ state: 'detached' });
   return { browser, page };
 }
