@@ -20,6 +20,9 @@ step() {
 }
 
 step "Typecheck (tsc)" yarn tsc
+# Every package's public API against its committed report.api.md (regenerate with
+# `yarn build:api-reports` after `yarn tsc`).
+step "API reports (yarn build:api-reports:check)" yarn build:api-reports:check
 step "Lint" yarn backstage-cli repo lint
 step "Prettier" yarn prettier --check --loglevel warn .
 

@@ -4,4 +4,3 @@
  * @packageDocumentation
  */
 export { devopsMaturityModuleGithub as default } from './module';
-export * from './mapping';

@@ -4,4 +4,3 @@
  * @packageDocumentation
  */
 export { devopsMaturityModuleGitlab as default } from './module';
-export * from './mapping';

@@ -8,4 +8,3 @@ export {
   devopsMaturityModulePagerDuty,
   eventsModulePagerDutyWebhook,
 } from './module';
-export * from './mapping';

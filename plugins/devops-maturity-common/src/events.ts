@@ -3,10 +3,10 @@
  * Times are ISO-8601 strings in UTC (the backend converts any offset it is given).
  */
 
-/** @public */
+/** Whether a deployment succeeded; only successful production deployments count. @public */
 export type DeploymentStatus = 'success' | 'failure';
 
-/** @public */
+/** A normal deployment, or an unplanned repair (rollback, hotfix) that counts as rework. @public */
 export type DeploymentKind = 'normal' | 'rollback' | 'hotfix';
 
 /** A change a deployment brings to production. @public */

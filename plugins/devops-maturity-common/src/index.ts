@@ -1,6 +1,11 @@
 /**
  * Isomorphic types and math of the devops-maturity plugins: the DORA metrics, their tiers and
- * trends, and the plugin's permissions. Shared by the backend and the frontend.
+ * trends, the maturity model, the API's answers and the plugin's permissions. Shared by the
+ * backend and the frontend.
+ *
+ * Helpers the plugin's own packages share (statistics, time arithmetic, the attribution rules'
+ * building blocks) carry the internal release tag: they are left out of the published type
+ * declarations and may change in any release.
  *
  * @packageDocumentation
  */

@@ -2,7 +2,7 @@
  * Percentile by linear interpolation between the closest ranks, as SQL's
  * PERCENTILE_CONT: for p = 0.5 and an even count, the mean of the two middle values.
  * Returns null for an empty list. `sorted` must be ascending.
- * @public
+ * @internal
  */
 export function percentileOfSorted(
   sorted: ArrayLike<number>,
@@ -15,7 +15,7 @@ export function percentileOfSorted(
   return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Interpolated percentile of unsorted values (copied before sorting). @public */
+/** Interpolated percentile of unsorted values (copied before sorting). @internal */
 export function percentile(
   values: readonly number[],
   p: number,
@@ -26,12 +26,12 @@ export function percentile(
   );
 }
 
-/** Interpolated median; null for an empty list. @public */
+/** Interpolated median; null for an empty list. @internal */
 export function median(values: readonly number[]): number | null {
   return percentile(values, 0.5);
 }
 
-/** Arithmetic mean; null for an empty list. @public */
+/** Arithmetic mean; null for an empty list. @internal */
 export function mean(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   let sum = 0;
@@ -44,7 +44,7 @@ export function mean(values: ArrayLike<number>): number | null {
  * service's year has 150,000 lead times and more, and a typed array sorts numbers natively,
  * several times faster than `Array.prototype.sort` with a comparator, with no boxed numbers
  * for the collector.
- * @public
+ * @internal
  */
 export function sortedNumbers<T>(
   items: readonly T[],

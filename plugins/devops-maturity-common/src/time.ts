@@ -1,4 +1,4 @@
-/** Milliseconds in a day. @public */
+/** Milliseconds in a day. @internal */
 export const DAY_MS = 86_400_000;
 
 /** A half-open time window `[from, to)` in epoch milliseconds. @public */
@@ -7,12 +7,12 @@ export interface TimeWindow {
   to: number;
 }
 
-/** Start (epoch ms) of the UTC day that contains `ms`. @public */
+/** Start (epoch ms) of the UTC day that contains `ms`. @internal */
 export function utcDayStart(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
-/** Start (epoch ms) of the UTC week, starting Monday, that contains `ms`. @public */
+/** Start (epoch ms) of the UTC week, starting Monday, that contains `ms`. @internal */
 export function utcWeekStart(ms: number): number {
   const day = utcDayStart(ms);
   // getUTCDay: Sunday = 0; Monday-based offset is (day + 6) % 7
@@ -20,7 +20,7 @@ export function utcWeekStart(ms: number): number {
   return day - offset * DAY_MS;
 }
 
-/** Start (epoch ms) of the UTC calendar month that contains `ms`. @public */
+/** Start (epoch ms) of the UTC calendar month that contains `ms`. @internal */
 export function utcMonthStart(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
@@ -31,7 +31,7 @@ function nextMonthStart(monthStart: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-/** A calendar bucket (week or month), clipped to the window it was cut from. @public */
+/** A calendar bucket (week or month), clipped to the window it was cut from. @internal */
 export interface Bucket {
   /** Start of the whole calendar bucket. */
   start: number;
@@ -45,7 +45,7 @@ export type TrendInterval = 'week' | 'month';
 /**
  * The weeks (Monday to Monday, UTC) or calendar months that intersect the window, in order.
  * Partial first and last buckets are included, clipped to the window.
- * @public
+ * @internal
  */
 export function bucketsOf(
   window: TimeWindow,
@@ -82,7 +82,7 @@ const INSTANT =
  * it is not one. The offset is required and may take any ISO-8601 form: `Z`, `+05:30`,
  * `+0530` or `+05` (or `-`); a time without one names no instant. Fractions of a second
  * finer than a millisecond are cut off; impossible dates (`02-30`, `24:00`) are refused.
- * @public
+ * @internal
  */
 export function readInstant(value: string): number | undefined {
   const m = INSTANT.exec(value);
@@ -109,7 +109,7 @@ export function readInstant(value: string): number | undefined {
 /**
  * Reads an ISO-8601 date-time with an offset (see `readInstant`) to epoch ms, or throws
  * naming the field.
- * @public
+ * @internal
  */
 export function parseInstant(value: string, field = 'time'): number {
   const ms = readInstant(value);

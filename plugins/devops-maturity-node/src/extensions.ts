@@ -89,7 +89,7 @@ export interface DevopsMaturityEventsExtensionPoint {
   addIdentityAnnotation(...annotations: Array<string | string[]>): void;
 }
 
-/** @public */
+/** The extension point through which modules bring events and identity annotations. @public */
 export const devopsMaturityEventsExtensionPoint =
   createExtensionPoint<DevopsMaturityEventsExtensionPoint>({
     id: 'devops-maturity.events',
@@ -106,7 +106,7 @@ export interface DevopsMaturityChecksExtensionPoint {
   addCheck(...checks: Array<GoldenPathCheck | GoldenPathCheck[]>): void;
 }
 
-/** @public */
+/** The extension point through which modules add golden-path checks. @public */
 export const devopsMaturityChecksExtensionPoint =
   createExtensionPoint<DevopsMaturityChecksExtensionPoint>({
     id: 'devops-maturity.checks',

@@ -15,3 +15,5 @@ export { rootRouteRef } from './routes';
 export * from './api/DevopsMaturityApi';
 export { DevopsMaturityClient } from './api/DevopsMaturityClient';
 export { isDoraAvailable } from './filters';
+export type { EntityDevOpsMaturityCardProps } from './components/Card/EntityDevOpsMaturityCard';
+export type { EntityDevOpsMaturityContentProps } from './components/MaturityTab/EntityDevOpsMaturityContent';

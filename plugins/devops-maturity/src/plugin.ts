@@ -9,6 +9,8 @@ import {
 import { devopsMaturityApiRef } from './api/DevopsMaturityApi';
 import { DevopsMaturityClient } from './api/DevopsMaturityClient';
 import { rootRouteRef } from './routes';
+import type { EntityDevOpsMaturityCardProps } from './components/Card/EntityDevOpsMaturityCard';
+import type { EntityDevOpsMaturityContentProps } from './components/MaturityTab/EntityDevOpsMaturityContent';
 
 /** The devops-maturity frontend plugin (legacy frontend system). @public */
 export const devopsMaturityPlugin = createPlugin({
@@ -25,33 +27,37 @@ export const devopsMaturityPlugin = createPlugin({
 });
 
 /** The DORA tab of an entity page; use it in an `EntityLayout.Route`. @public */
-export const EntityDoraContent = devopsMaturityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDoraContent',
-    component: {
-      lazy: () =>
-        import('./components/DoraTab/EntityDoraContent').then(
-          m => m.EntityDoraContent,
-        ),
-    },
-  }),
-);
+export const EntityDoraContent: () => JSX.Element =
+  devopsMaturityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDoraContent',
+      component: {
+        lazy: () =>
+          import('./components/DoraTab/EntityDoraContent').then(
+            m => m.EntityDoraContent,
+          ),
+      },
+    }),
+  );
 
 /** The CALMS tab of an entity page: radar, evidence and the self-assessment. @public */
-export const EntityCalmsContent = devopsMaturityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityCalmsContent',
-    component: {
-      lazy: () =>
-        import('./components/CalmsTab/EntityCalmsContent').then(
-          m => m.EntityCalmsContent,
-        ),
-    },
-  }),
-);
+export const EntityCalmsContent: () => JSX.Element =
+  devopsMaturityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityCalmsContent',
+      component: {
+        lazy: () =>
+          import('./components/CalmsTab/EntityCalmsContent').then(
+            m => m.EntityCalmsContent,
+          ),
+      },
+    }),
+  );
 
 /** The DevOps maturity tab of an entity page: level, next steps and checks. @public */
-export const EntityDevOpsMaturityContent = devopsMaturityPlugin.provide(
+export const EntityDevOpsMaturityContent: (
+  props: EntityDevOpsMaturityContentProps,
+) => JSX.Element = devopsMaturityPlugin.provide(
   createComponentExtension({
     name: 'EntityDevOpsMaturityContent',
     component: {
@@ -64,7 +70,9 @@ export const EntityDevOpsMaturityContent = devopsMaturityPlugin.provide(
 );
 
 /** A summary card for the entity overview page. @public */
-export const EntityDevOpsMaturityCard = devopsMaturityPlugin.provide(
+export const EntityDevOpsMaturityCard: (
+  props: EntityDevOpsMaturityCardProps,
+) => JSX.Element = devopsMaturityPlugin.provide(
   createComponentExtension({
     name: 'EntityDevOpsMaturityCard',
     component: {
@@ -77,13 +85,14 @@ export const EntityDevOpsMaturityCard = devopsMaturityPlugin.provide(
 );
 
 /** The ranking page of every service and team; mount it at `/devops-maturity`. @public */
-export const DevOpsMaturityPage = devopsMaturityPlugin.provide(
-  createRoutableExtension({
-    name: 'DevOpsMaturityPage',
-    component: () =>
-      import('./components/RankingPage/DevOpsMaturityPage').then(
-        m => m.DevOpsMaturityPage,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const DevOpsMaturityPage: () => JSX.Element =
+  devopsMaturityPlugin.provide(
+    createRoutableExtension({
+      name: 'DevOpsMaturityPage',
+      component: () =>
+        import('./components/RankingPage/DevOpsMaturityPage').then(
+          m => m.DevOpsMaturityPage,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );

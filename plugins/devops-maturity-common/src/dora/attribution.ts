@@ -18,7 +18,7 @@ export const DEFAULT_DORA_OPTIONS: DoraOptions = {
   linkIncidentsToLatestDeployment: true,
 };
 
-/** Whether an environment counts as production. @public */
+/** Whether an environment counts as production. @internal */
 export function isProductionEnvironment(
   environment: string,
   options: DoraOptions,
@@ -29,7 +29,7 @@ export function isProductionEnvironment(
   );
 }
 
-/** Whether a deployment counts in DORA metrics: successful and to production. @public */
+/** Whether a deployment counts in DORA metrics: successful and to production. @internal */
 export function countsAsDeployment(
   d: Pick<DeploymentEvent, 'status' | 'environment'>,
   options: DoraOptions,
@@ -39,12 +39,12 @@ export function countsAsDeployment(
   );
 }
 
-/** Whether a deployment is an unplanned repair (rework). @public */
+/** Whether a deployment is an unplanned repair (rework). @internal */
 export function isRework(d: Pick<DeploymentEvent, 'kind' | 'fixes'>): boolean {
   return d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes;
 }
 
-/** Whether a deployment marks the one its `fixes` names as failed. @public */
+/** Whether a deployment marks the one its `fixes` names as failed. @internal */
 export function marksFixedDeploymentFailed(
   d: Pick<DeploymentEvent, 'kind' | 'fixes'>,
 ): boolean {
@@ -54,7 +54,7 @@ export function marksFixedDeploymentFailed(
 /**
  * The deployments an incident could be caused by, each found by one rule; keys are whatever
  * the caller uses to name deployments.
- * @public
+ * @internal
  */
 export interface IncidentCauseCandidates<K> {
   /** A deployment of the entity whose id is the incident's `deploymentId`. */
@@ -70,7 +70,7 @@ export interface IncidentCauseCandidates<K> {
  * deployment, else a cause sha that a production deployment contained, else (when enabled)
  * the latest deployment before the incident opened. An explicit reference that names
  * nothing known falls through to the next rule.
- * @public
+ * @internal
  */
 export function chooseIncidentCause<K>(
   candidates: IncidentCauseCandidates<K>,
@@ -88,7 +88,7 @@ export function chooseIncidentCause<K>(
  * characters beyond U+FFFF (surrogate pairs, U+D800..U+DFFF): their UTF-8 bytes sort after
  * those of U+E000..U+FFFF, their code units before. Shifting the two ranges past each other
  * gives code point order, which is UTF-8 byte order.
- * @public
+ * @internal
  */
 export function compareUtf8(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -108,7 +108,7 @@ export function compareUtf8(a: string, b: string): number {
  * The canonical order of deployments: by finish time, then source, then id, the texts in
  * UTF-8 byte order (`compareUtf8`), so that "first" and "latest" are the same everywhere,
  * ties included, in JavaScript and in either database.
- * @public
+ * @internal
  */
 export function compareDeployments(
   a: { finishedAt: number; source: string; id: string },
@@ -122,7 +122,7 @@ export function compareDeployments(
  * Whether a copy of an event is older than the stored copy, by the source's own times
  * (`updatedAt`, epoch ms): then it must not replace it. Equal or newer replaces it; without a
  * time on either copy, the last write wins.
- * @public
+ * @internal
  */
 export function isStaleCopy(
   updatedAt: number | null | undefined,
@@ -141,7 +141,7 @@ export function isStaleCopy(
  * Of each (source, id), the copy that writing `events` in order leaves stored: a later copy
  * replaces an earlier one unless `isStaleCopy` says it is older. `stale` counts the copies
  * that lost that way.
- * @public
+ * @internal
  */
 export function newestCopies<
   T extends { source: string; id: string; updatedAt?: string },
@@ -160,7 +160,7 @@ export function newestCopies<
   return { latest: [...byKey.values()].map(c => c.event), stale };
 }
 
-/** Keeps the stored copy of each (source, id): a resend updates, never duplicates. @public */
+/** Keeps the stored copy of each (source, id): a resend updates, never duplicates. @internal */
 export function latestCopies<
   T extends { source: string; id: string; updatedAt?: string },
 >(events: T[]): T[] {

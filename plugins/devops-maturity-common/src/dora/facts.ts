@@ -23,7 +23,7 @@ export interface DeploymentFact {
 export interface ChangeFact {
   /** When that first deployment finished, epoch ms. */
   deployedAt: number;
-  /** First deployment time minus commit time, in seconds; values <= 0 are dropped later. */
+  /** First deployment time minus commit time, in seconds; values of 0 or less are dropped later. */
   leadSeconds: number;
 }
 
@@ -52,7 +52,7 @@ export interface DoraFacts {
  * The facts of a sub-window of the window they were read for: what falls inside it, and
  * whether anything was deployed before it. Open incidents are those at the end of the outer
  * window, which is right for sub-windows that end at the same time.
- * @public
+ * @internal
  */
 export function restrictFacts(
   facts: DoraFacts,
@@ -71,7 +71,7 @@ export function restrictFacts(
   };
 }
 
-/** Facts with nothing in them. @public */
+/** Facts with nothing in them. @internal */
 export function emptyFacts(): DoraFacts {
   return {
     deployments: [],
@@ -83,7 +83,7 @@ export function emptyFacts(): DoraFacts {
   };
 }
 
-/** Pools facts of several entities into one (for owners); never averages. @public */
+/** Pools facts of several entities into one (for owners); never averages. @internal */
 export function poolFacts(all: DoraFacts[]): DoraFacts {
   const pooled = emptyFacts();
   for (const f of all) {

@@ -14,7 +14,7 @@ export function tierScore(tier: DoraTier): number {
   return TIERS_WORST_FIRST.indexOf(tier);
 }
 
-/** The tier of a score; fractions round down. @public */
+/** The tier of a score; fractions round down. @internal */
 export function tierOfScore(score: number): DoraTier {
   return TIERS_WORST_FIRST[Math.max(0, Math.min(3, Math.floor(score)))];
 }
@@ -95,13 +95,13 @@ export const DEFAULT_PROFILE_ID = DORA_2021.id;
 
 const BETTER_FIRST = ['elite', 'high', 'medium'] as const;
 
-/** Tier of a "lower is better" value with strict `<` bounds (lead time, time to restore). */
+/** Tier of a "lower is better" value with strict `<` bounds (lead time, time to restore). @internal */
 export function tierBelow(value: number, bounds: TierBounds<number>): DoraTier {
   for (const tier of BETTER_FIRST) if (value < bounds[tier]) return tier;
   return 'low';
 }
 
-/** Tier of a "lower is better" value with `<=` bounds (change failure rate). */
+/** Tier of a "lower is better" value with `<=` bounds (change failure rate). @internal */
 export function tierAtMost(
   value: number,
   bounds: TierBounds<number>,
@@ -117,7 +117,7 @@ export interface DeploymentFrequencyMeasures {
   deployments: number;
 }
 
-/** Tier of deployment frequency: the best tier whose rule the measures meet, else low. */
+/** Tier of deployment frequency: the best tier whose rule the measures meet, else low. @public */
 export function deploymentFrequencyTier(
   measures: DeploymentFrequencyMeasures,
   bounds: TierBounds<DeploymentFrequencyRule>,

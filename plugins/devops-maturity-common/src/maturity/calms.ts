@@ -13,7 +13,7 @@ export type CalmsPillar =
   | 'measurement'
   | 'sharing';
 
-/** @public */
+/** The five CALMS pillars, in their usual order. @public */
 export const CALMS_PILLARS: CalmsPillar[] = [
   'culture',
   'automation',
@@ -22,7 +22,7 @@ export const CALMS_PILLARS: CalmsPillar[] = [
   'sharing',
 ];
 
-/** @public */
+/** Display titles of the CALMS pillars. @public */
 export const CALMS_PILLAR_TITLES: Record<CalmsPillar, string> = {
   culture: 'Culture',
   automation: 'Automation',

@@ -34,13 +34,13 @@ export interface CheckSettings {
   postmortemCoverageMin: number;
 }
 
-/** @public */
+/** The golden-path checks' thresholds when app-config sets none. @public */
 export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
   smallBatchMaxCommits: 5,
   postmortemCoverageMin: 0.8,
 };
 
-/** @public */
+/** What a golden-path check reads: the entity, its signals and the settings. @public */
 export interface CheckContext {
   entity: CheckEntity;
   signals: CheckSignals;

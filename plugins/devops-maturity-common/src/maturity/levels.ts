@@ -23,7 +23,7 @@ export type MaturityCriterion =
   | { dora: DoraCriterionMetric; min: DoraTier }
   | { assessment: 'current' };
 
-/** @public */
+/** One level of the maturity model: its number, name and the criteria to reach it. @public */
 export interface MaturityLevelDefinition {
   level: number;
   name: string;
@@ -107,7 +107,7 @@ export interface CriterionResult {
   howToFix: string;
 }
 
-/** @public */
+/** How an entity fares against one level: each criterion with its result. @public */
 export interface MaturityLevelResult {
   level: number;
   name: string;
@@ -116,7 +116,7 @@ export interface MaturityLevelResult {
   criteria: CriterionResult[];
 }
 
-/** @public */
+/** An entity's maturity: the level reached, every level's results and the next steps. @public */
 export interface MaturityResult {
   level: number;
   name: string;

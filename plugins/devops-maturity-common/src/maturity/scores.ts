@@ -16,7 +16,7 @@ export interface CalmsWeights {
   assessment: number;
 }
 
-/** @public */
+/** How much automated signals and the self-assessment weigh in a pillar's score by default. @public */
 export const DEFAULT_CALMS_WEIGHTS: CalmsWeights = {
   signals: 0.5,
   assessment: 0.5,
@@ -32,7 +32,7 @@ export interface CalmsSignal {
   evidence: string;
 }
 
-/** @public */
+/** One CALMS pillar's score, 0 to 100, with its two sources and evidence. @public */
 export interface CalmsPillarScore {
   pillar: CalmsPillar;
   title: string;
@@ -46,7 +46,7 @@ export interface CalmsPillarScore {
   signals: CalmsSignal[];
 }
 
-/** @public */
+/** The CALMS scores of an entity: every pillar and the overall score. @public */
 export interface CalmsScores {
   pillars: CalmsPillarScore[];
   /** Mean of the pillar scores that exist, 0-100. */

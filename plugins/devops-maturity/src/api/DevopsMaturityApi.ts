@@ -91,7 +91,7 @@ export interface DevopsMaturityApi {
   getGoldenPathHealth(query?: DoraQuery): Promise<GoldenPathHealth>;
 }
 
-/** @public */
+/** The reference to the plugin's API client, for `useApi`. @public */
 export const devopsMaturityApiRef = createApiRef<DevopsMaturityApi>({
   id: 'plugin.devops-maturity.service',
 });

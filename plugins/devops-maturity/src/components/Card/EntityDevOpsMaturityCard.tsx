@@ -25,14 +25,19 @@ import {
   formatPercent,
 } from '../shared/format';
 
+/** Where the card links to, when the tabs are mounted elsewhere. @public */
+export interface EntityDevOpsMaturityCardProps {
+  /** Path of the DORA tab, relative to the entity page (default `dora`). */
+  doraTabPath?: string;
+  /** Path of the DevOps maturity tab, relative to the entity page (default `maturity`). */
+  maturityTabPath?: string;
+}
+
 /**
  * A compact summary for the entity overview: the overall DORA tier and the four metric tiers,
  * linking to the DORA tab.
  */
-export function EntityDevOpsMaturityCard(props: {
-  doraTabPath?: string;
-  maturityTabPath?: string;
-}) {
+export function EntityDevOpsMaturityCard(props: EntityDevOpsMaturityCardProps) {
   const { doraTabPath = 'dora', maturityTabPath = 'maturity' } = props;
   const { entity } = useEntity();
   const api = useApi(devopsMaturityApiRef);

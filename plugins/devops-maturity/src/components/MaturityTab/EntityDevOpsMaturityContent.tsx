@@ -19,11 +19,19 @@ import { LevelLadder } from './LevelLadder';
 import { ChecksByPillar } from './ChecksByPillar';
 import { NextSteps } from './NextSteps';
 
+/** Where the tab links to, when the CALMS tab is mounted elsewhere. @public */
+export interface EntityDevOpsMaturityContentProps {
+  /** Path of the CALMS tab, relative to the entity page (default `calms`). */
+  calmsTabPath?: string;
+}
+
 /**
  * The DevOps maturity tab: the level as a ladder, what to do next, and every golden-path check
  * grouped by CALMS pillar with its evidence and how to fix it.
  */
-export function EntityDevOpsMaturityContent(props: { calmsTabPath?: string }) {
+export function EntityDevOpsMaturityContent(
+  props: EntityDevOpsMaturityContentProps,
+) {
   const { calmsTabPath = '../calms' } = props;
   const { entity } = useEntity();
   const api = useApi(devopsMaturityApiRef);
