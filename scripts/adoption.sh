@@ -29,16 +29,35 @@ READMES=(
 PACK_DIR="$WORK/packs" SKIP_INSTALL=1 "$ROOT/scripts/pack.sh"
 
 app_pid=""
+# Stops the app's process group (it runs in a session of its own) and waits until its ports
+# are free, so the next app can take them.
 stop_app() {
-  [ -n "$app_pid" ] && { kill -- -"$app_pid" 2>/dev/null || true; }
-  pkill -f "$WORK/.*/node_modules" 2>/dev/null || true
+  [ -n "$app_pid" ] || return 0
+  kill -TERM -- -"$app_pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do ports_free && break; sleep 1; done
+  kill -KILL -- -"$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
   app_pid=""
 }
 trap stop_app EXIT
+ports_free() {
+  ! curl -s -o /dev/null --max-time 2 http://localhost:3000/ && ! curl -s -o /dev/null --max-time 2 "$BACKSTAGE/"
+}
+# Waits for a URL to answer while the app lives: a crash fails at once, not after the timeout.
 wait_for() { # url, seconds, log
-  for _ in $(seq 1 "$2"); do curl -sf -o /dev/null "$1" && return 0; sleep 1; done
+  for _ in $(seq 1 "$2"); do
+    curl -sf -o /dev/null --max-time 5 "$1" && return 0
+    kill -0 "$app_pid" 2>/dev/null || { echo "FAILED: the app stopped"; tail -40 "$3"; return 1; }
+    sleep 1
+  done
   echo "FAILED: $1 did not answer in $2 s"; tail -40 "$3"; return 1
 }
+# A signed-in user's token, as the browser gets it (the push token may push, not read).
+guest_token() {
+  curl -s --max-time 5 -H 'x-requested-with: XMLHttpRequest' "$BACKSTAGE/api/auth/guest/refresh" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{process.stdout.write(JSON.parse(s).backstageIdentity.token)}catch{}})'
+}
+
 # Versions of frontend-plugin-api the app resolves: our packages must not add one to its own.
 fpa_copies() {
   grep -o 'resolution: "@backstage/frontend-plugin-api@npm:[^"]*"' "$1/yarn.lock" | sort -u | sed 's/.*npm://;s/"//' | tr '\n' ' '
@@ -51,7 +70,8 @@ adopt() {
   t0=$(date +%s)
   log "[$name] a fresh Backstage app (create-app 0.9.2 $*) in $app"
   rm -rf "$app"
-  (cd "$WORK" && BACKSTAGE_APP_NAME="$name" npx -y @backstage/create-app@0.9.2 "$@" --skip-install --path "$app" </dev/null >/dev/null 2>&1)
+  (cd "$WORK" && BACKSTAGE_APP_NAME="$name" npx -y @backstage/create-app@0.9.2 "$@" --skip-install --path "$app" </dev/null >"$app.create.log" 2>&1) ||
+    { tail -30 "$app.create.log"; return 1; }
   node "$ROOT/scripts/adoption/prepare-app.mjs" "$app" "$WORK/packs"
   log "[$name] yarn install"
   (cd "$app" && yarn install >"$app.install.log" 2>&1) || { tail -30 "$app.install.log"; return 1; }
@@ -68,6 +88,7 @@ adopt() {
   echo "[$name] installed and wired in $(( $(date +%s) - t0 )) s"
 
   log "[$name] starting the app"
+  ports_free || { echo "FAILED: ports 3000 or 7007 are in use; stop what runs there"; return 1; }
   # A session of its own, so that stopping it stops the app and backend processes too.
   setsid bash -c "cd '$app' && exec yarn start" >"$app.log" 2>&1 &
   app_pid=$!
@@ -75,8 +96,10 @@ adopt() {
   wait_for http://localhost:3000 300 "$app.log"
   log "[$name] waiting for the plugin to see the catalog, then the README's example push"
   local code=""
+  local token
+  token="$(guest_token)"
   for _ in $(seq 1 120); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $DEVOPS_MATURITY_PUSH_TOKEN" \
+    code="$(curl -s -o /dev/null --max-time 5 -w '%{http_code}' -H "authorization: Bearer $token" \
       "$BACKSTAGE/api/devops-maturity/entities/component/default/adoption-service/dora")"
     [ "$code" = 200 ] && break
     sleep 1
@@ -86,7 +109,7 @@ adopt() {
 
   log "[$name] checking the running app in Chromium"
   E2E_APP_URL=http://localhost:3000 E2E_API_URL="$BACKSTAGE/api/devops-maturity" \
-    E2E_TOKEN="$DEVOPS_MATURITY_PUSH_TOKEN" E2E_SCREENSHOTS="$WORK/screenshots/$name" \
+    E2E_TOKEN="$token" E2E_PUSH_TOKEN="$DEVOPS_MATURITY_PUSH_TOKEN" E2E_SCREENSHOTS="$WORK/screenshots/$name" \
     node --test --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$RESULTS/adoption-$name.xml" \
     "$ROOT/scripts/adoption/adoption.test.mjs"

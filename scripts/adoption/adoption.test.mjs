@@ -1,6 +1,7 @@
 // The fresh app that scripts/adoption.sh wired from the READMEs, in Debian's Chromium: what an
 // adopter sees after following them. Events are pushed here with the static token the README
-// configures, at times relative to now, so the default windows hold them.
+// configures (E2E_PUSH_TOKEN, push only), at times relative to now, so the default windows hold
+// them; reads go as the signed-in guest (E2E_TOKEN).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -16,11 +17,13 @@ import {
 const ENTITIES = ['example-website', 'adoption-service'];
 const hoursAgo = h => new Date(Date.now() - h * 3_600_000).toISOString();
 
+const PUSH_TOKEN = process.env.E2E_PUSH_TOKEN;
+
 async function push(kind, items) {
   const res = await fetch(`${API}/${kind}`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${TOKEN}`,
+      authorization: `Bearer ${PUSH_TOKEN}`,
       'content-type': 'application/json',
     },
     body: JSON.stringify({ items }),
@@ -111,17 +114,12 @@ describe('a fresh app wired by the READMEs', () => {
   });
 
   it("refuses the guest's assessment of a service another team owns (403)", async () => {
-    const refresh = await fetch(
-      `${API.replace(/\/devops-maturity$/, '')}/auth/guest/refresh`,
-      { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-    );
-    const guest = (await refresh.json()).backstageIdentity.token;
     const res = await fetch(
       `${API}/entities/component/default/adoption-service/calms/assessment`,
       {
         method: 'PUT',
         headers: {
-          authorization: `Bearer ${guest}`,
+          authorization: `Bearer ${TOKEN}`,
           'content-type': 'application/json',
         },
         body: JSON.stringify({ answers: {} }),
@@ -130,5 +128,12 @@ describe('a fresh app wired by the READMEs', () => {
     assert.equal(res.status, 403, await res.text());
     await page.goto(`${APP}/catalog/default/component/adoption-service/calms`);
     await page.getByTestId('assessment-read-only').waitFor();
+  });
+
+  it("keeps the README's push token to pushing: it reads nothing (403)", async () => {
+    const res = await fetch(`${API}/scorecards`, {
+      headers: { authorization: `Bearer ${PUSH_TOKEN}` },
+    });
+    assert.equal(res.status, 403, await res.text());
   });
 });

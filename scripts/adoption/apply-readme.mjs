@@ -33,17 +33,31 @@ function parseArgs(text) {
   return args;
 }
 
-/** Every marked snippet of a README, in order. */
+/**
+ * Every marked snippet of a README, in order. A marker that is not followed by a code block
+ * (a typo, prose in between) fails, so that no snippet is silently left untested.
+ */
 function snippets(readme) {
   const text = fs.readFileSync(readme, 'utf8');
   const re =
     /<!-- (adoption(?:-nfs|-all|-live)?): (.*?) -->\s*\n```[a-z]*\n([\s\S]*?)\n```/g;
   const found = [];
+  let matched = 0;
   let m;
   while ((m = re.exec(text))) {
+    matched += 1;
     const forBoth = m[1] === 'adoption-all' && tag !== 'adoption-live';
     if (m[1] === tag || forBoth)
       found.push({ readme, args: parseArgs(m[2]), code: m[3] });
+  }
+  const markers = (text.match(/<!-- adoption/g) ?? []).length;
+  if (markers !== matched) {
+    console.error(
+      `FAILED ${readme}: ${
+        markers - matched
+      } adoption marker(s) not followed by a code block`,
+    );
+    process.exit(1);
   }
   return found;
 }
@@ -95,6 +109,9 @@ function mergeDeep(target, source) {
       typeof target[key] === 'object'
     ) {
       mergeDeep(target[key], value);
+    } else if (Array.isArray(value) && Array.isArray(target[key])) {
+      // Lists are added to, as a reader adds a token to the ones they have.
+      target[key] = [...target[key], ...value];
     } else {
       target[key] = value;
     }

@@ -5,7 +5,7 @@
  *
  * Helpers the plugin's own packages share (statistics, time arithmetic, the attribution rules'
  * building blocks) carry the internal release tag: they are left out of the published type
- * declarations and may change in any release.
+ * declarations and may change in a minor release.
  *
  * @packageDocumentation
  */

@@ -151,7 +151,7 @@ describe('the devops-maturity policy module, with the real catalog and permissio
     }, 30_000);
   });
 
-  it('refuses an assessment from a user who is not in the owning team, with nothing else configured (403)', async () => {
+  it('refuses an assessment from a user who is neither in the owning team nor an admin (403)', async () => {
     const res = await submit('user:default/bob');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(

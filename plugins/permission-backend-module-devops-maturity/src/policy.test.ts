@@ -14,14 +14,19 @@ const user = (...ownershipEntityRefs: string[]): PolicyQueryUser =>
   ({
     info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
   } as PolicyQueryUser);
+/** Signed in through a resolver that claims nothing, not even the user's own ref. */
+const UNCLAIMED = {
+  info: { userEntityRef: 'user:default/carol', ownershipEntityRefs: [] },
+} as unknown as PolicyQueryUser;
 const ALICE = user('user:default/alice', 'group:default/team-a');
 const ADMIN = user('user:default/ada', 'group:default/Platform-Team');
 const CAROL = user('user:default/carol');
 
 describe('createDevopsMaturityPolicy', () => {
+  // As a caller may write them: a short group name, and a user in another case.
   const policy = createDevopsMaturityPolicy({
-    admins: ['group:default/platform-team'],
-    unmatchedReaders: ['user:default/carol'],
+    admins: ['platform-team'],
+    unmatchedReaders: ['user:default/Carol'],
   });
   const decide = async (permission: any, who?: PolicyQueryUser) =>
     (await policy.handle({ permission }, who)).result;
@@ -65,6 +70,24 @@ describe('createDevopsMaturityPolicy', () => {
     );
     expect(await decide(devopsMaturityUnmatchedReadPermission, ALICE)).toBe(
       AuthorizeResult.DENY,
+    );
+    expect(await decide(devopsMaturityUnmatchedReadPermission, UNCLAIMED)).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('refuses an assessment outright to a user without ownership claims', async () => {
+    expect(
+      await decide(devopsMaturityAssessmentSubmitPermission, UNCLAIMED),
+    ).toBe(AuthorizeResult.DENY);
+    expect(await decide(devopsMaturityAssessmentSubmitPermission)).toBe(
+      AuthorizeResult.DENY,
+    );
+  });
+
+  it('refuses to start on a ref that is not one', () => {
+    expect(() => createDevopsMaturityPolicy({ admins: ['group:'] })).toThrow(
+      'Entity reference "group:" was not on the form',
     );
   });
 

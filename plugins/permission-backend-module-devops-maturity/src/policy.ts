@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   isPermission,
@@ -21,7 +22,8 @@ import {
 export interface DevopsMaturityPolicyOptions {
   /**
    * Entity refs (groups or users, as in a user's ownership claims) that may submit any
-   * entity's CALMS self-assessment and see the unmatched events.
+   * entity's CALMS self-assessment and see the unmatched events. A ref without a kind is a
+   * group, without a namespace `default`.
    */
   admins?: string[];
   /** Entity refs that may also see the unmatched events. */
@@ -49,6 +51,16 @@ const ownedBy = (claims: string[]): PolicyDecision => ({
   },
 });
 
+/**
+ * A ref as the catalog spells ownership claims, in lower case: a short `platform-team` is
+ * `group:default/platform-team`. Throws on a string that is no entity ref.
+ */
+function normalizeRef(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }),
+  ).toLocaleLowerCase('en-US');
+}
+
 const allowIf = (allowed: boolean): PolicyDecision => ({
   result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
 });
@@ -63,16 +75,19 @@ const allowIf = (allowed: boolean): PolicyDecision => ({
 export function createDevopsMaturityPolicy(
   options: DevopsMaturityPolicyOptions = {},
 ): PermissionPolicy {
-  const admins = new Set((options.admins ?? []).map(ref => ref.toLowerCase()));
-  const readers = new Set(
-    [...admins, ...(options.unmatchedReaders ?? [])].map(ref =>
-      ref.toLowerCase(),
-    ),
-  );
+  const admins = new Set((options.admins ?? []).map(normalizeRef));
+  const readers = new Set([
+    ...admins,
+    ...(options.unmatchedReaders ?? []).map(normalizeRef),
+  ]);
+  // A user's own ref and their ownership claims: custom sign-in resolvers do not always put
+  // the user's own ref among the claims.
+  const refsOf = (user?: PolicyQueryUser) =>
+    [user?.info.userEntityRef, ...(user?.info.ownershipEntityRefs ?? [])]
+      .filter((ref): ref is string => Boolean(ref))
+      .map(ref => ref.toLocaleLowerCase('en-US'));
   const isIn = (refs: Set<string>, user?: PolicyQueryUser) =>
-    (user?.info.ownershipEntityRefs ?? []).some(ref =>
-      refs.has(ref.toLowerCase()),
-    );
+    refsOf(user).some(ref => refs.has(ref));
 
   return {
     async handle(
@@ -81,7 +96,8 @@ export function createDevopsMaturityPolicy(
     ): Promise<PolicyDecision> {
       const permission = request.permission;
       if (isPermission(permission, devopsMaturityAssessmentSubmitPermission)) {
-        return ownedBy(user?.info.ownershipEntityRefs ?? []);
+        const claims = user?.info.ownershipEntityRefs ?? [];
+        return claims.length ? ownedBy(claims) : allowIf(false);
       }
       if (isPermission(permission, devopsMaturityAssessmentAdminPermission)) {
         return allowIf(isIn(admins, user));
