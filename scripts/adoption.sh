@@ -14,6 +14,9 @@ ensure_node
 ensure_apt_packages chromium:chromium curl:curl
 [ "${SKIP_INSTALL:-}" = 1 ] || install_dependencies
 started=$(date +%s)
+# The apps' own installs change their lockfiles, as an adopter's do; yarn refuses that when
+# CI=true unless told otherwise. (This repository's install above is --immutable regardless.)
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 WORK="${ADOPTION_DIR:-$(mktemp -d /tmp/devops-maturity-adoption.XXXXXX)}"
 RESULTS="${ADOPTION_RESULTS:-$WORK}"
 mkdir -p "$RESULTS"
