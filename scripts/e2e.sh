@@ -3,10 +3,17 @@
 E2E_API="http://localhost:7007/api/devops-maturity"
 E2E_TOKEN="demo-push-token-change-me"
 
+# Ready when the app answers, the seed is in, and every Component of the demo catalog is in the
+# ranking: the catalog processes its entities over several passes and the plugin mirrors them
+# every 15 s, so a ranking read too early lists only some services.
+# The demo catalog's Components: app-config.yaml's locations that hold any.
+DEMO_COMPONENTS="$(cat "$ROOT/examples/entities.yaml" "$ROOT/catalog-info.yaml" | grep -c '^kind: Component')"
 demo_ready() {
   curl -sf -o /dev/null http://localhost:3000/ &&
     curl -sf -H "Authorization: Bearer $E2E_TOKEN" "$E2E_API/entities/component/default/checkout-api/deployments?limit=1" |
-      grep -Eq '"totalCount": *[1-9]'
+      grep -Eq '"totalCount": *[1-9]' &&
+    curl -sf -H "Authorization: Bearer $E2E_TOKEN" "$E2E_API/scorecards?limit=1" |
+      grep -Eq "\"totalCount\": *$DEMO_COMPONENTS\b"
 }
 
 run_e2e() {
