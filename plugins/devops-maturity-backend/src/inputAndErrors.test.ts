@@ -122,6 +122,44 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
     },
   );
 
+  it('answers 400 naming a query parameter the route does not know, on every route', async () => {
+    for (const path of [
+      'entities/component/default/a1/dora',
+      'entities/component/default/a1/dora/trend',
+      'entities/component/default/a1/deployments',
+      'entities/component/default/a1/incidents',
+      'entities/component/default/a1/maturity',
+      'owners/group/default/team-a/dora',
+      'scorecards',
+      'scorecards/owners',
+      'golden-path',
+      'unmatched',
+    ]) {
+      const res = await get(`${path}?dayz=30`);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(res.body.error.message).toContain("'dayz'");
+    }
+    // Unmatched events have no window.
+    expect((await get('unmatched?days=30')).status).toBe(400);
+  });
+
+  it('windows the deployment and incident lists by days, as every other route', async () => {
+    expect(
+      (
+        await push('deployments', [
+          deployment({ id: 'list-recent', finishedAt: day(-2) }),
+          deployment({ id: 'list-old', finishedAt: day(-40) }),
+        ])
+      ).status,
+    ).toBe(200);
+    const ids = async (q: string) =>
+      (await get(`entities/component/default/a1/deployments${q}`)).body.items
+        .map((d: any) => d.id)
+        .filter((id: string) => id.startsWith('list-'));
+    expect(await ids('')).toEqual(['list-recent', 'list-old']);
+    expect(await ids('?days=30')).toEqual(['list-recent']);
+  });
+
   it('refuses a lone surrogate or a NUL in a pushed string, naming the field', async () => {
     const d = await push('deployments', [deployment({ id: 'd\ud800' })]);
     expect(d.status).toBe(400);

@@ -47,42 +47,59 @@ const windowQuery = {
   profile: safeString(100).optional(),
 };
 
-export const doraQuery = z.object({
-  ...windowQuery,
-  includeChildren: bool.optional(),
-});
-export const trendQuery = z.object({
-  ...windowQuery,
-  interval: z.enum(['week', 'month']).default('week'),
-});
-export const pageQuery = z.object({
+// Every query schema is strict: a parameter a route does not know (a misspelt `dayz`, a
+// `days` where only `from`/`to` apply) is a 400 naming it, never silently ignored.
+export const doraQuery = z
+  .object({
+    ...windowQuery,
+    includeChildren: bool.optional(),
+  })
+  .strict();
+export const trendQuery = z
+  .object({
+    ...windowQuery,
+    interval: z.enum(['week', 'month']).default('week'),
+  })
+  .strict();
+const paging = {
   limit: int(1, 500).default('50'),
   offset: int(0, 10_000_000).default('0'),
-  from: windowQuery.from,
-  to: windowQuery.to,
-});
-export const scorecardQuery = z.object({
-  ...windowQuery,
-  limit: int(1, 10_000).default('100'),
-  offset: int(0, 10_000_000).default('0'),
-  sort: z
-    .enum(Object.keys(SORT_KEYS) as [keyof typeof SORT_KEYS])
-    .default('overallTier'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  owner: refList.optional(),
-  includeChildren: bool.optional(),
-  system: refList.optional(),
-  kind: list.optional(),
-  type: list.optional(),
-  lifecycle: list.optional(),
-  tier: z
-    .union([z.string(), z.array(z.string())])
-    .pipe(list)
-    .pipe(z.array(z.enum(['elite', 'high', 'medium', 'low', 'none'])))
-    .optional(),
-  q: safeString(200).optional(),
-  format: z.enum(['json', 'csv']).optional(),
-});
+};
+/** A page of an entity's deployments or incidents, within a window when one is given. */
+export const eventPageQuery = z
+  .object({
+    ...paging,
+    from: windowQuery.from,
+    to: windowQuery.to,
+    days: windowQuery.days,
+  })
+  .strict();
+/** A page of unmatched events (they have no window). */
+export const unmatchedQuery = z.object(paging).strict();
+export const scorecardQuery = z
+  .object({
+    ...windowQuery,
+    limit: int(1, 10_000).default('100'),
+    offset: int(0, 10_000_000).default('0'),
+    sort: z
+      .enum(Object.keys(SORT_KEYS) as [keyof typeof SORT_KEYS])
+      .default('overallTier'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    owner: refList.optional(),
+    includeChildren: bool.optional(),
+    system: refList.optional(),
+    kind: list.optional(),
+    type: list.optional(),
+    lifecycle: list.optional(),
+    tier: z
+      .union([z.string(), z.array(z.string())])
+      .pipe(list)
+      .pipe(z.array(z.enum(['elite', 'high', 'medium', 'low', 'none'])))
+      .optional(),
+    q: safeString(200).optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .strict();
 
 /** Parses a query string, or throws an InputError naming each bad parameter. */
 export function parseQuery<T extends z.ZodTypeAny>(

@@ -26,7 +26,8 @@ import {
 import {
   doraQuery,
   entityRefOfPath,
-  pageQuery,
+  eventPageQuery,
+  unmatchedQuery,
   parseQuery,
   trendQuery,
 } from './queries';
@@ -178,16 +179,16 @@ export async function createRouter(
     '/entities/:kind/:namespace/:name/deployments',
     async (req, res) => {
       const entityRef = await visibleEntityRef(req);
-      const q = parseQuery(pageQuery, req.query);
-      const window = q.from || q.to ? dora.window(q) : undefined;
+      const q = parseQuery(eventPageQuery, req.query);
+      const window = q.from || q.to || q.days ? dora.window(q) : undefined;
       res.json(await store.listDeployments(entityRef, { ...q, window }));
     },
   );
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
     const entityRef = await visibleEntityRef(req);
-    const q = parseQuery(pageQuery, req.query);
-    const window = q.from || q.to ? dora.window(q) : undefined;
+    const q = parseQuery(eventPageQuery, req.query);
+    const window = q.from || q.to || q.days ? dora.window(q) : undefined;
     res.json(await store.listIncidents(entityRef, { ...q, window }));
   });
 
@@ -226,7 +227,7 @@ export async function createRouter(
       req,
       devopsMaturityUnmatchedReadPermission,
     );
-    const q = parseQuery(pageQuery, req.query);
+    const q = parseQuery(unmatchedQuery, req.query);
     res.json(
       await store.listUnmatched({
         ...q,
