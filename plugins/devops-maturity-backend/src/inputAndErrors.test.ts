@@ -72,6 +72,17 @@ const incident = (extra: object) => ({
   ...extra,
 });
 
+/** The read routes that take a benchmark profile (and a window). */
+const ROUTES_WITH_A_PROFILE = [
+  'entities/component/default/a1/dora',
+  'entities/component/default/a1/dora/trend',
+  'entities/component/default/a1/maturity',
+  'owners/group/default/team-a/dora',
+  'scorecards',
+  'scorecards/owners',
+  'golden-path',
+];
+
 describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
   let server: any;
   let knex: Knex;
@@ -104,15 +115,7 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
     'answers 400 to ?profile=%s on every route that takes one',
     async profile => {
-      for (const path of [
-        'entities/component/default/a1/dora',
-        'entities/component/default/a1/dora/trend',
-        'entities/component/default/a1/maturity',
-        'owners/group/default/team-a/dora',
-        'scorecards',
-        'scorecards/owners',
-        'golden-path',
-      ]) {
+      for (const path of ROUTES_WITH_A_PROFILE) {
         const res = await get(`${path}?profile=${profile}`);
         expect({ path, status: res.status }).toEqual({ path, status: 400 });
         expect(res.body.error.message).toContain(
@@ -124,15 +127,9 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
 
   it('answers 400 naming a query parameter the route does not know, on every route', async () => {
     for (const path of [
-      'entities/component/default/a1/dora',
-      'entities/component/default/a1/dora/trend',
+      ...ROUTES_WITH_A_PROFILE,
       'entities/component/default/a1/deployments',
       'entities/component/default/a1/incidents',
-      'entities/component/default/a1/maturity',
-      'owners/group/default/team-a/dora',
-      'scorecards',
-      'scorecards/owners',
-      'golden-path',
       'unmatched',
     ]) {
       const res = await get(`${path}?dayz=30`);
