@@ -9,6 +9,7 @@
 // Nothing here wires the plugin: that is the READMEs' snippets alone.
 //
 // Usage: node prepare-app.mjs APP_DIR PACK_DIR
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -28,9 +29,9 @@ for (const file of fs.readdirSync(packDir).filter(f => f.endsWith('.tgz'))) {
   const tarball = path.resolve(packDir, file);
   const name = JSON.parse(
     // The name inside the tarball, not guessed from the file name.
-    (await import('node:child_process'))
-      .execSync(`tar xzf ${JSON.stringify(tarball)} -O package/package.json`)
-      .toString(),
+    execSync(
+      `tar xzf ${JSON.stringify(tarball)} -O package/package.json`,
+    ).toString(),
   ).name;
   pkg.resolutions[name] = `file:${tarball}`;
 }

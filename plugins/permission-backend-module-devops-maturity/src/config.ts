@@ -1,11 +1,10 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { DevopsMaturityPolicyOptions } from './policy';
+import { DevopsMaturityPolicyOptions, normalizeRef } from './policy';
 
 /**
- * Reads `devopsMaturity.permissions` into policy options. Refs are completed as the catalog
- * spells ownership claims (`platform-team` is `group:default/platform-team`); a ref that is
- * not one stops the start with the key that holds it.
+ * Reads `devopsMaturity.permissions` into policy options. Refs are completed as the policy
+ * compares them (`platform-team` is `group:default/platform-team`); a ref that is not one
+ * stops the start with the key that holds it.
  * @public
  */
 export function readDevopsMaturityPolicyOptions(
@@ -16,12 +15,7 @@ export function readDevopsMaturityPolicyOptions(
       config.getOptionalStringArray(`devopsMaturity.permissions.${key}`) ?? []
     ).map((ref, i) => {
       try {
-        return stringifyEntityRef(
-          parseEntityRef(ref, {
-            defaultKind: 'group',
-            defaultNamespace: 'default',
-          }),
-        );
+        return normalizeRef(ref);
       } catch (e) {
         throw new Error(
           `devopsMaturity.permissions.${key}[${i}] is not an entity ref: ${JSON.stringify(

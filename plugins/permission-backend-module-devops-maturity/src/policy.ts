@@ -55,7 +55,7 @@ const ownedBy = (claims: string[]): PolicyDecision => ({
  * A ref as the catalog spells ownership claims, in lower case: a short `platform-team` is
  * `group:default/platform-team`. Throws on a string that is no entity ref.
  */
-function normalizeRef(ref: string): string {
+export function normalizeRef(ref: string): string {
   return stringifyEntityRef(
     parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }),
   ).toLocaleLowerCase('en-US');
