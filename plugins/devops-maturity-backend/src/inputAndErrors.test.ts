@@ -81,7 +81,13 @@ const ROUTES_WITH_A_PROFILE = [
   'scorecards',
   'scorecards/owners',
   'golden-path',
+  'golden-path/failing?check=runbook',
+  'owners/group/default/team-a/history',
 ];
+
+/** The path with one more query parameter, whether or not it has some already. */
+const withParam = (path: string, param: string) =>
+  `${path}${path.includes('?') ? '&' : '?'}${param}`;
 
 describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
   let server: any;
@@ -116,7 +122,7 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
     'answers 400 to ?profile=%s on every route that takes one',
     async profile => {
       for (const path of ROUTES_WITH_A_PROFILE) {
-        const res = await get(`${path}?profile=${profile}`);
+        const res = await get(withParam(path, `profile=${profile}`));
         expect({ path, status: res.status }).toEqual({ path, status: 400 });
         expect(res.body.error.message).toContain(
           `profile: unknown profile '${profile}'`,
@@ -130,9 +136,10 @@ describe.each(databaseIds(databases))('input and errors on %p', databaseId => {
       ...ROUTES_WITH_A_PROFILE,
       'entities/component/default/a1/deployments',
       'entities/component/default/a1/incidents',
+      'entities/component/default/a1/maturity/history',
       'unmatched',
     ]) {
-      const res = await get(`${path}?dayz=30`);
+      const res = await get(withParam(path, 'dayz=30'));
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
       expect(res.body.error.message).toContain("'dayz'");
     }

@@ -29,6 +29,7 @@ import { FactsRebuild } from './service/FactsRebuild';
 import { CatalogRefreshFollowUp } from './service/CatalogRefreshFollowUp';
 import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
+import { demoToday } from './demo/history';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -101,21 +102,22 @@ export const devopsMaturityPlugin = createBackendPlugin({
         const settings = readSettings(config);
         const store = await DatabaseDoraStore.create({ database, logger });
         lifecycle.addShutdownHook(() => store.close());
-        const { dora, maturity, scorecards, ingest } = createServices({
-          store,
-          settings,
-          logger,
-          unscoredKinds: catalogUnscoredKinds({
-            catalog,
-            auth,
-            kinds: settings.kinds,
-          }),
-          // A module's check with a built-in check's id replaces it.
-          checks: [
-            ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
-            ...checks,
-          ],
-        });
+        const { dora, maturity, scorecards, ingest, teamHistory } =
+          createServices({
+            store,
+            settings,
+            logger,
+            unscoredKinds: catalogUnscoredKinds({
+              catalog,
+              auth,
+              kinds: settings.kinds,
+            }),
+            // A module's check with a built-in check's id replaces it.
+            checks: [
+              ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
+              ...checks,
+            ],
+          });
         const factsRebuild = new FactsRebuild(
           store.factRules(),
           settings.options,
@@ -131,6 +133,11 @@ export const devopsMaturityPlugin = createBackendPlugin({
               ingest,
               store,
               logger: logger.child({ task: 'demo-seed' }),
+              today: demoToday({
+                dora,
+                maturity,
+                levels: settings.maturity.levels,
+              }),
             })
           : undefined;
         const followUp = new CatalogRefreshFollowUp({
@@ -187,6 +194,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             dora,
             scorecards,
             maturity,
+            teamHistory,
             rulesApplied: () => factsRebuild.isCurrent(),
             access: new ReadAccess({
               httpAuth,

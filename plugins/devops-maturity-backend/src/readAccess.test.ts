@@ -288,6 +288,7 @@ describe('reads through the real catalog and permission backends', () => {
         'deployments',
         'incidents',
         'maturity',
+        'maturity/history',
         'calms',
         'calms/assessment',
       ]) {

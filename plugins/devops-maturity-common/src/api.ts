@@ -8,6 +8,8 @@ import { CalmsAssessment, CalmsPillar, CalmsQuestion } from './maturity/calms';
 import { CheckResult } from './maturity/checks';
 import { CalmsScores } from './maturity/scores';
 import { MaturityResult } from './maturity/levels';
+import { CheckStatusChange } from './maturity/history';
+import { WeeklyLevelMix } from './maturity/levelMix';
 
 /** The shapes the backend's read API answers with (see its OpenAPI spec). */
 
@@ -90,6 +92,37 @@ export interface EntityMaturity extends MaturityResult {
   }>;
 }
 
+/** One recorded day of an entity's maturity history. @public */
+export interface EntityMaturityHistoryPoint {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** The level that day, 0 (unrated) to 5. */
+  level: number;
+  /** The CALMS overall score that day, 0-100; null when unscored or recorded before it was kept. */
+  calms: number | null;
+}
+
+/** A day a golden-path check started or stopped passing, with the check's title. @public */
+export interface EntityMaturityHistoryChange extends CheckStatusChange {
+  /** The check's title; its id when the check is no longer in force. */
+  title: string;
+}
+
+/**
+ * `GET /entities/:kind/:namespace/:name/maturity/history`: the days recorded in the window
+ * (one per UTC day the rankings were computed), oldest first. @public
+ */
+export interface EntityMaturityHistory {
+  /** The entity, as a full ref. */
+  entityRef: string;
+  /** The last `days` UTC days, today included. */
+  window: { days: number };
+  /** One per recorded day, oldest first. */
+  points: EntityMaturityHistoryPoint[];
+  /** Oldest first. A change on the window's first day is measured against the day before it. */
+  changes: EntityMaturityHistoryChange[];
+}
+
 /** `GET /entities/:kind/:namespace/:name/calms/assessment`. @public */
 export interface EntityAssessment {
   entityRef: string;
@@ -124,6 +157,48 @@ export interface GoldenPathHealth {
   teams: GoldenPathHealthRow[];
 }
 
+/** A service that fails a golden-path check, with what the check found. @public */
+export interface GoldenPathFailure {
+  /** The service, as a full ref. */
+  entityRef: string;
+  /** The service's title in the catalog, when it has one. */
+  title?: string;
+  /** The service's own owner (a team, or a sub-team of the team asked for). */
+  ownerRef?: string;
+  /** That owner's title in the catalog, when it has one. */
+  ownerTitle?: string;
+  /** The service's maturity level in the window and profile; 0 unrated. */
+  level: number;
+  /**
+   * What the check finds today, in words a developer can verify. The listing itself follows
+   * the golden-path matrix's precomputed results, so it counts what the matrix counts.
+   */
+  evidence: string;
+}
+
+/** `GET /golden-path/failing`: the services behind a cell (or a column) of the matrix. @public */
+export interface GoldenPathFailing {
+  /** The preset window of the matrix: the last `days` days ending now. */
+  window: { days: number };
+  /** The benchmark profile the levels were computed under. */
+  profile: string;
+  /** The check, with what to do when it fails. */
+  check: {
+    id: string;
+    title: string;
+    pillar: CalmsPillar;
+    description: string;
+    howToFix: string;
+    docsUrl?: string;
+  };
+  /** The team asked for (its sub-teams included, as in the matrix); absent for everyone. */
+  owner?: { ownerRef: string; title?: string };
+  /** Services where the check applies, passing or not: the matrix cell's denominator. */
+  applicable: number;
+  /** Sorted by team name (owner title, else ref), then service name; unowned last. */
+  items: GoldenPathFailure[];
+}
+
 /** A team's row in the ranking: figures pooled over every entity it owns. @public */
 export interface OwnerScorecard extends DoraMetrics {
   ownerRef: string;
@@ -132,6 +207,56 @@ export interface OwnerScorecard extends DoraMetrics {
   /** Entities whose events were pooled. */
   entityRefs: string[];
   includeChildren: boolean;
+}
+
+/** A team's pooled DORA tiers over one week. @public */
+export interface OwnerHistoryDoraTiers {
+  /** The overall tier, as the owner's DORA figures compute it. */
+  overallTier: DoraTier | null;
+  /** The tier of the week's deployment frequency. */
+  deploymentFrequency: DoraTier | null;
+  /** The tier of the week's median lead time for changes. */
+  leadTime: DoraTier | null;
+  /** The tier of the week's change failure rate. */
+  changeFailureRate: DoraTier | null;
+  /** The tier of the week's median time to restore. */
+  timeToRestore: DoraTier | null;
+}
+
+/** One week of a team's history. @public */
+export interface OwnerHistoryWeek extends WeeklyLevelMix {
+  /**
+   * The tiers of the week's part of the window, from the events of every entity in
+   * `entityRefs` pooled (as the owner's DORA figures are); null where the week has no data.
+   */
+  dora: OwnerHistoryDoraTiers;
+}
+
+/**
+ * `GET /owners/:kind/:namespace/:name/history`: a team's weekly maturity level mix and pooled
+ * DORA tiers over the last 90, 180 or 365 days, for the entities it (and, by default, its
+ * sub-teams) owns today that the reader may see. @public
+ */
+export interface OwnerHistory {
+  /** The team, as a full ref. */
+  ownerRef: string;
+  /** The team's title in the catalog, when it has one. */
+  title?: string;
+  /**
+   * `[from, to)`: the last `days` days ending now, in whole weeks: `from` is the first Monday
+   * (00:00 UTC) on or after `now - days`.
+   */
+  window: { from: string; to: string };
+  /** The window asked for: 90, 180 or 365. */
+  days: number;
+  /** The benchmark profile of the tiers. */
+  profile: string;
+  /** Whether the sub-teams' entities are counted with the team's. */
+  includeChildren: boolean;
+  /** The entities counted and pooled, every week alike. */
+  entityRefs: string[];
+  /** Monday-based UTC weeks, oldest first; only the last (the current one) is partial. */
+  weeks: OwnerHistoryWeek[];
 }
 
 /** A ranking page: `GET /scorecards` and `GET /scorecards/owners`. @public */

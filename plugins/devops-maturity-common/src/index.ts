@@ -24,3 +24,5 @@ export * from './maturity/calms';
 export * from './maturity/checks';
 export * from './maturity/scores';
 export * from './maturity/levels';
+export * from './maturity/history';
+export * from './maturity/levelMix';

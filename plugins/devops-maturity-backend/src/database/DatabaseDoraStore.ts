@@ -23,6 +23,8 @@ import { writeDeployments } from './writeDeployments';
 import {
   assessmentHistory,
   checkHistory,
+  checkHistorySince,
+  checkLevelsBetween,
   insertAssessment,
   latestAssessments,
   readCheckSignals,
@@ -420,6 +422,14 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
 
   checkHistory(entityRef: string, limit: number) {
     return checkHistory(this.knex, entityRef, limit);
+  }
+
+  checkHistorySince(entityRef: string, fromDay: number) {
+    return checkHistorySince(this.knex, entityRef, fromDay);
+  }
+
+  checkLevelsBetween(entityRefs: string[], fromDay: number, toDay: number) {
+    return checkLevelsBetween(this.knex, entityRefs, fromDay, toDay);
   }
 
   listDeployments(entityRef: string, options: ListOptions) {

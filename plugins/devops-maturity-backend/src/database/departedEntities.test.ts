@@ -210,7 +210,13 @@ describe.each(databaseIds(databases))(
         submittedAt: at(5),
       });
       await store.recordCheckHistory([
-        { entityRef: ref('old-name'), day: T0, level: 2, results: [] },
+        {
+          entityRef: ref('old-name'),
+          day: T0,
+          level: 2,
+          calmsScore: 61,
+          results: [],
+        },
       ]);
       const before = await storeMetrics(store, ref('old-name'));
       expect(before.deploymentFrequency.deployments).toBe(3);
@@ -236,6 +242,12 @@ describe.each(databaseIds(databases))(
       expect(
         (await store.checkHistory(ref('new-name'), 10)).map(h => h.level),
       ).toEqual([2]);
+      // The CALMS score moves with the level.
+      expect(
+        (await store.checkHistorySince(ref('new-name'), 0)).map(
+          h => h.calmsScore,
+        ),
+      ).toEqual([61]);
       expect((await store.listUnmatched(page)).totalCount).toBe(0);
       for (const table of ['dm_deployments', 'dm_incidents']) {
         const [{ n }] = await knex(table)

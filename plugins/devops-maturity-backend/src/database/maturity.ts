@@ -134,6 +134,10 @@ export async function recordCheckHistory(knex: Knex, rows: CheckHistoryRow[]) {
     entity_ref: r.entityRef,
     day: r.day,
     level: r.level,
+    calms_score:
+      r.calmsScore === undefined || r.calmsScore === null
+        ? null
+        : Math.round(r.calmsScore),
     results: JSON.stringify(r.results),
   }));
   for (const part of chunks(records, 100)) {
@@ -142,6 +146,35 @@ export async function recordCheckHistory(knex: Knex, rows: CheckHistoryRow[]) {
       .onConflict(['entity_ref', 'day'])
       .merge();
   }
+}
+
+const historyRowFrom = (r: any): CheckHistoryRow => ({
+  entityRef: r.entity_ref,
+  day: toNumber(r.day),
+  level: toNumber(r.level),
+  calmsScore:
+    r.calms_score === null || r.calms_score === undefined
+      ? null
+      : toNumber(r.calms_score),
+  results: JSON.parse(r.results),
+});
+
+/** An entity's rows from `fromDay` on, oldest first, after the last row before it (if any). */
+export async function checkHistorySince(
+  knex: Knex,
+  entityRef: string,
+  fromDay: number,
+): Promise<CheckHistoryRow[]> {
+  const baseline = await knex('dm_check_history')
+    .where('entity_ref', entityRef)
+    .where('day', '<', fromDay)
+    .orderBy('day', 'desc')
+    .first();
+  const rows = await knex('dm_check_history')
+    .where('entity_ref', entityRef)
+    .where('day', '>=', fromDay)
+    .orderBy('day', 'asc');
+  return [...(baseline ? [baseline] : []), ...rows].map(historyRowFrom);
 }
 
 /** An entity's level and checks passed per day, newest first. */
@@ -163,4 +196,29 @@ export async function checkHistory(
       failed: results.filter(x => x.status === 'fail').length,
     };
   });
+}
+
+/** The entities' recorded levels on the UTC days in `[fromDay, toDay)`, in no set order. */
+export async function checkLevelsBetween(
+  knex: Knex,
+  entityRefs: string[],
+  fromDay: number,
+  toDay: number,
+): Promise<Array<{ entityRef: string; day: number; level: number }>> {
+  const out: Array<{ entityRef: string; day: number; level: number }> = [];
+  for (const part of chunks(entityRefs)) {
+    const rows = await knex('dm_check_history')
+      .whereIn('entity_ref', part)
+      .where('day', '>=', fromDay)
+      .where('day', '<', toDay)
+      .select('entity_ref', 'day', 'level');
+    // a loop, not push(...): a part can answer more rows than a call takes arguments
+    for (const r of rows)
+      out.push({
+        entityRef: r.entity_ref,
+        day: toNumber(r.day),
+        level: toNumber(r.level),
+      });
+  }
+  return out;
 }

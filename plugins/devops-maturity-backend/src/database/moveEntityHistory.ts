@@ -71,8 +71,8 @@ export async function moveEntityHistory(
     .where('entity_ref', from)
     .update({ entity_ref: to });
   await trx.raw(
-    `INSERT INTO dm_check_history (entity_ref, day, level, results)
-     SELECT ?, day, level, results FROM dm_check_history WHERE entity_ref = ?
+    `INSERT INTO dm_check_history (entity_ref, day, level, calms_score, results)
+     SELECT ?, day, level, calms_score, results FROM dm_check_history WHERE entity_ref = ?
      ON CONFLICT (entity_ref, day) DO NOTHING`,
     [to, from],
   );

@@ -174,6 +174,8 @@ export interface CheckHistoryRow {
   /** The UTC day's start, epoch ms. */
   day: number;
   level: number;
+  /** The CALMS overall score, 0..100; null when not scored (or recorded before it was kept). */
+  calmsScore?: number | null;
   results: Array<{ id: string; status: string; value: number | null }>;
 }
 
@@ -198,6 +200,20 @@ export interface MaturityStore {
   ): Promise<
     Array<{ day: string; level: number; passed: number; failed: number }>
   >;
+  /**
+   * An entity's rows from the UTC day `fromDay` on, oldest first, led by the last row before
+   * that day when there is one (the baseline that changes on `fromDay` are measured against).
+   */
+  checkHistorySince(
+    entityRef: string,
+    fromDay: number,
+  ): Promise<CheckHistoryRow[]>;
+  /** The entities' recorded levels on the UTC days in `[fromDay, toDay)`, in no set order. */
+  checkLevelsBetween(
+    entityRefs: string[],
+    fromDay: number,
+    toDay: number,
+  ): Promise<Array<{ entityRef: string; day: number; level: number }>>;
 }
 
 export type { DeploymentListItem, IncidentListItem, Page };

@@ -5,6 +5,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CalmsAssessment } from '@devops-maturity/backstage-plugin-common';
 import { MaturityStore } from '../database/types';
 import { DEMO_ASSESSMENT_ANNOTATION, demoAssessment } from './assessments';
+import { DemoToday, seedDemoHistory } from './history';
 import { IngestService } from '../service/IngestService';
 import {
   defaultEventTimeRange,
@@ -35,6 +36,8 @@ export class DemoSeeder {
       ingest: IngestService;
       store: MaturityStore;
       logger: LoggerService;
+      /** Where a service stands today, for the backfilled history to lead to. */
+      today?: (entityRef: string) => Promise<DemoToday | undefined>;
       clock?: () => number;
     },
   ) {}
@@ -72,9 +75,22 @@ export class DemoSeeder {
     });
     services.forEach(s => this.seeded.add(s.entityRef));
     const assessments = await this.seedAssessments(items);
+    // After the events and assessments: today's standing is computed from them.
+    const histories = this.deps.today
+      ? await seedDemoHistory({
+          store: this.deps.store,
+          entityRefs: services
+            .filter(
+              s => s.profile !== 'none' && s.entityRef.startsWith('component:'),
+            )
+            .map(s => s.entityRef),
+          today: this.deps.today,
+          now,
+        })
+      : 0;
     logger.info(
-      `Seeded ${events.deployments.length} deployments, ${events.incidents.length} incidents ` +
-        `and ${assessments} CALMS assessments for ${
+      `Seeded ${events.deployments.length} deployments, ${events.incidents.length} incidents, ` +
+        `${assessments} CALMS assessments and ${histories} year-long maturity histories for ${
           services.length
         } demo services in ${Date.now() - started} ms`,
     );

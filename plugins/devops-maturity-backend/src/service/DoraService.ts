@@ -170,16 +170,15 @@ export class DoraService {
   }
 
   /**
-   * A team's figures, pooled over the entities it owns that the reader may see: a hidden
-   * entity neither shows nor counts (see docs/metrics.md, "Teams and the organisation").
+   * The group and the entities it owns (with those of its child groups by default) that the
+   * reader may see; 404 when there is no such group or owner, and, to a reader who may not
+   * see everything, when it owns nothing visible.
    */
-  async ownerMetrics(
+  async visibleTeam(
     ownerRef: string,
     includeChildren: boolean | undefined,
-    window: TimeWindow,
-    profile: DoraProfile,
     visibility: Visibility = { all: true },
-  ): Promise<OwnerScorecard> {
+  ) {
     const children = includeChildren ?? this.settings.includeChildGroups;
     const groups = await this.store.listGroups();
     const group = groups.find(g => g.groupRef === ownerRef);
@@ -192,6 +191,25 @@ export class DoraService {
     if ((!group || !visibility.all) && entityRefs.length === 0) {
       throw new NotFoundError(`No group or owner ${ownerRef} in the catalog`);
     }
+    return { group, children, entityRefs };
+  }
+
+  /**
+   * A team's figures, pooled over the entities it owns that the reader may see: a hidden
+   * entity neither shows nor counts (see docs/metrics.md, "Teams and the organisation").
+   */
+  async ownerMetrics(
+    ownerRef: string,
+    includeChildren: boolean | undefined,
+    window: TimeWindow,
+    profile: DoraProfile,
+    visibility: Visibility = { all: true },
+  ): Promise<OwnerScorecard> {
+    const { group, children, entityRefs } = await this.visibleTeam(
+      ownerRef,
+      includeChildren,
+      visibility,
+    );
     const facts = await this.store.readFacts(entityRefs, window);
     return {
       ownerRef,

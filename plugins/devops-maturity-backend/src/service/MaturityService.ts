@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   CALMS_QUESTIONS,
   CalmsAnswers,
@@ -6,13 +6,18 @@ import {
   CalmsScores,
   CheckEntity,
   CheckResult,
+  checkStatusChanges,
   computeCalmsScores,
+  DAY_MS,
   DoraMetrics,
   DoraProfile,
   EntityAssessment,
   EntityMaturity,
+  EntityMaturityHistory,
   evaluateMaturity,
   GoldenPathCheck,
+  GoldenPathFailing,
+  GoldenPathFailure,
   GoldenPathHealth,
   GoldenPathHealthRow,
   isAssessmentStale,
@@ -113,7 +118,13 @@ export class MaturityService {
 
   /** Keeps today's results of these entities (one row per entity and day). */
   async recordHistory(
-    results: Array<{ entityRef: string; checks: CheckResult[]; level: number }>,
+    results: Array<{
+      entityRef: string;
+      checks: CheckResult[];
+      level: number;
+      /** The CALMS overall score, 0..100, or null when unscored. */
+      calms: number | null;
+    }>,
     now: number,
   ) {
     await this.store.recordCheckHistory(
@@ -121,6 +132,7 @@ export class MaturityService {
         entityRef: r.entityRef,
         day: utcDayStart(now),
         level: r.level,
+        calmsScore: r.calms,
         results: r.checks.map(c => ({
           id: c.id,
           status: c.status,
@@ -162,6 +174,37 @@ export class MaturityService {
     };
   }
 
+  /**
+   * The entity's recorded days of the last `days` UTC days (today included), oldest first, and
+   * the days its checks started or stopped passing: a change on the window's first day is
+   * measured against the last record before the window.
+   */
+  async entityHistory(
+    entityRef: string,
+    days: number,
+  ): Promise<EntityMaturityHistory> {
+    await this.dora.requireEntity(entityRef);
+    const fromDay = utcDayStart(this.clock()) - (days - 1) * DAY_MS;
+    const rows = await this.store.checkHistorySince(entityRef, fromDay);
+    const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const inWindow = rows.filter(r => r.day >= fromDay);
+    const titles = new Map(this.listChecks().map(c => [c.id, c.title]));
+    return {
+      entityRef,
+      window: { days },
+      points: inWindow.map(r => ({
+        day: isoDay(r.day),
+        level: r.level,
+        calms: r.calmsScore ?? null,
+      })),
+      changes: checkStatusChanges(
+        rows.map(r => ({ day: isoDay(r.day), results: r.results })),
+      )
+        .filter(c => c.day >= isoDay(fromDay))
+        .map(c => ({ ...c, title: titles.get(c.checkId) ?? c.checkId })),
+    };
+  }
+
   async assessment(entityRef: string): Promise<EntityAssessment> {
     await this.dora.requireEntity(entityRef);
     const history = await this.store.assessmentHistory(
@@ -198,17 +241,7 @@ export class MaturityService {
     window: { days: number },
     profile: string,
   ): Promise<GoldenPathHealth> {
-    const groups = await this.store.listGroups();
-    const ancestry = await this.store.listGroupAncestry();
-    const includeChildren = this.settings.includeChildGroups;
-    const ancestorsOf = new Map<string, string[]>();
-    for (const a of ancestry) {
-      if (!includeChildren && a.ancestorRef !== a.groupRef) continue;
-      ancestorsOf.set(a.groupRef, [
-        ...(ancestorsOf.get(a.groupRef) ?? []),
-        a.ancestorRef,
-      ]);
-    }
+    const { groups, ancestorsOf } = await this.teamMembership();
     const empty = (ownerRef?: string, title?: string): GoldenPathHealthRow => ({
       ownerRef,
       title,
@@ -250,6 +283,129 @@ export class MaturityService {
       teams: [...teams.values()]
         .filter(t => t.entities > 0)
         .sort((a, b) => a.ownerRef!.localeCompare(b.ownerRef!)),
+    };
+  }
+
+  /**
+   * Which teams each owner's entities count for: every group with its ancestors (itself
+   * included) when teams include their sub-teams, else itself alone.
+   */
+  private async teamMembership() {
+    const groups = await this.store.listGroups();
+    const ancestry = await this.store.listGroupAncestry();
+    const includeChildren = this.settings.includeChildGroups;
+    const ancestorsOf = new Map<string, string[]>();
+    for (const a of ancestry) {
+      if (!includeChildren && a.ancestorRef !== a.groupRef) continue;
+      ancestorsOf.set(a.groupRef, [
+        ...(ancestorsOf.get(a.groupRef) ?? []),
+        a.ancestorRef,
+      ]);
+    }
+    return { groups, ancestorsOf };
+  }
+
+  /** The check in force with this id, or an InputError naming `check`. */
+  private requireCheck(id: string): GoldenPathCheck {
+    const check = this.checks.find(c => c.id === id);
+    if (!check) {
+      throw new InputError(
+        `check: unknown check '${id}', expected one of ${this.checks
+          .map(c => c.id)
+          .join(', ')}`,
+      );
+    }
+    return check;
+  }
+
+  /**
+   * The services behind a cell of the golden-path matrix (or behind a column, without an
+   * owner): the `rows` that {@link MaturityService.goldenPathHealth} counts as applicable but
+   * not passed for that check and team, with what the check finds today.
+   */
+  async goldenPathFailing(
+    rows: MaturityRow[],
+    query: {
+      checkId: string;
+      ownerRef?: string;
+      window: { days: number };
+      profile: string;
+      /** Whether the reader sees every entity: a team with nothing visible is otherwise absent. */
+      seesAll: boolean;
+    },
+  ): Promise<GoldenPathFailing> {
+    const check = this.requireCheck(query.checkId);
+    const { groups, ancestorsOf } = await this.teamMembership();
+    const titles = new Map(groups.map(g => [g.groupRef, g.title]));
+    let inTeam = (_r: MaturityRow) => true;
+    if (query.ownerRef) {
+      const ownerRef = query.ownerRef;
+      inTeam = r =>
+        !!r.ownerRef && (ancestorsOf.get(r.ownerRef) ?? []).includes(ownerRef);
+      // As the owners' routes answer: to a reader who may not see everything, a team with
+      // nothing visible is as absent as one that does not exist.
+      if (!titles.has(ownerRef) || (!query.seesAll && !rows.some(inTeam)))
+        throw new NotFoundError(`No group or owner ${ownerRef} in the catalog`);
+    }
+    const teamRows = rows.filter(inTeam);
+    const applicable = teamRows.filter(r => {
+      const status = r.checks[check.id];
+      return status !== undefined && status !== 'not-applicable';
+    });
+    const failing = applicable.filter(r => r.checks[check.id] !== 'pass');
+    const wanted = new Set(failing.map(r => r.entityRef));
+    const entities = (await this.store.listEntities()).filter(e =>
+      wanted.has(e.entityRef),
+    );
+    const byRef = new Map(entities.map(e => [e.entityRef, e]));
+    const results = await this.evaluateChecks(entities, this.clock());
+    const items: GoldenPathFailure[] = failing.map(r => {
+      const entity = byRef.get(r.entityRef);
+      const result = results.get(r.entityRef)?.find(c => c.id === check.id);
+      return {
+        entityRef: r.entityRef,
+        title: entity?.title,
+        ownerRef: r.ownerRef,
+        ownerTitle: r.ownerRef ? titles.get(r.ownerRef) : undefined,
+        level: r.level ?? 0,
+        // A row outlives its entity until the next recomputation; the matrix still counts it.
+        evidence: result?.evidence ?? 'no longer in the catalog',
+      };
+    });
+    // By team, then service, as their names read (services without an owner last); the ref
+    // breaks ties, so the order never depends on the database's.
+    const name = (title: string | undefined, ref: string) =>
+      (title ?? ref).toLocaleLowerCase('en-US');
+    items.sort(
+      (a, b) =>
+        Number(!a.ownerRef) - Number(!b.ownerRef) ||
+        name(a.ownerTitle, a.ownerRef ?? '').localeCompare(
+          name(b.ownerTitle, b.ownerRef ?? ''),
+          'en-US',
+        ) ||
+        (a.ownerRef ?? '').localeCompare(b.ownerRef ?? '', 'en-US') ||
+        name(a.title, a.entityRef).localeCompare(
+          name(b.title, b.entityRef),
+          'en-US',
+        ) ||
+        (a.entityRef < b.entityRef ? -1 : 1),
+    );
+    return {
+      window: query.window,
+      profile: query.profile,
+      check: {
+        id: check.id,
+        title: check.title,
+        pillar: check.pillar,
+        description: check.description,
+        howToFix: check.howToFix,
+        docsUrl: check.docsUrl,
+      },
+      owner: query.ownerRef
+        ? { ownerRef: query.ownerRef, title: titles.get(query.ownerRef) }
+        : undefined,
+      applicable: applicable.length,
+      items,
     };
   }
 

@@ -211,6 +211,7 @@ export class ScorecardService {
         entityRef: string;
         checks: CheckResult[];
         level: number;
+        calms: number | null;
       }> = [];
       const rows: ScorecardRow[] = [];
       for (const e of part) {
@@ -229,7 +230,7 @@ export class ScorecardService {
               now,
             ),
         );
-        // The history keeps the level of the default window and profile.
+        // The history keeps the level and CALMS score of the default window and profile.
         const main = entityRows.find(
           r =>
             r.windowDays === DEFAULT_WINDOW_DAYS &&
@@ -239,6 +240,7 @@ export class ScorecardService {
           entityRef: ref,
           checks: checks.get(ref)!,
           level: main?.maturityLevel ?? 0,
+          calms: main?.calmsScore ?? null,
         });
         rows.push(...entityRows);
       }

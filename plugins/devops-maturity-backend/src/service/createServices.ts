@@ -7,6 +7,7 @@ import { IngestService, UnscoredKindLookup } from './IngestService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService, ScorecardStore } from './ScorecardService';
 import { RANKINGS_TASK } from '../tasks/rankingsTask';
+import { TeamHistoryService } from './TeamHistoryService';
 
 /**
  * The plugin's services on a store, wired as the plugin runs them: stored events mark the
@@ -39,5 +40,6 @@ export function createServices(options: {
     refs => scorecards.markDirty(refs),
     options.unscoredKinds,
   );
-  return { dora, maturity, scorecards, ingest };
+  const teamHistory = new TeamHistoryService(store, settings, dora);
+  return { dora, maturity, scorecards, ingest, teamHistory };
 }

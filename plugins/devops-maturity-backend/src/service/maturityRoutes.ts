@@ -9,13 +9,21 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   devopsMaturityAssessmentAdminPermission,
   devopsMaturityAssessmentSubmitPermission,
+  GoldenPathFailing,
 } from '@devops-maturity/backstage-plugin-common';
 import { z } from 'zod';
 import { DoraService } from './DoraService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService } from './ScorecardService';
-import { doraQuery, parseQuery } from './queries';
+import {
+  doraQuery,
+  goldenPathFailingQuery,
+  maturityHistoryQuery,
+  parseQuery,
+} from './queries';
 import { ReadAccess } from './ReadAccess';
+import { csvCell } from './ranking';
+import { normalizeWithKind } from './scorecardRoutes';
 
 const assessmentBody = z.object({
   answers: z.record(z.unknown()),
@@ -59,6 +67,15 @@ export function registerMaturityRoutes(
   router.get('/entities/:kind/:namespace/:name/maturity', async (req, res) => {
     res.json(await maturityOf(req));
   });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/maturity/history',
+    async (req, res) => {
+      const entityRef = await visibleEntityRef(req);
+      const { days } = parseQuery(maturityHistoryQuery, req.query);
+      res.json(await maturity.entityHistory(entityRef, days));
+    },
+  );
 
   router.get('/entities/:kind/:namespace/:name/calms', async (req, res) => {
     const m = await maturityOf(req);
@@ -121,23 +138,83 @@ export function registerMaturityRoutes(
     },
   );
 
-  router.get('/golden-path', async (req, res) => {
+  /** The golden-path matrix's rows as the reader may see them: one source for cell and list. */
+  async function goldenPathRows<
+    Q extends { days?: number; from?: string; to?: string; profile?: string },
+  >(req: Request, parse: () => Q) {
+    // The reader first: a caller who may not read learns nothing of the query's checks.
     const visibility = await (await access.reader(req)).visibility();
-    const q = parseQuery(doraQuery, req.query);
+    const q = parse();
     const days = ScorecardService.presetDays(q);
     if (!days)
       throw new InputError(
         'days: golden-path health is kept for 30, 90, 180 or 365 days ending now',
       );
     const profile = dora.profile(q.profile).id;
-    res.json(
-      await maturity.goldenPathHealth(
-        (
-          await scorecards.maturityRows(days, profile)
-        ).filter(r => visibility.all || visibility.refs.has(r.entityRef)),
-        { days },
-        profile,
-      ),
+    const rows = (await scorecards.maturityRows(days, profile)).filter(
+      r => visibility.all || visibility.refs.has(r.entityRef),
     );
+    return { q, rows, days, profile, seesAll: visibility.all };
+  }
+
+  router.get('/golden-path', async (req, res) => {
+    const { rows, days, profile } = await goldenPathRows(req, () =>
+      parseQuery(doraQuery, req.query),
+    );
+    res.json(await maturity.goldenPathHealth(rows, { days }, profile));
   });
+
+  router.get('/golden-path/failing', async (req, res) => {
+    const { q, rows, days, profile, seesAll } = await goldenPathRows(req, () =>
+      parseQuery(goldenPathFailingQuery, req.query),
+    );
+    const failing = await maturity.goldenPathFailing(rows, {
+      checkId: q.check,
+      ownerRef: q.owner ? normalizeWithKind(q.owner, 'group') : undefined,
+      window: { days },
+      profile,
+      seesAll,
+    });
+    if (
+      q.format === 'csv' ||
+      (q.format === undefined &&
+        req.accepts(['application/json', 'text/csv']) === 'text/csv')
+    ) {
+      res.type('text/csv').send(failingCsv(failing));
+      return;
+    }
+    res.json(failing);
+  });
+}
+
+/** The failing services as CSV: one line each, with the check's fix beside its evidence. */
+function failingCsv(failing: GoldenPathFailing): string {
+  const columns = [
+    'entityRef',
+    'title',
+    'ownerRef',
+    'ownerTitle',
+    'level',
+    'check',
+    'evidence',
+    'howToFix',
+    'docsUrl',
+  ];
+  const { check } = failing;
+  const lines = failing.items.map(i =>
+    [
+      i.entityRef,
+      i.title,
+      i.ownerRef,
+      i.ownerTitle,
+      i.level,
+      check.id,
+      i.evidence,
+      check.howToFix,
+      check.docsUrl,
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return `${[columns.join(','), ...lines].join('\n')}\n`;
 }

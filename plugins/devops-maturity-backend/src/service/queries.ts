@@ -74,6 +74,25 @@ export const eventPageQuery = z
     days: windowQuery.days,
   })
   .strict();
+/** An entity's maturity history: the last 90, 180 or 365 days (the chart's choices). */
+export const maturityHistoryQuery = z
+  .object({
+    days: z
+      .enum(['90', '180', '365'], {
+        errorMap: () => ({ message: 'must be 90, 180 or 365' }),
+      })
+      .default('90')
+      .transform(Number),
+  })
+  .strict();
+/** A team's weekly history: the last 90, 180 or 365 days, as the entity history's chart. */
+export const ownerHistoryQuery = z
+  .object({
+    days: maturityHistoryQuery.shape.days,
+    profile: windowQuery.profile,
+    includeChildren: bool.optional(),
+  })
+  .strict();
 /** A page of unmatched events (they have no window). */
 export const unmatchedQuery = z.object(paging).strict();
 export const scorecardQuery = z
@@ -97,6 +116,20 @@ export const scorecardQuery = z
       .pipe(z.array(z.enum(['elite', 'high', 'medium', 'low', 'none'])))
       .optional(),
     q: safeString(200).optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .strict();
+/** The services behind a cell (check and team) or a column (check) of the golden-path matrix. */
+export const goldenPathFailingQuery = z
+  .object({
+    days: windowQuery.days,
+    profile: windowQuery.profile,
+    check: safeString(200),
+    owner: z
+      .string()
+      .max(255)
+      .refine(isRef, 'must be an entity ref ([kind:][namespace/]name)')
+      .optional(),
     format: z.enum(['json', 'csv']).optional(),
   })
   .strict();

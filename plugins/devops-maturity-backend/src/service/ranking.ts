@@ -81,7 +81,7 @@ const CSV_COLUMNS: Array<[string, (m: any) => unknown]> = [
   ['calmsScore', m => m.maturity?.calms],
 ];
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const s = String(value);
   // Quote what needs it, and defuse spreadsheet formulas in text cells.

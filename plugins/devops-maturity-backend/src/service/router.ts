@@ -27,6 +27,7 @@ import {
   doraQuery,
   entityRefOfPath,
   eventPageQuery,
+  ownerHistoryQuery,
   unmatchedQuery,
   parseQuery,
   trendQuery,
@@ -37,6 +38,7 @@ import { ReadAccess } from './ReadAccess';
 import { ScorecardService } from './ScorecardService';
 import { MaturityService } from './MaturityService';
 import { registerMaturityRoutes } from './maturityRoutes';
+import { TeamHistoryService } from './TeamHistoryService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -47,6 +49,7 @@ export interface RouterOptions {
   dora: DoraService;
   scorecards: ScorecardService;
   maturity: MaturityService;
+  teamHistory: TeamHistoryService;
   /** Whether the stored facts follow the configured rules; rankings say so when not. */
   rulesApplied?: () => Promise<boolean>;
   /** What each reader may see. */
@@ -201,6 +204,18 @@ export async function createRouter(
         q.includeChildren,
         dora.window(q),
         dora.profile(q.profile),
+        await reader.visibility(),
+      ),
+    );
+  });
+
+  router.get('/owners/:kind/:namespace/:name/history', async (req, res) => {
+    const reader = await access.reader(req);
+    const q = parseQuery(ownerHistoryQuery, req.query);
+    res.json(
+      await options.teamHistory.ownerHistory(
+        entityRefOf(req),
+        q,
         await reader.visibility(),
       ),
     );

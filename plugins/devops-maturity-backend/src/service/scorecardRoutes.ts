@@ -21,7 +21,7 @@ const ENTITY_CSV_COLUMNS = [
 const OWNER_CSV_COLUMNS = ['ownerRef', 'title', 'parentRef', 'entities'];
 
 /** `team-a`, `default/team-a` and `group:default/team-a` all name the same group. */
-function normalizeWithKind(ref: string, kind: string) {
+export function normalizeWithKind(ref: string, kind: string) {
   if (ref.includes(':')) return ref.toLocaleLowerCase('en-US');
   return normalizeEntityRef(
     `${kind}:${ref.includes('/') ? ref : `default/${ref}`}`,

@@ -5,6 +5,7 @@ import {
   EntityDoraResponse,
   EntityScorecard,
   IncidentListItem,
+  OwnerHistory,
   OwnerScorecard,
   Page,
   ProfilesResponse,
@@ -16,6 +17,8 @@ import {
   CalmsAssessment,
   EntityAssessment,
   EntityMaturity,
+  EntityMaturityHistory,
+  GoldenPathFailing,
   GoldenPathHealth,
 } from '@devops-maturity/backstage-plugin-common';
 
@@ -37,6 +40,14 @@ export interface ScorecardQuery extends DoraQuery {
   lifecycle?: string[];
   tier?: string[];
   q?: string;
+}
+
+/** Which check, and whose services, to list as failing it. @public */
+export interface GoldenPathFailingQuery extends DoraQuery {
+  /** The check's id, as `GET /golden-path` lists it. */
+  check: string;
+  /** A group ref; absent for every service. */
+  owner?: string;
 }
 
 /** The client of the devops-maturity backend's read API. @public */
@@ -62,6 +73,11 @@ export interface DevopsMaturityApi {
     ownerRef: string,
     query?: DoraQuery & { includeChildren?: boolean },
   ): Promise<OwnerScorecard>;
+  /** A team's weekly maturity level mix and pooled DORA tiers over 90, 180 or 365 days. */
+  getOwnerHistory(
+    ownerRef: string,
+    query?: { days?: 90 | 180 | 365; profile?: string },
+  ): Promise<OwnerHistory>;
   getScorecards(
     query?: ScorecardQuery,
   ): Promise<ScorecardsResponse<EntityScorecard>>;
@@ -80,6 +96,11 @@ export interface DevopsMaturityApi {
     entityRef: string,
     query?: DoraQuery,
   ): Promise<EntityMaturity>;
+  /** Level and CALMS score per recorded day, and the days checks started or stopped passing. */
+  getEntityMaturityHistory(
+    entityRef: string,
+    query?: { days?: 90 | 180 | 365 },
+  ): Promise<EntityMaturityHistory>;
   /** The questionnaire, the newest self-assessment and its history. */
   getEntityAssessment(entityRef: string): Promise<EntityAssessment>;
   /** Submits a self-assessment (members of the owning team only). */
@@ -89,6 +110,15 @@ export interface DevopsMaturityApi {
   ): Promise<CalmsAssessment>;
   /** Levels and check pass rates per team and for the organisation. */
   getGoldenPathHealth(query?: DoraQuery): Promise<GoldenPathHealth>;
+  /**
+   * The services failing a check: a team's (with its sub-teams, as the golden-path matrix
+   * counts them) or, without `owner`, the organisation's; sorted by owner.
+   */
+  getGoldenPathFailing(
+    query: GoldenPathFailingQuery,
+  ): Promise<GoldenPathFailing>;
+  /** The same list as CSV. */
+  getGoldenPathFailingCsv(query: GoldenPathFailingQuery): Promise<string>;
 }
 
 /** The reference to the plugin's API client, for `useApi`. @public */

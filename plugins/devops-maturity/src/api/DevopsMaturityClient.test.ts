@@ -106,6 +106,45 @@ describe('DevopsMaturityClient', () => {
     );
   });
 
+  it("reads an entity's maturity history for the days asked", async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(
+        `${baseUrl}/entities/component/default/my%20svc/maturity/history`,
+        ({ request }) => {
+          seen = new URL(request.url);
+          return HttpResponse.json({ window: { days: 180 }, points: [] });
+        },
+      ),
+    );
+    const result = await client.getEntityMaturityHistory(
+      'Component:default/My Svc',
+      { days: 180 },
+    );
+    expect(result).toMatchObject({ window: { days: 180 } });
+    expect(seen?.searchParams.get('days')).toBe('180');
+  });
+
+  it("reads a team's history by its encoded, lower-cased group ref", async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(
+        `${baseUrl}/owners/group/default/my%20team/history`,
+        ({ request }) => {
+          seen = new URL(request.url);
+          return HttpResponse.json({ ownerRef: 'group:default/my team' });
+        },
+      ),
+    );
+    const result = await client.getOwnerHistory('My Team', {
+      days: 365,
+      profile: 'dora-2023',
+    });
+    expect(result).toMatchObject({ ownerRef: 'group:default/my team' });
+    expect(seen?.searchParams.get('days')).toBe('365');
+    expect(seen?.searchParams.get('profile')).toBe('dora-2023');
+  });
+
   it('asks for the profiles once, and again after a failure', async () => {
     let calls = 0;
     server.use(

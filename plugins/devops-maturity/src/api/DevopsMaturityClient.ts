@@ -4,6 +4,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   DevopsMaturityApi,
   DoraQuery,
+  GoldenPathFailingQuery,
   ScorecardQuery,
 } from './DevopsMaturityApi';
 
@@ -20,15 +21,19 @@ function queryString(query: Record<string, QueryValue> = {}): string {
   return s ? `?${s}` : '';
 }
 
-function entityPath(entityRef: string): string {
-  const { kind, namespace, name } = parseEntityRef(entityRef, {
-    defaultKind: 'component',
+/** A ref as the routes take it: `kind/namespace/name`, lower-cased and encoded. */
+function refPath(ref: string, defaultKind: string): string {
+  const { kind, namespace, name } = parseEntityRef(ref, {
+    defaultKind,
     defaultNamespace: 'default',
   });
   return [kind, namespace, name]
     .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
     .join('/');
 }
+
+const entityPath = (entityRef: string) => refPath(entityRef, 'component');
+const ownerPath = (ownerRef: string) => refPath(ownerRef, 'group');
 
 /** The read API client, on discoveryApi and fetchApi. @public */
 export class DevopsMaturityClient implements DevopsMaturityApi {
@@ -89,15 +94,17 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     ownerRef: string,
     query?: DoraQuery & { includeChildren?: boolean },
   ) {
-    const { kind, namespace, name } = parseEntityRef(ownerRef, {
-      defaultKind: 'group',
-      defaultNamespace: 'default',
-    });
-    const path = [kind, namespace, name]
-      .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
-      .join('/');
     return this.request<any>(
-      `/owners/${path}/dora${queryString({ ...query })}`,
+      `/owners/${ownerPath(ownerRef)}/dora${queryString({ ...query })}`,
+    );
+  }
+
+  getOwnerHistory(
+    ownerRef: string,
+    query?: { days?: 90 | 180 | 365; profile?: string },
+  ) {
+    return this.request<any>(
+      `/owners/${ownerPath(ownerRef)}/history${queryString({ ...query })}`,
     );
   }
 
@@ -128,6 +135,14 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     );
   }
 
+  getEntityMaturityHistory(entityRef: string, query?: { days?: number }) {
+    return this.request<any>(
+      `/entities/${entityPath(entityRef)}/maturity/history${queryString({
+        ...query,
+      })}`,
+    );
+  }
+
   getEntityAssessment(entityRef: string) {
     return this.request<any>(
       `/entities/${entityPath(entityRef)}/calms/assessment`,
@@ -147,6 +162,21 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
 
   getGoldenPathHealth(query?: DoraQuery) {
     return this.request<any>(`/golden-path${queryString({ ...query })}`);
+  }
+
+  getGoldenPathFailing(query: GoldenPathFailingQuery) {
+    return this.request<any>(
+      `/golden-path/failing${queryString({ ...query })}`,
+    );
+  }
+
+  async getGoldenPathFailingCsv(query: GoldenPathFailingQuery) {
+    const url = `${await this.discoveryApi.getBaseUrl(
+      'devops-maturity',
+    )}/golden-path/failing${queryString({ ...query, format: 'csv' })}`;
+    const response = await this.fetchApi.fetch(url);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.text();
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
