@@ -40,6 +40,12 @@ describe('EntityDevOpsMaturityContent', () => {
     await render({
       getProfiles: async () => PROFILES,
       getEntityMaturity: async () => maturity,
+      getEntityMaturityHistory: async () => ({
+        entityRef: 'component:default/svc',
+        window: { days: 90 },
+        points: [],
+        changes: [],
+      }),
     });
     expect(await screen.findByText('Level 1: Initial')).toBeInTheDocument();
     expect(screen.getByTestId('level-1')).toHaveAttribute(
@@ -63,6 +69,10 @@ describe('EntityDevOpsMaturityContent', () => {
     expect(screen.getByTestId('checks-automation')).toHaveTextContent(
       'CI configured',
     );
+    // The history card, with nothing recorded yet.
+    expect(
+      await screen.findByTestId('maturity-history-empty'),
+    ).toBeInTheDocument();
   });
 
   it("shows the backend's error", async () => {

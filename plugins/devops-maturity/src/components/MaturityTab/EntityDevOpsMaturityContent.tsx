@@ -18,6 +18,7 @@ import { WindowProfilePickers } from '../shared/Pickers';
 import { LevelLadder } from './LevelLadder';
 import { ChecksByPillar } from './ChecksByPillar';
 import { NextSteps } from './NextSteps';
+import { MaturityHistory } from './MaturityHistory';
 
 /** Where the tab links to, when the CALMS tab is mounted elsewhere. @public */
 export interface EntityDevOpsMaturityContentProps {
@@ -26,8 +27,8 @@ export interface EntityDevOpsMaturityContentProps {
 }
 
 /**
- * The DevOps maturity tab: the level as a ladder, what to do next, and every golden-path check
- * grouped by CALMS pillar with its evidence and how to fix it.
+ * The DevOps maturity tab: the level as a ladder, what to do next, the level's history, and
+ * every golden-path check grouped by CALMS pillar with its evidence and how to fix it.
  */
 export function EntityDevOpsMaturityContent(
   props: EntityDevOpsMaturityContentProps,
@@ -83,6 +84,9 @@ export function EntityDevOpsMaturityContent(
                 </Box>
               </InfoCard>
             </Box>
+          </Grid>
+          <Grid item xs={12}>
+            <MaturityHistory entityRef={entityRef} />
           </Grid>
           <Grid item xs={12}>
             <ChecksByPillar checks={value.checks} />
