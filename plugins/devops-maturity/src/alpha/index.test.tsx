@@ -41,6 +41,19 @@ const api: Partial<DevopsMaturityApi> = {
     distribution: { elite: 0, high: 0, medium: 0, low: 0, none: 0 },
     items: [],
   }),
+  getGoldenPathHealth: async () => ({
+    window: { days: 90 },
+    profile: 'dora-2021',
+    checks: [{ id: 'ci', title: 'CI configured', pillar: 'automation' }],
+    levels: [{ level: 1, name: 'Initial' }],
+    organisation: {
+      entities: 1,
+      levels: { '1': 1 },
+      checks: { ci: { passed: 1, applicable: 1 } },
+    },
+    teams: [],
+  }),
+  getUnmatched: async () => ({ items: [], totalCount: 0 }),
 };
 
 describe('the new frontend system plugin', () => {
@@ -62,6 +75,13 @@ describe('the new frontend system plugin', () => {
     expect(
       await screen.findByText('Checkout API', {}, { timeout: 4000 }),
     ).toBeInTheDocument();
+    // The summary row, with the storage API the new system's app provides by default.
+    expect(await screen.findByTestId('summary-tiers')).toHaveTextContent(
+      '1 service by overall DORA tier',
+    );
+    expect(await screen.findByTestId('summary-golden-path')).toHaveTextContent(
+      '100%',
+    );
   });
 
   it('says the ranking may be stale while stored facts are rebuilt under new rules', async () => {

@@ -1,24 +1,19 @@
 import { useState } from 'react';
 import {
   Content,
-  ContentHeader,
   Header,
   Page,
   ResponseErrorPanel,
-  Table,
   TabbedLayout,
 } from '@backstage/core-components';
 import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useNavigate } from 'react-router-dom';
 import { rootRouteRef } from '../../routes';
-import { Box, Grid } from '@material-ui/core';
-import GetAppIcon from '@material-ui/icons/GetApp';
+import { Box } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import {
   DoraTier,
-  EntityScorecard,
-  OwnerScorecard,
   ScorecardSortKey,
 } from '@devops-maturity/backstage-plugin-common';
 import {
@@ -26,11 +21,12 @@ import {
   ScorecardQuery,
 } from '../../api/DevopsMaturityApi';
 import { WindowProfilePickers } from '../shared/Pickers';
-import { serviceColumns, teamColumns } from './columns';
 import { Filters, RankingFilters } from './Filters';
-import { TierDistribution } from './TierDistribution';
 import { UnmatchedEvents } from './UnmatchedEvents';
 import { GoldenPathHealthView } from './GoldenPathHealthView';
+import { RankingSummary } from './RankingSummary';
+import { ServicesTable } from './ServicesTable';
+import { TeamsTab } from './TeamsTab';
 
 type Distribution = Record<DoraTier | 'none', number>;
 
@@ -79,8 +75,6 @@ export function DevOpsMaturityPage() {
   const [days, setDays] = useState(90);
   const [profile, setProfile] = useState<string | undefined>();
   const [filters, setFilters] = useState<RankingFilters>({});
-  const [serviceDistribution, setServiceDistribution] =
-    useState<Distribution>();
   const [teamDistribution, setTeamDistribution] = useState<Distribution>();
   const [error, setError] = useState<Error>();
   const [rebuilding, setRebuilding] = useState(false);
@@ -126,14 +120,18 @@ export function DevOpsMaturityPage() {
     navigate(rootLink());
   };
 
+  const windowAndProfile = (
+    <WindowProfilePickers
+      compact
+      days={days}
+      onDaysChange={setDays}
+      profile={profile}
+      onProfileChange={setProfile}
+    />
+  );
   const pickers = (
-    <Box display="flex" alignItems="center" mb={2}>
-      <WindowProfilePickers
-        days={days}
-        onDaysChange={setDays}
-        profile={profile}
-        onProfileChange={setProfile}
-      />
+    <Box display="flex" alignItems="center" mb={2} style={{ gap: 12 }}>
+      {windowAndProfile}
     </Box>
   );
 
@@ -146,12 +144,12 @@ export function DevOpsMaturityPage() {
         distribution: Distribution;
         rebuilding?: true;
       }>,
-      setDistribution: (d: Distribution) => void,
+      setDistribution?: (d: Distribution) => void,
     ) =>
     async (q: MaterialQuery) => {
       try {
         const r = await fetch(q);
-        setDistribution(r.distribution);
+        setDistribution?.(r.distribution);
         setRebuilding(r.rebuilding === true);
         setError(undefined);
         return { data: r.items, page: q.page, totalCount: r.totalCount };
@@ -191,83 +189,43 @@ export function DevOpsMaturityPage() {
         <TabbedLayout>
           <TabbedLayout.Route path="/" title="Services">
             <>
-              {pickers}
               <Filters
                 value={filters}
                 onChange={setFilters}
                 teams={teams.value?.items ?? []}
                 showEntityFilters
+                leading={windowAndProfile}
               />
-              <Grid container spacing={3}>
-                <Grid item xs={12} md={6} lg={4}>
-                  {serviceDistribution && (
-                    <TierDistribution
-                      distribution={serviceDistribution}
-                      noun="services"
-                    />
-                  )}
-                </Grid>
-                <Grid item xs={12}>
-                  <Table<EntityScorecard>
-                    key={`services-${tableKey}`}
-                    title="Services"
-                    columns={serviceColumns}
-                    options={tableOptions}
-                    actions={[
-                      {
-                        icon: () => <GetAppIcon data-testid="export-csv" />,
-                        tooltip: 'Export CSV',
-                        isFreeAction: true,
-                        onClick: exportCsv,
-                      },
-                    ]}
-                    localization={{
-                      body: {
-                        emptyDataSourceMessage:
-                          'No service matches these filters.',
-                      },
-                    }}
-                    data={remoteData(
-                      q => api.getScorecards({ ...query, ...pageQuery(q) }),
-                      setServiceDistribution,
-                    )}
-                  />
-                </Grid>
-              </Grid>
+              <RankingSummary
+                days={days}
+                profile={profile}
+                onTierSelect={tier => setFilters({ ...filters, tier })}
+                goldenPathLink={`${rootLink()}/golden-path`}
+                unmatchedLink={`${rootLink()}/unmatched`}
+              />
+              <ServicesTable
+                key={`services-${tableKey}`}
+                onExportCsv={exportCsv}
+                data={remoteData(q =>
+                  api.getScorecards({ ...query, ...pageQuery(q) }),
+                )}
+              />
             </>
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/teams" title="Teams">
-            <>
-              {pickers}
-              <ContentHeader title="Teams, on figures pooled over every service they and their sub-teams own" />
-              <Grid container spacing={3}>
-                <Grid item xs={12} md={6} lg={4}>
-                  {teamDistribution && (
-                    <TierDistribution
-                      distribution={teamDistribution}
-                      noun="teams"
-                    />
-                  )}
-                </Grid>
-                <Grid item xs={12}>
-                  <Table<OwnerScorecard>
-                    key={`teams-${days}-${profile}`}
-                    title="Teams"
-                    columns={teamColumns(drillDown)}
-                    options={tableOptions}
-                    data={remoteData(
-                      q =>
-                        api.getOwnerScorecards({
-                          days,
-                          profile,
-                          ...pageQuery(q),
-                        }),
-                      setTeamDistribution,
-                    )}
-                  />
-                </Grid>
-              </Grid>
-            </>
+            <TeamsTab
+              pickers={pickers}
+              days={days}
+              profile={profile}
+              teams={teams.value?.items ?? []}
+              distribution={teamDistribution}
+              onDrillDown={drillDown}
+              tableOptions={tableOptions}
+              data={remoteData(
+                q => api.getOwnerScorecards({ days, profile, ...pageQuery(q) }),
+                setTeamDistribution,
+              )}
+            />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/golden-path" title="Golden path">
             <>

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import {
   Box,
   FormControl,
@@ -30,8 +31,10 @@ export function Filters(props: {
   onChange: (value: RankingFilters) => void;
   teams: OwnerScorecard[];
   showEntityFilters: boolean;
+  /** Controls shown first in the same row, e.g. the window and benchmark pickers. */
+  leading?: ReactNode;
 }) {
-  const { value, onChange, teams, showEntityFilters } = props;
+  const { value, onChange, teams, showEntityFilters, leading } = props;
   const set = (patch: Partial<RankingFilters>) =>
     onChange({ ...value, ...patch });
   const select = (
@@ -40,8 +43,14 @@ export function Filters(props: {
     current: string | undefined,
     options: string[][],
     onSelect: (v?: string) => void,
+    minWidth = 130,
   ) => (
-    <FormControl variant="outlined" size="small" style={{ minWidth: 220 }}>
+    <FormControl
+      variant="outlined"
+      size="small"
+      style={{ minWidth }}
+      title={id === 'owner' ? 'A team, with its sub-teams' : undefined}
+    >
       <InputLabel id={`dm-${id}-label`}>{label}</InputLabel>
       <Select
         labelId={`dm-${id}-label`}
@@ -62,11 +71,19 @@ export function Filters(props: {
     </FormControl>
   );
   return (
-    <Box display="flex" flexWrap="wrap" style={{ gap: 12 }} mb={2}>
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      alignItems="center"
+      style={{ gap: 12 }}
+      mb={2}
+    >
+      {leading}
       <TextField
         variant="outlined"
         size="small"
         label="Search"
+        style={{ width: 150 }}
         value={value.q ?? ''}
         onChange={e => set({ q: e.target.value || undefined })}
         inputProps={{ 'data-testid': 'filter-search' }}
@@ -74,16 +91,18 @@ export function Filters(props: {
       {showEntityFilters &&
         select(
           'owner',
-          'Owner (with sub-teams)',
+          'Owner',
           value.owner,
           teams.map(t => [t.ownerRef, t.title ?? t.ownerRef]),
           owner => set({ owner }),
+          170,
         )}
       {showEntityFilters && (
         <TextField
           variant="outlined"
           size="small"
           label="System"
+          style={{ width: 130 }}
           placeholder="e.g. payments"
           value={value.system ?? ''}
           onChange={e => set({ system: e.target.value || undefined })}

@@ -11,6 +11,8 @@ export function WindowProfilePickers(props: {
   onDaysChange: (days: number) => void;
   profile: string | undefined;
   onProfileChange: (profile: string) => void;
+  /** Narrower controls, for a row shared with filters. */
+  compact?: boolean;
 }) {
   const { value: profiles } = useProfiles();
   return (
@@ -18,7 +20,9 @@ export function WindowProfilePickers(props: {
       <FormControl
         variant="outlined"
         size="small"
-        style={{ minWidth: 140, marginRight: 16 }}
+        style={
+          props.compact ? { minWidth: 130 } : { minWidth: 140, marginRight: 16 }
+        }
       >
         <InputLabel id="dm-window-label">Window</InputLabel>
         <Select
@@ -35,7 +39,11 @@ export function WindowProfilePickers(props: {
           ))}
         </Select>
       </FormControl>
-      <FormControl variant="outlined" size="small" style={{ minWidth: 220 }}>
+      <FormControl
+        variant="outlined"
+        size="small"
+        style={props.compact ? { width: 190 } : { minWidth: 220 }}
+      >
         <InputLabel id="dm-profile-label">Benchmark</InputLabel>
         <Select
           labelId="dm-profile-label"
