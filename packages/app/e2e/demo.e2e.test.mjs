@@ -120,7 +120,7 @@ describe('the ranking page', () => {
   it('ranks every service, sorted on the server by the column clicked', async () => {
     const all = await api('/scorecards?limit=1000');
     await page.goto(`${APP}/devops-maturity`);
-    await page.getByTestId('tier-distribution').waitFor();
+    await page.getByTestId('summary-tiers').waitFor();
     await page
       .getByText(`1-20 of ${all.totalCount}`)
       .first()

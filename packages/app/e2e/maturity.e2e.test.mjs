@@ -165,7 +165,7 @@ describe('the ranking by maturity', () => {
       '/scorecards?sort=maturityLevel&order=asc&limit=1',
     );
     await page.goto(`${APP}/devops-maturity`);
-    await page.getByTestId('tier-distribution').waitFor();
+    await page.getByTestId('summary-tiers').waitFor();
     // material-table sorts ascending on the first click
     await page.getByRole('columnheader', { name: 'Level' }).click();
     await page

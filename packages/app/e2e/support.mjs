@@ -24,7 +24,7 @@ export async function api(p) {
 }
 
 /** Launches Debian's Chromium and signs in as the demo's guest. */
-export async function launchSignedIn() {
+export async function launchSignedIn(viewport = { width: 1440, height: 1800 }) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -38,9 +38,7 @@ export async function launchSignedIn() {
       '--disable-quic',
     ],
   });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 1800 },
-  });
+  const page = await browser.newPage({ viewport });
   page.setDefaultTimeout(60_000);
   await page.goto(APP);
   // The demo, like a new app, signs in as guest; the new frontend system's app shows the
