@@ -1,3 +1,7 @@
+import {
+  HistoryDays,
+  HistoryWindowToggle,
+} from '../shared/HistoryWindowToggle';
 import { useState } from 'react';
 import {
   CartesianGrid,
@@ -17,16 +21,12 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Typography } from '@material-ui/core';
-import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import {
   EntityMaturityHistory,
   EntityMaturityHistoryChange,
 } from '@devops-maturity/backstage-plugin-common';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
-
-const WINDOWS = [90, 180, 365] as const;
-type HistoryDays = (typeof WINDOWS)[number];
 
 const LEVEL_COLOR = '#2e7dbb';
 const CALMS_COLOR = '#8e44ad';
@@ -65,19 +65,11 @@ export function MaturityHistory(props: { entityRef: string }) {
       title="History"
       subheader="Level and CALMS score per day, and the days checks started or stopped passing"
       action={
-        <ToggleButtonGroup
-          size="small"
-          exclusive
+        <HistoryWindowToggle
           value={days}
-          onChange={(_, v: HistoryDays | null) => v && setDays(v)}
-          aria-label="History window"
-        >
-          {WINDOWS.map(d => (
-            <ToggleButton key={d} value={d} aria-label={`${d} days`}>
-              {d} days
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+          onChange={setDays}
+          label="History window"
+        />
       }
     >
       {loading && <Progress />}

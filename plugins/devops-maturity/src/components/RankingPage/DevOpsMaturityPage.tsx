@@ -6,7 +6,7 @@ import {
   ResponseErrorPanel,
   TabbedLayout,
 } from '@backstage/core-components';
-import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useNavigate } from 'react-router-dom';
 import { rootRouteRef } from '../../routes';
 import { Box } from '@material-ui/core';
@@ -21,6 +21,7 @@ import {
   ScorecardQuery,
 } from '../../api/DevopsMaturityApi';
 import { WindowProfilePickers } from '../shared/Pickers';
+import { useCsvDownload } from '../shared/useCsvDownload';
 import { Filters, RankingFilters } from './Filters';
 import { UnmatchedEvents } from './UnmatchedEvents';
 import { GoldenPathHealthView } from './GoldenPathHealthView';
@@ -71,7 +72,7 @@ function pageQuery(query: MaterialQuery) {
  */
 export function DevOpsMaturityPage() {
   const api = useApi(devopsMaturityApiRef);
-  const alertApi = useApi(alertApiRef);
+  const downloadCsv = useCsvDownload();
   const [days, setDays] = useState(90);
   const [profile, setProfile] = useState<string | undefined>();
   const [filters, setFilters] = useState<RankingFilters>({});
@@ -94,26 +95,12 @@ export function DevOpsMaturityPage() {
   const query = toQuery(filters, days, profile);
   const tableKey = JSON.stringify(query);
 
-  const exportCsv = async () => {
-    try {
-      const csv = await api.getScorecardsCsv({
-        ...query,
-        sort: 'overallTier',
-        order: 'desc',
-      });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `devops-maturity-services-${days}d.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      alertApi.post({
-        message: `CSV export failed: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
-  };
+  const exportCsv = () =>
+    downloadCsv(
+      () =>
+        api.getScorecardsCsv({ ...query, sort: 'overallTier', order: 'desc' }),
+      `devops-maturity-services-${days}d.csv`,
+    );
 
   const drillDown = (ownerRef: string) => {
     setFilters({ owner: ownerRef });

@@ -1,5 +1,5 @@
 import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import {
   entityRouteParams,
   entityRouteRef,
@@ -24,6 +24,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
 import { CodeText } from '../shared/CodeText';
 import { LevelChip } from '../shared/LevelChip';
+import { useCsvDownload } from '../shared/useCsvDownload';
 
 /** Which cell (a check and a team) or column (a check) of the matrix to list. */
 export interface FailingSelection {
@@ -46,7 +47,7 @@ export function GoldenPathFailingDialog(props: {
 }) {
   const { selection, days, profile, levels, onClose } = props;
   const api = useApi(devopsMaturityApiRef);
-  const alertApi = useApi(alertApiRef);
+  const download = useCsvDownload();
   const entityRoute = useRouteRef(entityRouteRef);
   const query = selection && {
     check: selection.check.id,
@@ -62,24 +63,13 @@ export function GoldenPathFailingDialog(props: {
   const teamName =
     selection.owner?.title ?? selection.owner?.ownerRef ?? 'the organisation';
 
-  const downloadCsv = async () => {
-    try {
-      const csv = await api.getGoldenPathFailingCsv(query);
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `golden-path-${query.check}-${
+  const downloadCsv = () =>
+    download(
+      () => api.getGoldenPathFailingCsv(query),
+      `golden-path-${query.check}-${
         selection.owner ? selection.owner.ownerRef.replace(/[:/]/g, '-') : 'all'
-      }-${days}d.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      alertApi.post({
-        message: `CSV export failed: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
-  };
+      }-${days}d.csv`,
+    );
 
   let body: React.ReactNode;
   if (loading) body = <Progress />;

@@ -16,7 +16,6 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, MenuItem, TextField, Typography } from '@material-ui/core';
-import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import useAsync from 'react-use/esm/useAsync';
 import {
   DoraTier,
@@ -24,16 +23,13 @@ import {
   OwnerHistoryDoraTiers,
 } from '@devops-maturity/backstage-plugin-common';
 import { devopsMaturityApiRef } from '../../api/DevopsMaturityApi';
+import {
+  HistoryDays,
+  historyDaysCovering,
+  HistoryWindowToggle,
+} from '../shared/HistoryWindowToggle';
 import { LEVEL_COLORS } from '../shared/LevelChip';
 import { TIER_COLORS, TIER_LABELS } from '../shared/format';
-
-const WINDOWS = [90, 180, 365] as const;
-/** The windows the history is kept for. */
-export type TeamHistoryDays = (typeof WINDOWS)[number];
-
-/** The page's window as the history's: the shortest history window that covers it. */
-const historyDays = (days?: number): TeamHistoryDays =>
-  WINDOWS.find(w => w >= (days ?? 90)) ?? 365;
 
 const UNRECORDED_COLOR = '#e0e0e0';
 /** The tier strip's label column; the chart's plot area starts as far in. */
@@ -86,8 +82,10 @@ export function TeamHistory(props: TeamHistoryProps) {
   useEffect(() => {
     if (props.selected) setChosen(props.selected);
   }, [props.selected]);
-  const [days, setDays] = useState<TeamHistoryDays>(historyDays(props.days));
-  useEffect(() => setDays(historyDays(props.days)), [props.days]);
+  const [days, setDays] = useState<HistoryDays>(
+    historyDaysCovering(props.days),
+  );
+  useEffect(() => setDays(historyDaysCovering(props.days)), [props.days]);
   // The first team until one is chosen (and when the chosen one leaves the list).
   const ownerRef = teams.some(t => t.ownerRef === chosen)
     ? chosen
@@ -103,19 +101,11 @@ export function TeamHistory(props: TeamHistoryProps) {
       title="Team history"
       subheader="Maturity levels of the team's and its sub-teams' services, and their pooled DORA tiers, week by week"
       action={
-        <ToggleButtonGroup
-          size="small"
-          exclusive
+        <HistoryWindowToggle
           value={days}
-          onChange={(_, v: TeamHistoryDays | null) => v && setDays(v)}
-          aria-label="Team history window"
-        >
-          {WINDOWS.map(d => (
-            <ToggleButton key={d} value={d} aria-label={`${d} days`}>
-              {d} days
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+          onChange={setDays}
+          label="Team history window"
+        />
       }
     >
       <div data-testid="team-history">

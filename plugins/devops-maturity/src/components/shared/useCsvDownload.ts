@@ -1,0 +1,29 @@
+import { useCallback } from 'react';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+
+/**
+ * A download of CSV the backend answers: fetched on click, saved under `filename`; a failure is
+ * told in an alert rather than lost in the console.
+ */
+export function useCsvDownload() {
+  const alertApi = useApi(alertApiRef);
+  return useCallback(
+    async (fetchCsv: () => Promise<string>, filename: string) => {
+      try {
+        const csv = await fetchCsv();
+        const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = filename;
+        a.click();
+        URL.revokeObjectURL(url);
+      } catch (e) {
+        alertApi.post({
+          message: `CSV export failed: ${(e as Error).message}`,
+          severity: 'error',
+        });
+      }
+    },
+    [alertApi],
+  );
+}
