@@ -166,6 +166,11 @@ describe.each(databaseIds(databases))('team history on %p', databaseId => {
     );
     expect(from).toBeLessThan(Date.parse(res.body.window.to) - 83 * DAY_MS);
     expect(res.body.weeks[0].start).toBe(res.body.window.from);
+    // The current week says it is partial; the whole weeks do not.
+    expect(res.body.weeks.at(-1).partial).toBe(true);
+    expect(
+      res.body.weeks.slice(0, -1).filter((w: any) => 'partial' in w),
+    ).toEqual([]);
     expect(res.body.weeks.length).toBeGreaterThanOrEqual(12);
     for (const w of res.body.weeks) {
       expect(new Date(w.start).getUTCDay()).toBe(1);

@@ -183,14 +183,10 @@ export interface GoldenPathFailing {
   /** The benchmark profile the levels were computed under. */
   profile: string;
   /** The check, with what to do when it fails. */
-  check: {
-    id: string;
-    title: string;
-    pillar: CalmsPillar;
-    description: string;
-    howToFix: string;
-    docsUrl?: string;
-  };
+  check: Pick<
+    CheckResult,
+    'id' | 'title' | 'pillar' | 'description' | 'howToFix' | 'docsUrl'
+  >;
   /** The team asked for (its sub-teams included, as in the matrix); absent for everyone. */
   owner?: { ownerRef: string; title?: string };
   /** Services where the check applies, passing or not: the matrix cell's denominator. */
@@ -225,6 +221,8 @@ export interface OwnerHistoryDoraTiers {
 
 /** One week of a team's history. @public */
 export interface OwnerHistoryWeek extends WeeklyLevelMix {
+  /** Present on the current week only: its figures cover it up to now, not a whole week. */
+  partial?: true;
   /**
    * The tiers of the week's part of the window, from the events of every entity in
    * `entityRefs` pooled (as the owner's DORA figures are); null where the week has no data.

@@ -77,6 +77,10 @@ export class TeamHistoryService {
     const weeks = trend.map(({ start, metrics: m }, i) => ({
       ...mix[i],
       start,
+      // The current week: a chart must not read its few days as a whole week's figures.
+      ...(Date.parse(start) + 7 * DAY_MS > window.to
+        ? { partial: true as const }
+        : {}),
       dora: {
         overallTier: m.overallTier,
         deploymentFrequency: m.deploymentFrequency.tier,

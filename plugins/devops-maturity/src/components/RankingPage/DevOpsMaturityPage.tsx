@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import {
   Content,
   Header,
@@ -102,10 +102,13 @@ export function DevOpsMaturityPage() {
       `devops-maturity-services-${days}d.csv`,
     );
 
-  const drillDown = (ownerRef: string) => {
-    setFilters({ owner: ownerRef });
-    navigate(rootLink());
-  };
+  const drillDown = useCallback(
+    (ownerRef: string) => {
+      setFilters({ owner: ownerRef });
+      navigate(rootLink());
+    },
+    [navigate, rootLink],
+  );
 
   const windowAndProfile = (
     <WindowProfilePickers
@@ -205,6 +208,8 @@ export function DevOpsMaturityPage() {
               days={days}
               profile={profile}
               teams={teams.value?.items ?? []}
+              teamsLoading={teams.loading}
+              teamsError={teams.error}
               distribution={teamDistribution}
               onDrillDown={drillDown}
               tableOptions={tableOptions}

@@ -155,3 +155,63 @@ describe('TeamHistory', () => {
     expect(get).not.toHaveBeenCalled();
   });
 });
+
+describe('TeamHistory, its team chosen by the page', () => {
+  async function renderControlled(props: {
+    selected?: string;
+    onSelect?: (ownerRef: string) => void;
+    teamsLoading?: boolean;
+    teamsError?: Error;
+    teams?: typeof teams;
+  }) {
+    const get = jest.fn(async (ref: string) => historyOf(ref, true));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[devopsMaturityApiRef, { getOwnerHistory: get }]]}
+      >
+        <TeamHistory teams={props.teams ?? teams} {...props} />
+      </TestApiProvider>,
+    );
+    return get;
+  }
+
+  it('shows the team the page chose, and hands a pick in its selector back to the page', async () => {
+    const onSelect = jest.fn();
+    const get = await renderControlled({
+      selected: 'group:default/platform',
+      onSelect,
+    });
+    await screen.findByTestId('team-history-chart');
+    expect(get).toHaveBeenLastCalledWith('group:default/platform', {
+      days: 90,
+      profile: undefined,
+    });
+    await userEvent.click(screen.getByRole('button', { name: /Platform/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: /Commerce/ }),
+    );
+    // The page owns the choice: a "History" on the same row later shows that row again.
+    expect(onSelect).toHaveBeenCalledWith('group:default/commerce');
+    expect(get).not.toHaveBeenCalledWith('group:default/commerce', {
+      days: 90,
+      profile: undefined,
+    });
+  });
+
+  it('says the team list is loading, or why it failed, rather than "no teams"', async () => {
+    await renderControlled({ teams: [], teamsLoading: true });
+    expect(screen.queryByTestId('team-history-no-teams')).toBeNull();
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows why the team list failed', async () => {
+    await renderControlled({
+      teams: [],
+      teamsError: new Error('catalog down'),
+    });
+    expect(screen.queryByTestId('team-history-no-teams')).toBeNull();
+    expect((await screen.findAllByText(/catalog down/)).length).toBeGreaterThan(
+      0,
+    );
+  });
+});

@@ -67,8 +67,16 @@ export interface TeamHistoryProps {
   days?: number;
   /** The benchmark profile of the tiers; the default profile when absent. */
   profile?: string;
-  /** A team chosen elsewhere (a row of the team ranking); the selector follows it. */
+  /**
+   * The team shown, when the caller keeps the choice (a row of the team ranking can then pick
+   * it too); with `onSelect`. Without both, the card keeps its own choice.
+   */
   selected?: string;
+  /** Called with the team picked in the card's selector. */
+  onSelect?: (ownerRef: string) => void;
+  /** The team list is still loading, or failed: said as such, not as "no teams". */
+  teamsLoading?: boolean;
+  teamsError?: Error;
 }
 
 /**
@@ -78,10 +86,10 @@ export interface TeamHistoryProps {
 export function TeamHistory(props: TeamHistoryProps) {
   const { teams, profile } = props;
   const api = useApi(devopsMaturityApiRef);
-  const [chosen, setChosen] = useState<string | undefined>(props.selected);
-  useEffect(() => {
-    if (props.selected) setChosen(props.selected);
-  }, [props.selected]);
+  const [ownChoice, setOwnChoice] = useState<string>();
+  const controlled = props.onSelect !== undefined;
+  const chosen = controlled ? props.selected : ownChoice;
+  const setChosen = controlled ? props.onSelect! : setOwnChoice;
   const [days, setDays] = useState<HistoryDays>(
     historyDaysCovering(props.days),
   );
@@ -109,7 +117,11 @@ export function TeamHistory(props: TeamHistoryProps) {
       }
     >
       <div data-testid="team-history">
-        {teams.length === 0 ? (
+        {props.teamsLoading && <Progress />}
+        {!props.teamsLoading && props.teamsError && (
+          <ResponseErrorPanel error={props.teamsError} />
+        )}
+        {props.teamsLoading || props.teamsError ? null : teams.length === 0 ? (
           <Typography color="textSecondary" data-testid="team-history-no-teams">
             No teams to show
           </Typography>
@@ -166,7 +178,7 @@ function HistoryView(props: { history: OwnerHistory }) {
     ...new Set(weeks.flatMap(w => Object.keys(w.levels))),
   ].sort((a, b) => Number(a) - Number(b));
   const data = weeks.map(w => ({
-    week: shortWeek(w.start),
+    week: w.partial ? `${shortWeek(w.start)} (so far)` : shortWeek(w.start),
     ...Object.fromEntries(levelKeys.map(l => [`l${l}`, w.levels[l] ?? 0])),
     unrecorded: w.unrecorded,
   }));
@@ -298,11 +310,14 @@ function TierStrip(props: { history: OwnerHistory }) {
                   data-testid={`team-history-tier-${r.key}`}
                   data-start={w.start}
                   data-tier={tier ?? 'none'}
-                  title={`${r.label}, week of ${w.start.slice(0, 10)}: ${
-                    tier ? TIER_LABELS[tier] : 'no data'
-                  }`}
+                  data-partial={w.partial ? 'true' : undefined}
+                  title={`${r.label}, week of ${w.start.slice(0, 10)}${
+                    w.partial ? ' so far' : ''
+                  }: ${tier ? TIER_LABELS[tier] : 'no data'}`}
                   style={{
                     flex: 1,
+                    // The current week's few days: shown, but not as a whole week's figure.
+                    opacity: w.partial ? 0.45 : 1,
                     height: 14,
                     borderRadius: 2,
                     backgroundColor: tier ? TIER_COLORS[tier] : 'transparent',
@@ -330,7 +345,7 @@ function TierStrip(props: { history: OwnerHistory }) {
           </Box>
         ))}
         <Typography variant="caption" color="textSecondary">
-          dashed: no data that week
+          dashed: no data that week; faded: this week so far
         </Typography>
       </Box>
     </Box>

@@ -1,4 +1,4 @@
-import { ReactNode, useRef, useState } from 'react';
+import { ReactNode, useMemo, useRef, useState } from 'react';
 import { Table } from '@backstage/core-components';
 import { Box, Paper, Typography } from '@material-ui/core';
 import {
@@ -23,6 +23,8 @@ export function TeamsTab(props: {
   days: number;
   profile?: string;
   teams: OwnerScorecard[];
+  teamsLoading?: boolean;
+  teamsError?: Error;
   distribution?: Distribution;
   data: (query: any) => Promise<{
     data: OwnerScorecard[];
@@ -35,10 +37,18 @@ export function TeamsTab(props: {
   const { distribution } = props;
   const [selected, setSelected] = useState<string>();
   const historyRef = useRef<HTMLDivElement>(null);
-  const showHistory = (ownerRef: string) => {
-    setSelected(ownerRef);
-    historyRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  };
+  const { onDrillDown } = props;
+  const columns = useMemo(
+    () =>
+      teamColumns(onDrillDown, ownerRef => {
+        setSelected(ownerRef);
+        historyRef.current?.scrollIntoView({
+          behavior: 'smooth',
+          block: 'start',
+        });
+      }),
+    [onDrillDown],
+  );
   return (
     <>
       {props.pickers}
@@ -76,7 +86,7 @@ export function TeamsTab(props: {
       <Table<OwnerScorecard>
         key={`teams-${props.days}-${props.profile}`}
         title="Teams"
-        columns={teamColumns(props.onDrillDown, showHistory)}
+        columns={columns}
         options={props.tableOptions}
         data={props.data}
       />
@@ -86,6 +96,9 @@ export function TeamsTab(props: {
           days={props.days}
           profile={props.profile}
           selected={selected}
+          onSelect={setSelected}
+          teamsLoading={props.teamsLoading}
+          teamsError={props.teamsError}
         />
       </Box>
     </>

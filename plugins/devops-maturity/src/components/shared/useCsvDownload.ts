@@ -12,11 +12,14 @@ export function useCsvDownload() {
       try {
         const csv = await fetchCsv();
         const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+        // Attached while clicked, and the URL kept a moment: some browsers cancel otherwise.
         const a = document.createElement('a');
         a.href = url;
         a.download = filename;
+        document.body.appendChild(a);
         a.click();
-        URL.revokeObjectURL(url);
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 0);
       } catch (e) {
         alertApi.post({
           message: `CSV export failed: ${(e as Error).message}`,
