@@ -198,7 +198,7 @@ describe('EntityDoraContent', () => {
       await screen.findByText(
         'Error: the backend is down',
         {},
-        { timeout: 4000 },
+        { timeout: 20_000 },
       ),
     ).toBeInTheDocument();
   });
