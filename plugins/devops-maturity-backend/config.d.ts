@@ -104,12 +104,19 @@ export interface Config {
        * a service has the highest level whose criteria and all lower levels' criteria pass.
        * A criterion is `{ check: id }`, `{ calms: pillar | 'all', min: 0..100 }` or
        * `{ dora: 'overall' | metric, min: 'elite' | 'high' | 'medium' | 'low' }` or
-       * `{ assessment: 'current' }` (the team's self-assessment is not stale).
+       * `{ assessment: 'current' }` (the team's self-assessment is not stale). A check
+       * criterion must name an installed check, or the backend refuses to start.
        */
       levels?: Array<{
         level: number;
         name: string;
         description?: string;
+        /**
+         * When true, a check that found nothing to judge (no incident resolved, no commits
+         * reported) does not pass this level; checks left out by type, lifecycle or
+         * `checks.disabled` stay left out. Default false (the default ladder sets it on level 5).
+         */
+        requireEvidence?: boolean;
         criteria?: Array<{
           check?: string;
           calms?: string;
@@ -127,9 +134,18 @@ export interface Config {
         smallBatchMaxCommits?: number;
         /** Postmortem coverage: the share of resolved incidents with a postmortem. Default 0.8. */
         postmortemCoverageMin?: number;
-        /** Ids of checks to leave out, built-in or from modules. */
+        /**
+         * Ids of checks (built-in or from modules) that are not applicable everywhere: they
+         * never fail a level and never count in CALMS. An unknown id stops the start-up.
+         */
         disabled?: string[];
       };
+      /**
+       * The `spec.type`s that deploy. For other types (e.g. `library`) the delivery and
+       * operations checks are not applicable and DORA-tier criteria do not apply; an entity
+       * without `spec.type` counts as deployable. Default `['service', 'website']`.
+       */
+      deployableTypes?: string[];
     };
     demo?: {
       /**

@@ -1,6 +1,11 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_MATURITY_LEVELS } from '@devops-maturity/backstage-plugin-common';
-import { readSettings } from './config';
+import {
+  BUILT_IN_CHECKS,
+  DEFAULT_MATURITY_LEVELS,
+} from '@devops-maturity/backstage-plugin-common';
+import { assertKnownChecks, readSettings } from './config';
+import { startPluginBackend } from './__testUtils__/backend';
+import { createTestDatabases } from './__testUtils__/databases';
 
 const maturityOf = (maturity: object) =>
   readSettings(new ConfigReader({ devopsMaturity: { maturity } })).maturity;
@@ -13,6 +18,7 @@ describe('readSettings: the maturity model', () => {
       assessmentMaxAgeDays: 180,
       checks: { smallBatchMaxCommits: 5, postmortemCoverageMin: 0.8 },
       disabledChecks: [],
+      deployableTypes: ['service', 'website'],
     });
   });
 
@@ -67,6 +73,7 @@ describe('readSettings: the maturity model', () => {
       assessmentMaxAgeDays: 90,
       checks: { smallBatchMaxCommits: 3, postmortemCoverageMin: 0.8 },
       disabledChecks: ['golden-path-template'],
+      deployableTypes: ['service', 'website'],
     });
   });
 
@@ -86,4 +93,80 @@ describe('readSettings: the maturity model', () => {
       'devopsMaturity.maturity.levels[0].criteria[0]: a criterion needs check, calms, dora or assessment',
     );
   });
+});
+
+describe('the maturity model at start-up', () => {
+  const databases = createTestDatabases();
+  const ids = BUILT_IN_CHECKS.map(c => c.id);
+  const check = (maturity: object) => {
+    const config = new ConfigReader({ devopsMaturity: { maturity } });
+    assertKnownChecks(
+      readSettings(config).maturity,
+      ids,
+      config.has('devopsMaturity.maturity.levels'),
+    );
+  };
+
+  it('reads deployable types and requireEvidence', () => {
+    expect(
+      maturityOf({
+        deployableTypes: ['service', 'worker'],
+        levels: [{ level: 1, name: 'One', requireEvidence: true }],
+      }),
+    ).toMatchObject({
+      deployableTypes: ['service', 'worker'],
+      levels: [{ level: 1, name: 'One', requireEvidence: true }],
+    });
+  });
+
+  it('accepts the defaults and known ids', () => {
+    expect(() => check({})).not.toThrow();
+    expect(() =>
+      check({ checks: { disabled: ['runbook', 'golden-path-template'] } }),
+    ).not.toThrow();
+  });
+
+  it('refuses an unknown id in checks.disabled, naming the key', () => {
+    expect(() =>
+      check({ checks: { disabled: ['runbook', 'run-book'] } }),
+    ).toThrow(
+      "Invalid maturity model: devopsMaturity.maturity.checks.disabled[1]: unknown check 'run-book' (installed checks: ",
+    );
+  });
+
+  it('refuses a level that needs an unknown check, naming the key', () => {
+    expect(() =>
+      check({
+        levels: [
+          { level: 1, name: 'One', criteria: [] },
+          { level: 2, name: 'Two', criteria: [{ check: 'sonar' }] },
+        ],
+      }),
+    ).toThrow(
+      "devopsMaturity.maturity.levels[1].criteria[0].check: unknown check 'sonar'",
+    );
+    // The default ladder against a product without one of its checks.
+    expect(() =>
+      assertKnownChecks(
+        readSettings(new ConfigReader({})).maturity,
+        ids.filter(id => id !== 'runbook'),
+        false,
+      ),
+    ).toThrow(
+      "devopsMaturity.maturity.levels (the default ladder, level 3) needs check 'runbook', which is not installed",
+    );
+  });
+
+  it('stops the backend from starting', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await expect(
+      startPluginBackend({
+        knex,
+        entities: [],
+        config: { maturity: { checks: { disabled: ['no-such-check'] } } },
+      }),
+    ).rejects.toThrow(
+      "devopsMaturity.maturity.checks.disabled[0]: unknown check 'no-such-check'",
+    );
+  }, 60_000);
 });

@@ -20,6 +20,7 @@ import {
   DAY_MS,
   DEFAULT_CALMS_WEIGHTS,
   DEFAULT_CHECK_SETTINGS,
+  DEFAULT_DEPLOYABLE_TYPES,
   DEFAULT_MATURITY_LEVELS,
   DoraTier,
   MaturityCriterion,
@@ -61,8 +62,10 @@ export interface MaturitySettings {
   /** An assessment older than this no longer counts. */
   assessmentMaxAgeDays: number;
   checks: CheckSettings;
-  /** Ids of checks to leave out, built-in or from modules. */
+  /** Ids of checks that are not applicable everywhere, built-in or from modules. */
   disabledChecks: string[];
+  /** The `spec.type`s that deploy; delivery checks and DORA tiers skip the others. */
+  deployableTypes: string[];
 }
 
 const PILLARS_AND_ALL = [...CALMS_PILLARS, 'all'];
@@ -114,6 +117,9 @@ function readMaturity(config: Config): MaturitySettings {
     criteria: (l.getOptionalConfigArray('criteria') ?? []).map((c, j) =>
       readCriterion(c, `devopsMaturity.maturity.levels[${i}].criteria[${j}]`),
     ),
+    ...(l.has('requireEvidence')
+      ? { requireEvidence: l.getBoolean('requireEvidence') }
+      : {}),
   }));
   const maxAge = m?.has('assessmentMaxAge')
     ? durationToMilliseconds(
@@ -140,7 +146,46 @@ function readMaturity(config: Config): MaturitySettings {
         DEFAULT_CHECK_SETTINGS.postmortemCoverageMin,
     },
     disabledChecks: m?.getOptionalStringArray('checks.disabled') ?? [],
+    deployableTypes: m?.getOptionalStringArray('deployableTypes') ?? [
+      ...DEFAULT_DEPLOYABLE_TYPES,
+    ],
   };
+}
+
+/**
+ * Refuses a maturity model that names a check nobody installed: an id in `checks.disabled`
+ * (a typo would leave the check on, silently) or a level's check criterion (it would fail
+ * that level for every entity, capping them all). Runs at start-up, once the modules have
+ * added their checks; the message names the config key.
+ */
+export function assertKnownChecks(
+  maturity: Pick<MaturitySettings, 'levels' | 'disabledChecks'>,
+  checkIds: string[],
+  levelsFromConfig: boolean,
+): void {
+  const known = new Set(checkIds);
+  const installed = `installed checks: ${[...checkIds].sort().join(', ')}`;
+  const problems: string[] = [];
+  maturity.disabledChecks.forEach((id, i) => {
+    if (!known.has(id))
+      problems.push(
+        `devopsMaturity.maturity.checks.disabled[${i}]: unknown check '${id}'`,
+      );
+  });
+  maturity.levels.forEach((level, i) =>
+    level.criteria.forEach((c, j) => {
+      if (!('check' in c) || known.has(c.check)) return;
+      problems.push(
+        levelsFromConfig
+          ? `devopsMaturity.maturity.levels[${i}].criteria[${j}].check: unknown check '${c.check}'`
+          : `devopsMaturity.maturity.levels (the default ladder, level ${level.level}) needs check '${c.check}', which is not installed; set devopsMaturity.maturity.levels`,
+      );
+    }),
+  );
+  if (problems.length)
+    throw new InputError(
+      `Invalid maturity model: ${problems.join('; ')} (${installed})`,
+    );
 }
 
 function durationBounds(

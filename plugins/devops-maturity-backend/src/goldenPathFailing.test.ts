@@ -203,7 +203,8 @@ describe.each(databaseIds(databases))(
       expect(all.body.items[0]).toMatchObject({
         ownerRef: 'group:default/team-b',
         ownerTitle: 'Alpha squad',
-        evidence: 'no CI annotation',
+        evidence:
+          'no CI annotation, no devops-maturity.io/ci annotation and no link of type "ci"',
       });
       expect(all.body.owner).toBeUndefined();
     });

@@ -131,7 +131,7 @@ describe.each(databaseIds(databases))('maturity history on %p', databaseId => {
       {
         day: iso(daysAgo(5)),
         checkId: 'ci',
-        title: 'CI configured',
+        title: 'CI linked',
         from: 'pass',
         to: 'fail',
       },
@@ -145,7 +145,7 @@ describe.each(databaseIds(databases))('maturity history on %p', databaseId => {
       {
         day: iso(today),
         checkId: 'ci',
-        title: 'CI configured',
+        title: 'CI linked',
         from: 'fail',
         to: 'pass',
       },
@@ -176,7 +176,7 @@ describe.each(databaseIds(databases))('maturity history on %p', databaseId => {
       expect(res.body.changes[0]).toEqual({
         day: iso(daysAgo(95)),
         checkId: 'ci',
-        title: 'CI configured',
+        title: 'CI linked',
         from: 'fail',
         to: 'pass',
       });

@@ -8,7 +8,7 @@ import {
   devopsMaturityPermissions,
   GoldenPathCheck,
 } from '@devops-maturity/backstage-plugin-common';
-import { readSettings } from './config';
+import { assertKnownChecks, readSettings } from './config';
 import { scheduleCatalogMirrorTask } from './tasks/catalogMirrorTask';
 import {
   FACTS_REBUILD_TASK,
@@ -100,6 +100,16 @@ export const devopsMaturityPlugin = createBackendPlugin({
           sources.map(s => s.id),
         );
         const settings = readSettings(config);
+        // A module's check with a built-in check's id replaces it.
+        const installedChecks = [
+          ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
+          ...checks,
+        ];
+        assertKnownChecks(
+          settings.maturity,
+          installedChecks.map(c => c.id),
+          config.has('devopsMaturity.maturity.levels'),
+        );
         const store = await DatabaseDoraStore.create({ database, logger });
         lifecycle.addShutdownHook(() => store.close());
         const { dora, maturity, scorecards, ingest, teamHistory } =
@@ -112,11 +122,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
               auth,
               kinds: settings.kinds,
             }),
-            // A module's check with a built-in check's id replaces it.
-            checks: [
-              ...BUILT_IN_CHECKS.filter(b => !checks.some(c => c.id === b.id)),
-              ...checks,
-            ],
+            checks: installedChecks,
           });
         const factsRebuild = new FactsRebuild(
           store.factRules(),

@@ -51,7 +51,8 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
  * Inserts rows (all with the same columns), updating on a conflict of `conflict` the `merge`
- * columns (default: all), only where `mergeWhere` holds if given. With `returning`, answers
+ * columns (default: all), only where `mergeWhere` holds if given; a `keepWhenNull` column
+ * keeps its stored value when the new row has none. With `returning`, answers
  * those columns of every row written (match them to `rows` by key, not by position; a row
  * whose update `mergeWhere` refused is not among them).
  */
@@ -63,12 +64,14 @@ export async function upsertRows(
     conflict: string[];
     merge?: string[];
     mergeWhere?: string;
+    keepWhenNull?: string[];
     returning?: string[];
   },
 ): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
   const merge = options.merge ?? columns;
+  const keep = new Set(options.keepWhenNull ?? []);
   const prepare = await sqlitePrepare(trx);
   if (prepare) {
     const statement = prepare(
@@ -77,7 +80,15 @@ export async function upsertRows(
         `ON CONFLICT (${options.conflict
           .map(quote)
           .join(', ')}) DO UPDATE SET ` +
-        `${merge.map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}` +
+        `${merge
+          .map(c =>
+            keep.has(c)
+              ? `${quote(c)} = COALESCE(excluded.${quote(c)}, ${quote(
+                  table,
+                )}.${quote(c)})`
+              : `${quote(c)} = excluded.${quote(c)}`,
+          )
+          .join(', ')}` +
         `${options.mergeWhere ? ` WHERE ${options.mergeWhere}` : ''}` +
         `${
           options.returning
@@ -101,7 +112,18 @@ export async function upsertRows(
     let query: any = trx(table)
       .insert(part)
       .onConflict(options.conflict)
-      .merge(merge);
+      .merge(
+        keep.size
+          ? Object.fromEntries(
+              merge.map(c => [
+                c,
+                keep.has(c)
+                  ? trx.raw('COALESCE(excluded.??, ??.??)', [c, table, c])
+                  : trx.raw('excluded.??', [c]),
+              ]),
+            )
+          : merge,
+      );
     if (options.mergeWhere) query = query.whereRaw(options.mergeWhere);
     if (options.returning) query = query.returning(options.returning);
     const written = await query;

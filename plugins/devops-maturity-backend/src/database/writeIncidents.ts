@@ -200,10 +200,14 @@ export async function writeIncidents(
     ...r,
     cause_deployment_pk: causes[n],
   }));
-  // The guard refuses copies a concurrent batch made stale after the read.
+  // The guard refuses copies a concurrent batch made stale after the read. A postmortem is
+  // written after the incident, often by hand through the push API, while the incident tool's
+  // later events (PagerDuty's resolve, a redelivery) know nothing of it: a copy without a
+  // postmortem URL keeps the stored one.
   const written = await upsertRows(trx, 'dm_incidents', withCauses, {
     conflict: ['source', 'external_id'],
     mergeWhere: notOlderThanStored('dm_incidents'),
+    keepWhenNull: ['postmortem_url'],
     returning: ['source', 'external_id'],
   });
   const updated = written.filter(r =>

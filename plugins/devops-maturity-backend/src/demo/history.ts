@@ -3,6 +3,7 @@ import {
   CheckResult,
   DAY_MS,
   DoraMetrics,
+  EntityScope,
   evaluateMaturity,
   MaturityLevelDefinition,
   utcDayStart,
@@ -25,6 +26,8 @@ export interface DemoToday {
   calms: CalmsScores;
   /** Today's DORA figures over the rankings' default window. */
   dora?: DoraMetrics;
+  /** Where the entity's type and lifecycle place it (a library is not judged on DORA). */
+  scope?: EntityScope;
 }
 
 const clamp = (v: number, min: number, max: number) =>
@@ -124,6 +127,7 @@ export function demoHistory(
       checks,
       calms,
       dora: today.dora,
+      scope: today.scope,
     });
     rows.push({
       entityRef,
@@ -180,11 +184,18 @@ export function demoToday(deps: {
     const window = dora.window({});
     const profile = dora.profile();
     try {
-      const [m, metrics] = await Promise.all([
+      const [m, metrics, entity] = await Promise.all([
         maturity.entityMaturity(entityRef, window, profile),
         dora.metricsOf(entityRef, window, profile),
+        dora.requireEntity(entityRef),
       ]);
-      return { levels, checks: m.checks, calms: m.calms, dora: metrics };
+      return {
+        levels,
+        checks: m.checks,
+        calms: m.calms,
+        dora: metrics,
+        scope: maturity.scopeOf(entity),
+      };
     } catch {
       return undefined;
     }

@@ -7,6 +7,8 @@ import {
   CheckEntity,
   CheckResult,
   checkStatusChanges,
+  EntityScope,
+  entityScope,
   computeCalmsScores,
   DAY_MS,
   DoraMetrics,
@@ -42,6 +44,7 @@ function checkEntity(e: Entity): CheckEntity {
   return {
     entityRef: e.entityRef,
     kind: e.kind,
+    type: e.type,
     description: e.description,
     lifecycle: e.lifecycle,
     ownerRef: e.ownerRef,
@@ -56,17 +59,23 @@ function checkEntity(e: Entity): CheckEntity {
  * events, CALMS scores with the latest self-assessment, and the level. The math is -common's.
  */
 export class MaturityService {
+  /** The checks in force: those installed, less the disabled ones. */
   private readonly checks: GoldenPathCheck[];
 
   constructor(
     private readonly store: DoraStore & MaturityStore,
     private readonly settings: DevopsMaturitySettings,
     private readonly dora: DoraService,
-    checks: GoldenPathCheck[],
+    private readonly installed: GoldenPathCheck[],
     private readonly clock: () => number = Date.now,
   ) {
     const disabled = new Set(settings.maturity.disabledChecks);
-    this.checks = checks.filter(c => !disabled.has(c.id));
+    this.checks = installed.filter(c => !disabled.has(c.id));
+  }
+
+  /** Where the entity's type and lifecycle place it, by `maturity.deployableTypes`. */
+  scopeOf(entity: Pick<Entity, 'type' | 'lifecycle'>): EntityScope {
+    return entityScope(entity, this.settings.maturity.deployableTypes);
   }
 
   /** Every check's result for each entity, at `now`. */
@@ -81,11 +90,19 @@ export class MaturityService {
     return new Map(
       entities.map(e => [
         e.entityRef,
-        runChecks(this.checks, {
-          entity: checkEntity(e),
-          signals: signals.get(e.entityRef)!,
-          settings: this.settings.maturity.checks,
-        }),
+        // Disabled checks run too, as not applicable, so that a level needing one says why.
+        runChecks(
+          this.installed,
+          {
+            entity: checkEntity(e),
+            signals: signals.get(e.entityRef)!,
+            settings: this.settings.maturity.checks,
+          },
+          {
+            deployableTypes: this.settings.maturity.deployableTypes,
+            disabled: this.settings.maturity.disabledChecks,
+          },
+        ),
       ]),
     );
   }
@@ -96,6 +113,8 @@ export class MaturityService {
     dora?: DoraMetrics;
     assessment?: CalmsAssessment;
     now: number;
+    /** The entity's scope (see `scopeOf`): DORA criteria apply only to delivering entities. */
+    scope?: EntityScope;
   }): { calms: CalmsScores; maturity: MaturityResult } {
     const { maturity } = this.settings;
     const calms = computeCalmsScores({
@@ -112,6 +131,7 @@ export class MaturityService {
         checks: input.checks,
         calms,
         dora: input.dora,
+        scope: input.scope,
       }),
     };
   }
@@ -160,6 +180,7 @@ export class MaturityService {
       dora: metrics,
       assessment: assessments.get(entityRef),
       now,
+      scope: this.scopeOf(entity),
     });
     return {
       entityRef,

@@ -4,6 +4,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CalmsAssessment,
   CheckResult,
+  EntityScope,
   DoraMetrics,
   ScorecardMaturity,
   computeDoraMetrics,
@@ -170,12 +171,14 @@ export class ScorecardService {
     assessment: CalmsAssessment | undefined,
     dora: DoraMetrics,
     now: number,
+    scope: EntityScope,
   ): Partial<ScorecardRow> & { metrics: { maturity: ScorecardMaturity } } {
     const { calms, maturity } = this.maturity.score({
       checks,
       dora,
       assessment,
       now,
+      scope,
     });
     const summary: ScorecardMaturity = {
       level: maturity.level,
@@ -228,6 +231,7 @@ export class ScorecardService {
               assessments.get(ref),
               dora,
               now,
+              this.maturity.scopeOf(e),
             ),
         );
         // The history keeps the level and CALMS score of the default window and profile.

@@ -42,8 +42,10 @@ export interface CalmsQuestion {
 }
 
 /**
- * The questionnaire: three or four practices per pillar, as the DevOps literature names them
- * (the Three Ways, the SRE book, the DORA research). Statements, so that agreeing is better.
+ * The questionnaire: four to six practices per pillar, as the DevOps literature names them
+ * (the Three Ways, the SRE book, the DORA research, DevSecOps), for what no annotation can
+ * show. Statements, so that agreeing is better. Questions are only ever added: an assessment
+ * stored before a question existed still scores on the answers it has.
  * @public
  */
 export const CALMS_QUESTIONS: CalmsQuestion[] = [
@@ -72,6 +74,18 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
     why: 'Psychological safety is what lets problems surface while they are still small.',
   },
   {
+    id: 'culture.retrospectives-lead-to-action',
+    pillar: 'culture',
+    text: 'Our retrospectives end with actions that we then carry out, and we can name a recent change that came from one.',
+    why: 'Continual learning is the Third Way: a retrospective only counts if something changes because of it.',
+  },
+  {
+    id: 'culture.security-findings-fixed',
+    pillar: 'culture',
+    text: 'Security findings (vulnerable dependencies, scanner alerts) are fixed within a time we agreed on, by severity.',
+    why: 'DevSecOps makes security everyone’s job: a scan nobody acts on only records the risk.',
+  },
+  {
     id: 'automation.tests',
     pillar: 'automation',
     text: 'Every change runs an automated test suite we trust before it can be deployed.',
@@ -88,6 +102,12 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
     pillar: 'automation',
     text: "The service's infrastructure is defined as code, versioned and reviewed.",
     why: 'Infrastructure as code makes every environment reproducible and every change reviewable.',
+  },
+  {
+    id: 'automation.toil-under-half',
+    pillar: 'automation',
+    text: 'Toil (manual, repetitive work with no lasting value) takes less than half of the team’s time, and we automate it away.',
+    why: 'The SRE book caps toil at half of an engineer’s time; the rest goes to work that removes future toil.',
   },
   {
     id: 'lean.small-batches',
@@ -108,6 +128,12 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
     why: 'Value-stream mapping shows where work waits, which is usually most of the lead time.',
   },
   {
+    id: 'lean.every-change-reviewed',
+    pillar: 'lean',
+    text: 'Every change is reviewed by someone other than its author, and reviews do not wait for days.',
+    why: 'Review is a fast feedback loop; a review that waits for days becomes the queue in the value stream.',
+  },
+  {
     id: 'measurement.slos',
     pillar: 'measurement',
     text: 'The service has SLOs, and the error budget guides what we work on.',
@@ -126,6 +152,18 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
     why: 'Measuring outcomes, not outputs, is only useful if the numbers change decisions.',
   },
   {
+    id: 'measurement.error-budget-policy',
+    pillar: 'measurement',
+    text: 'We follow an agreed error budget policy: when the budget runs low we slow down and put reliability work first.',
+    why: 'An error budget only settles the features-or-reliability argument if the team acts on it as agreed.',
+  },
+  {
+    id: 'measurement.outcomes-after-release',
+    pillar: 'measurement',
+    text: 'After a release we check whether it had the effect on users we expected, and that shapes what we build next.',
+    why: 'Shipping is output; what it changed for users is the outcome, and only measuring it closes the loop.',
+  },
+  {
     id: 'sharing.runbooks',
     pillar: 'sharing',
     text: 'Runbooks let any on-call engineer handle this service’s known failure modes.',
@@ -142,6 +180,12 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
     pillar: 'sharing',
     text: 'Other teams can read our code and contribute changes to it (InnerSource).',
     why: 'Treating internal code like open source spreads knowledge and removes queues.',
+  },
+  {
+    id: 'sharing.game-days',
+    pillar: 'sharing',
+    text: 'We rehearse failures (game days or chaos experiments), so the whole team, not only its senior engineers, can respond.',
+    why: 'Practising an outage spreads the know-how to handle one and shows weak spots before a real incident does.',
   },
 ];
 
@@ -189,7 +233,12 @@ export function isAssessmentStale(
   return now - Date.parse(assessment.submittedAt) > staleAfterDays * DAY_MS;
 }
 
-/** Per pillar 0-100: the mean answer, 1 mapped to 0 and 5 to 100. @public */
+/**
+ * Per pillar 0-100: the mean of the pillar's answered questions, 1 mapped to 0 and 5 to 100.
+ * Unanswered questions are left out, not counted low, so that an assessment submitted before
+ * a question was added scores as it did (a pillar with no answer at all scores 0).
+ * @public
+ */
 export function scoreAssessment(
   answers: CalmsAnswers,
 ): Record<CalmsPillar, number> {

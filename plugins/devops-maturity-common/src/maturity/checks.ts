@@ -4,6 +4,8 @@ import { CalmsPillar } from './calms';
 export interface CheckEntity {
   entityRef: string;
   kind: string;
+  /** `spec.type`, e.g. `service` or `library`: whether it deploys (see {@link entityScope}). */
+  type?: string;
   description?: string;
   lifecycle?: string;
   /** The owner's entity ref, lower case, e.g. `group:default/team-a`. */
@@ -73,6 +75,16 @@ export interface GoldenPathCheck {
   howToFix: string;
   /** A page that explains more, if any. */
   docsUrl?: string;
+  /**
+   * Which entities the check applies to (default `all`); for the others it is not applicable
+   * without running, as {@link CheckAppliesTo} says.
+   */
+  appliesTo?: CheckAppliesTo;
+  /**
+   * Whether the outcome counts in its CALMS pillar's score (default true). `false` shows the
+   * check, and lets a level ask for it, without moving any score.
+   */
+  scored?: boolean;
   evaluate(context: CheckContext): CheckOutcome;
 }
 
@@ -88,6 +100,15 @@ export interface CheckResult {
   description: string;
   howToFix: string;
   docsUrl?: string;
+  /**
+   * Set when the check was left out rather than run: `disabled` by
+   * `devopsMaturity.maturity.checks.disabled`, or not meant for the entity's `type` or
+   * `lifecycle`. Such a check is `not-applicable` and is left out of every level, even those
+   * that ask for evidence; a check that ran and found nothing to judge has no `excludedBy`.
+   */
+  excludedBy?: 'disabled' | 'type' | 'lifecycle';
+  /** `false` when the check never counts in a CALMS score (see `GoldenPathCheck.scored`). */
+  scored?: false;
 }
 
 const pass = (evidence: string): CheckOutcome => ({
@@ -114,6 +135,43 @@ function linkOf(entity: CheckEntity, pattern: RegExp) {
   );
 }
 
+/**
+ * The generic form a check accepts besides the tools it names: the annotation
+ * `devops-maturity.io/<form>` (a URL or a short text) or a link of type `<form>`, so that the
+ * golden path is the easy way, never the only one.
+ */
+const genericAnnotation = (form: string) => `devops-maturity.io/${form}`;
+
+/** Evidence that a tool annotation or the generic form is there, or undefined. */
+function toolOrGeneric(
+  entity: CheckEntity,
+  tools: string[],
+  forms: string[],
+): string | undefined {
+  const found = firstAnnotation(entity, [
+    ...tools,
+    ...forms.map(genericAnnotation),
+  ]);
+  if (found) return found;
+  const link = entity.links.find(l =>
+    forms.includes((l.type ?? '').trim().toLowerCase()),
+  );
+  return link ? `link of type ${link.type}: ${link.url}` : undefined;
+}
+
+/** Fail evidence that names every form the check looked for. */
+function notFound(what: string, forms: string[]) {
+  const generic = forms.map(genericAnnotation).join(' or ');
+  const links = forms.map(f => `"${f}"`).join(' or ');
+  return `${what}, no ${generic} annotation and no link of type ${links}`;
+}
+
+/** How-to-fix text for the generic form. */
+const fixGeneric = (form: string, example: string) =>
+  `or \`metadata.annotations.${genericAnnotation(
+    form,
+  )}: ${example}\`, or a link with \`type: ${form}\` in \`metadata.links\``;
+
 /** Annotations that mean an on-call rotation pages for this service. @public */
 export const ON_CALL_ANNOTATIONS = [
   'pagerduty.com/service-id',
@@ -123,16 +181,52 @@ export const ON_CALL_ANNOTATIONS = [
   'splunk.com/on-call-routing-key',
 ];
 
-/** Annotations that name the service's CI. @public */
+/**
+ * Annotations that CI plugins read to find the service's pipeline: GitHub Actions
+ * (`github.com/project-slug`, which names the repository the workflows run in), GitLab CI,
+ * Jenkins, CircleCI, Buildkite (the Buildkite plugin's and Roadie's) and Azure Pipelines.
+ * @public
+ */
 export const CI_ANNOTATIONS = [
   'github.com/project-slug',
   'gitlab.com/project-slug',
   'jenkins.io/job-full-name',
   'jenkins.io/github-folder',
   'circleci.com/project-slug',
+  'buildkite.com/pipeline-slug',
   'buildkite.com/project-slug',
   'dev.azure.com/project-repo',
 ];
+
+/**
+ * Annotations of security scanners' Backstage plugins: SonarQube and SonarCloud (static
+ * analysis with security rules) and Snyk (dependency, code and container scanning).
+ * @public
+ */
+export const SECURITY_SCAN_ANNOTATIONS = [
+  'sonarqube.org/project-key',
+  'snyk.io/org-name',
+  'snyk.io/org-id',
+  'snyk.io/target-id',
+  'snyk.io/targets',
+  'snyk.io/project-ids',
+];
+
+/**
+ * Annotations that select a service's alert rules: Grafana's unified alerting and the
+ * Prometheus plugin's alert names.
+ * @public
+ */
+export const ALERTING_ANNOTATIONS = [
+  'grafana/alert-label-selector',
+  'prometheus.io/alert',
+];
+
+/** Annotations of Argo CD, which deploys from Git what Git declares (GitOps). @public */
+export const GITOPS_ANNOTATIONS = ['argocd/app-name', 'argocd/app-selector'];
+
+/** The annotation of Backstage's ADR plugin: where the service's decision records live. @public */
+export const ADR_ANNOTATION = 'backstage.io/adr-location';
 
 /** Annotations that point to a monitoring dashboard. @public */
 export const DASHBOARD_ANNOTATIONS = [
@@ -144,9 +238,6 @@ export const DASHBOARD_ANNOTATIONS = [
 
 /** The annotation our docs define for a service's SLOs (a URL or a short text). @public */
 export const SLO_ANNOTATION = 'devops-maturity.io/slo';
-
-const fixAnnotation = (name: string, example: string) =>
-  `Add \`metadata.annotations.${name}: ${example}\` to catalog-info.yaml.`;
 
 /** The built-in golden-path checks. @public */
 export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
@@ -203,18 +294,30 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'techdocs',
-    title: 'TechDocs',
+    title: 'Documentation',
     pillar: 'sharing',
     description:
-      'Docs next to the code, published in the portal, stay current and are found where people look.',
-    howToFix: fixAnnotation('backstage.io/techdocs-ref', 'dir:.'),
+      'Docs that others can find, ideally next to the code and published in the portal (TechDocs), stay current and are read where people look.',
+    howToFix: `Add \`metadata.annotations.backstage.io/techdocs-ref: dir:.\` (TechDocs), ${fixGeneric(
+      'docs',
+      'https://wiki.example.com/my-service',
+    )} (\`type: documentation\` works too).`,
     evaluate: ({ entity }) => {
-      const found = firstAnnotation(entity, ['backstage.io/techdocs-ref']);
-      return found ? pass(found) : fail('no backstage.io/techdocs-ref');
+      const found = toolOrGeneric(
+        entity,
+        ['backstage.io/techdocs-ref'],
+        ['docs', 'documentation'],
+      );
+      return found
+        ? pass(found)
+        : fail(
+            notFound('no backstage.io/techdocs-ref', ['docs', 'documentation']),
+          );
     },
   },
   {
     id: 'runbook',
+    appliesTo: 'production',
     title: 'Runbook',
     pillar: 'sharing',
     description:
@@ -230,6 +333,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'monitoring-dashboard',
+    appliesTo: 'deployable',
     title: 'Monitoring dashboard',
     pillar: 'measurement',
     description:
@@ -248,32 +352,38 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'on-call',
+    appliesTo: 'production',
     title: 'On-call configured',
     pillar: 'culture',
     description:
       'An on-call rotation that pages the owning team is what "you run it" means in practice.',
-    howToFix: `Add one of ${ON_CALL_ANNOTATIONS.join(', ')}.`,
+    howToFix: `Add the annotation of your paging tool, one of ${ON_CALL_ANNOTATIONS.join(
+      ', ',
+    )}, ${fixGeneric('on-call', 'https://oncall.example.com/team-a')}.`,
     evaluate: ({ entity }) => {
-      const found = firstAnnotation(entity, ON_CALL_ANNOTATIONS);
-      return found ? pass(found) : fail('no on-call annotation');
+      const found = toolOrGeneric(entity, ON_CALL_ANNOTATIONS, ['on-call']);
+      return found
+        ? pass(found)
+        : fail(notFound('no on-call annotation', ['on-call']));
     },
   },
   {
     id: 'ci',
-    title: 'CI configured',
+    title: 'CI linked',
     pillar: 'automation',
     description:
-      'Every change built and tested automatically is the base of fast, safe delivery.',
-    howToFix: `Add the annotation of your CI, one of ${CI_ANNOTATIONS.join(
+      'Every change built and tested automatically is the base of fast, safe delivery. The check reads the annotation a CI plugin uses to find the pipeline, not the pipeline itself.',
+    howToFix: `Add the annotation your CI plugin reads, one of ${CI_ANNOTATIONS.join(
       ', ',
-    )}.`,
+    )}, ${fixGeneric('ci', 'https://ci.example.com/my-service')}.`,
     evaluate: ({ entity }) => {
-      const found = firstAnnotation(entity, CI_ANNOTATIONS);
-      return found ? pass(found) : fail('no CI annotation');
+      const found = toolOrGeneric(entity, CI_ANNOTATIONS, ['ci']);
+      return found ? pass(found) : fail(notFound('no CI annotation', ['ci']));
     },
   },
   {
     id: 'deployments-flowing',
+    appliesTo: 'delivering',
     title: 'Deployments flowing',
     pillar: 'automation',
     description:
@@ -289,6 +399,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'incidents-wired',
+    appliesTo: 'production',
     title: 'Incidents wired',
     pillar: 'measurement',
     description:
@@ -306,6 +417,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'slo',
+    appliesTo: 'production',
     title: 'SLO defined',
     pillar: 'measurement',
     description:
@@ -322,6 +434,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'small-batches',
+    appliesTo: 'delivering',
     title: 'Small batches',
     pillar: 'lean',
     description:
@@ -341,12 +454,13 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
   },
   {
     id: 'postmortem-coverage',
+    appliesTo: 'production',
     title: 'Postmortem coverage',
     pillar: 'culture',
     description:
       'Blameless postmortems turn incidents into learning; the share of incidents with one shows the habit.',
     howToFix:
-      'Write a postmortem for each incident and send its URL as `postmortemUrl` (or in your incident tool).',
+      'Write a blameless postmortem for each resolved incident and report its link as `postmortemUrl` on the incident through the push API (`POST /api/devops-maturity/incidents`). The check counts the resolved incidents of the last 90 days that carry one; the PagerDuty, GitHub and GitLab integrations send no postmortem link.',
     evaluate: ({ signals, settings }) => {
       const { resolvedIncidents: n, resolvedWithPostmortem: k } = signals;
       if (n === 0)
@@ -369,32 +483,267 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     id: 'golden-path-template',
     title: 'Created from a template',
     pillar: 'automation',
+    // A template is a way onto the paved road, not the road: how a service started must not
+    // move its score, or a service that met every practice by hand would rank below its twin.
+    scored: false,
     description:
-      "Services created from the platform's software templates start on the paved road: CI, docs and monitoring included.",
+      "Services created from the platform's software templates start on the paved road: CI, docs and monitoring included. Shown for information: it never counts in a CALMS score, and a service built another way is not applicable, not failing.",
     howToFix:
-      "New services: create them with a software template. Existing ones: adopt the template's setup and set `backstage.io/source-template`.",
+      'Nothing to fix: the practices the template sets up are checks of their own. New services can start from a software template, which sets `backstage.io/source-template`.',
     evaluate: ({ entity }) => {
       const found = firstAnnotation(entity, ['backstage.io/source-template']);
-      return found ? pass(found) : fail('no backstage.io/source-template');
+      return found
+        ? pass(found)
+        : {
+            status: 'not-applicable',
+            evidence:
+              'no backstage.io/source-template: not created from a template, which is allowed',
+          };
+    },
+  },
+  {
+    id: 'security-scanning',
+    title: 'Security scanning',
+    pillar: 'automation',
+    description:
+      'DevSecOps: code and dependencies scanned for vulnerabilities as an automatic step of the pipeline, not a review at the end.',
+    howToFix: `Add the annotation of your scanner's Backstage plugin, one of ${SECURITY_SCAN_ANNOTATIONS.join(
+      ', ',
+    )}, ${fixGeneric(
+      'security-scan',
+      'https://scanner.example.com/my-service',
+    )}.`,
+    docsUrl: 'https://owasp.org/www-project-devsecops-guideline/',
+    evaluate: ({ entity }) => {
+      const found = toolOrGeneric(entity, SECURITY_SCAN_ANNOTATIONS, [
+        'security-scan',
+      ]);
+      return found
+        ? pass(found)
+        : fail(notFound('no SonarQube or Snyk annotation', ['security-scan']));
+    },
+  },
+  {
+    id: 'dependency-updates',
+    title: 'Dependency updates automated',
+    pillar: 'automation',
+    description:
+      'A bot such as Renovate or Dependabot proposes dependency upgrades as small, tested changes, so fixes for known vulnerabilities ship in days instead of a yearly upgrade project.',
+    howToFix: `Renovate and Dependabot are configured in the repository and have no catalog annotation, so say it in catalog-info.yaml: \`metadata.annotations.${genericAnnotation(
+      'dependency-updates',
+    )}: renovate\` (or the URL of its dashboard), or a link with \`type: dependency-updates\`.`,
+    evaluate: ({ entity }) => {
+      const found = toolOrGeneric(entity, [], ['dependency-updates']);
+      return found
+        ? pass(found)
+        : fail(
+            `no ${genericAnnotation(
+              'dependency-updates',
+            )} annotation and no link of type "dependency-updates"`,
+          );
+    },
+  },
+  {
+    id: 'alerting',
+    appliesTo: 'production',
+    title: 'Alerting configured',
+    pillar: 'measurement',
+    description:
+      'Alert rules selected for the service, ideally on symptoms users feel or on the SLO burning its error budget too fast, so the team hears of a problem before its users do. The check reads that alert rules are named, not what they alert on.',
+    howToFix: `Add the annotation of your alerting plugin, one of ${ALERTING_ANNOTATIONS.join(
+      ', ',
+    )}, ${fixGeneric('alerting', 'https://alerts.example.com/my-service')}.`,
+    evaluate: ({ entity }) => {
+      const found = toolOrGeneric(entity, ALERTING_ANNOTATIONS, ['alerting']);
+      return found
+        ? pass(found)
+        : fail(
+            notFound('no Grafana or Prometheus alert annotation', ['alerting']),
+          );
+    },
+  },
+  {
+    id: 'adr',
+    title: 'Architecture decisions recorded',
+    pillar: 'sharing',
+    description:
+      "Architecture decision records keep the reasons behind a design when the people who made it move on, so design decisions do not live in one person's head.",
+    howToFix: `Add \`metadata.annotations.${ADR_ANNOTATION}: docs/adrs\` (read by Backstage's ADR plugin), ${fixGeneric(
+      'adr',
+      'https://wiki.example.com/my-service/decisions',
+    )}.`,
+    docsUrl: 'https://adr.github.io/',
+    evaluate: ({ entity }) => {
+      const found = toolOrGeneric(entity, [ADR_ANNOTATION], ['adr']);
+      return found
+        ? pass(found)
+        : fail(notFound(`no ${ADR_ANNOTATION}`, ['adr']));
+    },
+  },
+  {
+    id: 'infrastructure-as-code',
+    appliesTo: 'deployable',
+    title: 'Infrastructure as code',
+    pillar: 'automation',
+    description:
+      'Infrastructure and deployment declared in versioned, reviewed files (Terraform, Helm, manifests that Argo CD applies from Git) make every environment reproducible and every change auditable.',
+    howToFix: `Add the annotation of Argo CD, one of ${GITOPS_ANNOTATIONS.join(
+      ', ',
+    )}, ${fixGeneric(
+      'infrastructure-as-code',
+      'https://github.com/acme/infra/tree/main/my-service',
+    )} pointing to the code.`,
+    evaluate: ({ entity }) => {
+      const found = toolOrGeneric(entity, GITOPS_ANNOTATIONS, [
+        'infrastructure-as-code',
+      ]);
+      return found
+        ? pass(found)
+        : fail(notFound('no Argo CD annotation', ['infrastructure-as-code']));
     },
   },
 ];
 
-/** Runs checks; a check that throws fails with the error as its evidence, never the whole run. @public */
+/**
+ * Which entities a check applies to, by the entity's `spec.type` and `spec.lifecycle`:
+ * - `all`: every entity;
+ * - `deployable`: a deployable type (see {@link entityScope});
+ * - `production`: deployable and not `experimental`: it runs in production, so it can fail
+ *   there and someone answers for it;
+ * - `delivering`: in production and not `deprecated`: it is still changed and deployed.
+ * @public
+ */
+export type CheckAppliesTo = 'all' | 'deployable' | 'production' | 'delivering';
+
+/**
+ * The `spec.type`s that deploy when app-config names none
+ * (`devopsMaturity.maturity.deployableTypes`): the two running types of Backstage's
+ * well-known component types (`service`, `website`; `library` is the third).
+ * @public
+ */
+export const DEFAULT_DEPLOYABLE_TYPES: readonly string[] = [
+  'service',
+  'website',
+];
+
+/** Where an entity's type and lifecycle place it, and what holds it out of the rest. @public */
+export interface EntityScope {
+  /** Which of the {@link CheckAppliesTo} classes the entity belongs to. */
+  applies: Record<CheckAppliesTo, boolean>;
+  /**
+   * Why the entity is out of a class, in words a developer can verify, e.g.
+   * `spec.type library does not deploy (devopsMaturity.maturity.deployableTypes)`.
+   */
+  reasons: Partial<Record<CheckAppliesTo, string>>;
+  /** Whether the type or the lifecycle keeps it out of a class. */
+  excludedBy: Partial<Record<CheckAppliesTo, 'type' | 'lifecycle'>>;
+}
+
+/**
+ * The scope of an entity. An entity without `spec.type` counts as deployable (a kind without
+ * types, e.g. a System, if scored, is held to everything); types compare case-insensitively.
+ * @public
+ */
+export function entityScope(
+  entity: Pick<CheckEntity, 'type' | 'lifecycle'>,
+  deployableTypes: readonly string[] = DEFAULT_DEPLOYABLE_TYPES,
+): EntityScope {
+  const type = entity.type?.toLocaleLowerCase('en-US');
+  const lifecycle = entity.lifecycle?.toLocaleLowerCase('en-US');
+  const deployable =
+    type === undefined ||
+    deployableTypes.some(t => t.toLocaleLowerCase('en-US') === type);
+  const typeReason = `spec.type ${
+    entity.type
+  } does not deploy (devopsMaturity.maturity.deployableTypes: ${deployableTypes.join(
+    ', ',
+  )})`;
+  const scope: EntityScope = {
+    applies: {
+      all: true,
+      deployable,
+      production: deployable,
+      delivering: deployable,
+    },
+    reasons: {},
+    excludedBy: {},
+  };
+  const exclude = (
+    classes: CheckAppliesTo[],
+    by: 'type' | 'lifecycle',
+    reason: string,
+  ) => {
+    for (const c of classes) {
+      if (!scope.applies[c] && scope.excludedBy[c]) continue; // the first reason stands
+      scope.applies[c] = false;
+      scope.excludedBy[c] = by;
+      scope.reasons[c] = reason;
+    }
+  };
+  if (!deployable)
+    exclude(['deployable', 'production', 'delivering'], 'type', typeReason);
+  if (lifecycle === 'experimental')
+    exclude(
+      ['production', 'delivering'],
+      'lifecycle',
+      'spec.lifecycle experimental: not in production',
+    );
+  if (lifecycle === 'deprecated')
+    exclude(
+      ['delivering'],
+      'lifecycle',
+      'spec.lifecycle deprecated: no longer changed and deployed',
+    );
+  return scope;
+}
+
+/** Which checks to leave out, and how to tell the entity's scope. @public */
+export interface RunChecksOptions {
+  /** The `spec.type`s that deploy; default {@link DEFAULT_DEPLOYABLE_TYPES}. */
+  deployableTypes?: readonly string[];
+  /** Ids of checks that are not applicable everywhere (`devopsMaturity.maturity.checks.disabled`). */
+  disabled?: readonly string[];
+}
+
+/**
+ * Runs checks; a check that throws fails with the error as its evidence, never the whole run.
+ * A disabled check, or one whose `appliesTo` leaves the entity out, is not applicable without
+ * running, with `excludedBy` saying why.
+ * @public
+ */
 export function runChecks(
   checks: GoldenPathCheck[],
   context: CheckContext,
+  options: RunChecksOptions = {},
 ): CheckResult[] {
+  const scope = entityScope(context.entity, options.deployableTypes);
+  const disabled = new Set(options.disabled ?? []);
   return checks.map(check => {
+    const appliesTo = check.appliesTo ?? 'all';
     let outcome: CheckOutcome;
-    try {
-      outcome = check.evaluate(context);
-    } catch (error) {
+    let excludedBy: CheckResult['excludedBy'];
+    if (disabled.has(check.id)) {
+      excludedBy = 'disabled';
       outcome = {
-        status: 'fail',
-        value: 0,
-        evidence: `the check failed to run: ${String(error)}`,
+        status: 'not-applicable',
+        evidence: 'disabled in devopsMaturity.maturity.checks.disabled',
       };
+    } else if (!scope.applies[appliesTo]) {
+      excludedBy = scope.excludedBy[appliesTo];
+      outcome = {
+        status: 'not-applicable',
+        evidence: scope.reasons[appliesTo] ?? 'not meant for this entity',
+      };
+    } else {
+      try {
+        outcome = check.evaluate(context);
+      } catch (error) {
+        outcome = {
+          status: 'fail',
+          value: 0,
+          evidence: `the check failed to run: ${String(error)}`,
+        };
+      }
     }
     return {
       id: check.id,
@@ -409,6 +758,8 @@ export function runChecks(
       description: check.description,
       howToFix: check.howToFix,
       docsUrl: check.docsUrl,
+      ...(excludedBy ? { excludedBy } : {}),
+      ...(check.scored === false ? { scored: false as const } : {}),
     };
   });
 }

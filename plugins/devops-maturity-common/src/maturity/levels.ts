@@ -1,7 +1,7 @@
 import { DoraMetrics } from '../dora/metrics';
 import { DoraTier, tierScore } from '../dora/tiers';
 import { CALMS_PILLAR_TITLES, CalmsPillar } from './calms';
-import { CheckResult } from './checks';
+import { CheckResult, EntityScope } from './checks';
 import { CalmsScores } from './scores';
 
 /** The DORA figures a criterion can ask a tier of. @public */
@@ -29,6 +29,14 @@ export interface MaturityLevelDefinition {
   name: string;
   description: string;
   criteria: MaturityCriterion[];
+  /**
+   * When true, a check that ran and found nothing to judge (`not-applicable` without
+   * `excludedBy`: no incident resolved, no commits reported) does not pass this level's
+   * criterion: the level asks for evidence, not for its absence. Checks left out by the
+   * entity's type, lifecycle or `checks.disabled` are still left out. Default false; true at
+   * the default ladder's level 5.
+   */
+  requireEvidence?: boolean;
 }
 
 /**
@@ -48,7 +56,7 @@ export const DEFAULT_MATURITY_LEVELS: MaturityLevelDefinition[] = [
     level: 2,
     name: 'Managed',
     description:
-      'A team owns the service, says what it is, and every change goes through CI.',
+      'A team owns the service, says what it is and how long to rely on it, and the catalog names its CI.',
     criteria: [
       { check: 'owned-by-group' },
       { check: 'description' },
@@ -60,11 +68,12 @@ export const DEFAULT_MATURITY_LEVELS: MaturityLevelDefinition[] = [
     level: 3,
     name: 'Defined',
     description:
-      'On the paved road: documented, on-call, with deployments and incidents flowing into the scorecard.',
+      'On the paved road: documented, monitored, on-call, with deployments and incidents flowing into the scorecard.',
     criteria: [
       { check: 'system' },
       { check: 'techdocs' },
       { check: 'runbook' },
+      { check: 'monitoring-dashboard' },
       { check: 'on-call' },
       { check: 'deployments-flowing' },
       { check: 'incidents-wired' },
@@ -74,26 +83,30 @@ export const DEFAULT_MATURITY_LEVELS: MaturityLevelDefinition[] = [
     level: 4,
     name: 'Measured',
     description:
-      'Reliability has targets and dashboards, the team reviews its practices, every CALMS pillar is at least half-way, delivery is at least medium.',
+      'Reliability has a target and alerts, security is scanned, the team reviews its practices, every CALMS pillar is at least half-way, delivery is at least medium and so is its change failure rate.',
     criteria: [
-      { check: 'monitoring-dashboard' },
       { check: 'slo' },
+      { check: 'alerting' },
+      { check: 'security-scanning' },
       { assessment: 'current' },
       { calms: 'all', min: 50 },
       { dora: 'overall', min: 'medium' },
+      { dora: 'changeFailureRate', min: 'medium' },
     ],
   },
   {
     level: 5,
     name: 'Optimizing',
     description:
-      'Small batches, a postmortem for every incident, strong CALMS practices and high or elite delivery.',
+      'Small batches and postmortems shown by data, strong CALMS practices, high or elite delivery and a high or elite change failure rate.',
     criteria: [
       { check: 'small-batches' },
       { check: 'postmortem-coverage' },
       { calms: 'all', min: 75 },
       { dora: 'overall', min: 'high' },
+      { dora: 'changeFailureRate', min: 'high' },
     ],
+    requireEvidence: true,
   },
 ];
 
@@ -103,6 +116,12 @@ export interface CriterionResult {
   /** What it asks, in words. */
   label: string;
   passed: boolean;
+  /**
+   * True when the criterion does not apply to the entity (a check left out by its type,
+   * lifecycle or `checks.disabled`; a DORA tier of an entity that does not deliver): it is
+   * counted as passed and says why in `evidence`.
+   */
+  notApplicable?: boolean;
   evidence: string;
   howToFix: string;
 }
@@ -141,9 +160,25 @@ function doraTier(
   return metric === 'overall' ? dora.overallTier : dora[metric].tier;
 }
 
+/** What a level is evaluated on. @public */
+export interface MaturityInput {
+  /** The entity's golden-path check results (`runChecks`). */
+  checks: CheckResult[];
+  /** Its CALMS scores (`computeCalmsScores`). */
+  calms: CalmsScores;
+  /** Its DORA figures in the window; absent where nothing is known. */
+  dora?: DoraMetrics;
+  /**
+   * The entity's scope (`entityScope`): DORA criteria apply only to entities that deliver
+   * (deployable, neither experimental nor deprecated). Without it every criterion applies.
+   */
+  scope?: EntityScope;
+}
+
 function evaluateCriterion(
   criterion: MaturityCriterion,
-  input: { checks: CheckResult[]; calms: CalmsScores; dora?: DoraMetrics },
+  input: MaturityInput,
+  level: MaturityLevelDefinition,
 ): CriterionResult {
   if ('check' in criterion) {
     const check = input.checks.find(c => c.id === criterion.check);
@@ -157,10 +192,31 @@ function evaluateCriterion(
           'Fix the maturity level configuration or install the module that provides the check.',
       };
     }
+    if (check.status === 'not-applicable' && check.excludedBy) {
+      // Left out for this entity or everywhere: the level is judged without it.
+      return {
+        criterion,
+        label: check.title,
+        passed: true,
+        notApplicable: true,
+        evidence: `does not apply: ${check.evidence}`,
+        howToFix: '',
+      };
+    }
+    if (check.status === 'not-applicable' && level.requireEvidence) {
+      return {
+        criterion,
+        label: check.title,
+        passed: false,
+        evidence: `nothing to judge yet (${check.evidence}); level ${level.level} asks for evidence`,
+        howToFix: `Level ${level.level} counts what the data shows, not its absence. ${check.howToFix}`,
+      };
+    }
     return {
       criterion,
       label: check.title,
-      // Nothing to judge (e.g. no incidents to write postmortems for) does not hold a level back.
+      // Nothing to judge (e.g. no incidents to write postmortems for) does not hold a level
+      // back, except at a level that asks for evidence.
       passed: check.status !== 'fail',
       evidence:
         check.status === 'not-applicable'
@@ -215,10 +271,22 @@ function evaluateCriterion(
         : '',
     };
   }
+  const label = `${DORA_TITLES[criterion.dora]} ${criterion.min} or better`;
+  if (input.scope && !input.scope.applies.delivering) {
+    // DORA tiers measure delivery: a library or a retired service is not judged on them.
+    return {
+      criterion,
+      label,
+      passed: true,
+      notApplicable: true,
+      evidence: `does not apply: ${input.scope.reasons.delivering}`,
+      howToFix: '',
+    };
+  }
   const tier = doraTier(input.dora, criterion.dora);
   return {
     criterion,
-    label: `${DORA_TITLES[criterion.dora]} ${criterion.min} or better`,
+    label,
     passed: tier !== null && tierScore(tier) >= tierScore(criterion.min),
     evidence: tier
       ? `${DORA_TITLES[criterion.dora]}: ${tier}`
@@ -250,13 +318,13 @@ function effortRank(c: CriterionResult, calms: CalmsScores): number {
  */
 export function evaluateMaturity(
   levels: MaturityLevelDefinition[],
-  input: { checks: CheckResult[]; calms: CalmsScores; dora?: DoraMetrics },
+  input: MaturityInput,
 ): MaturityResult {
   const sorted = [...levels].sort((a, b) => a.level - b.level);
   let reached: MaturityLevelResult | undefined;
   let blocked = false;
   const results = sorted.map(def => {
-    const criteria = def.criteria.map(c => evaluateCriterion(c, input));
+    const criteria = def.criteria.map(c => evaluateCriterion(c, input, def));
     const result: MaturityLevelResult = {
       level: def.level,
       name: def.name,

@@ -34,6 +34,11 @@ const fullEntity: CheckEntity = {
     'pagerduty.com/service-id': 'P123',
     'devops-maturity.io/slo': 'https://slo/svc',
     'backstage.io/source-template': 'template:default/service',
+    'sonarqube.org/project-key': 'acme_svc',
+    'devops-maturity.io/dependency-updates': 'renovate',
+    'grafana/alert-label-selector': 'service=svc',
+    'backstage.io/adr-location': 'docs/adrs',
+    'argocd/app-name': 'svc',
   },
   links: [
     { url: 'https://wiki/runbook', title: 'Runbook' },
@@ -95,7 +100,9 @@ describe('golden-path checks', () => {
     const r = byId(check(bareEntity, noSignals));
     expect(r['owned-by-group'].status).toBe('fail');
     expect(r['owned-by-group'].evidence).toBe('spec.owner is not set');
-    expect(r.ci.evidence).toBe('no CI annotation');
+    expect(r.ci.evidence).toBe(
+      'no CI annotation, no devops-maturity.io/ci annotation and no link of type "ci"',
+    );
     expect(r['deployments-flowing'].status).toBe('fail');
     expect(r['incidents-wired'].status).toBe('fail');
     // nothing to judge: not applicable rather than failed
@@ -197,13 +204,15 @@ describe('CALMS self-assessment', () => {
   });
 
   it('maps the mean answer of a pillar from 1..5 to 0..100', () => {
-    // culture: 5, 4, 3, 2 -> mean 3.5 -> (3.5 - 1) / 4 = 62.5 -> 63
+    // culture: 5, 4, 3, 2, 4, 3 -> mean 3.5 -> (3.5 - 1) / 4 = 62.5 -> 63
     const answers = {
       ...allAnswers(1),
       'culture.blameless-postmortems': 5,
       'culture.shared-goals': 4,
       'culture.you-build-it-you-run-it': 3,
       'culture.psychological-safety': 2,
+      'culture.retrospectives-lead-to-action': 4,
+      'culture.security-findings-fixed': 3,
     };
     const s = scoreAssessment(answers);
     expect(s.culture).toBe(63);
@@ -308,7 +317,7 @@ describe('maturity levels', () => {
       'Owned by a team',
       'Description',
       'Lifecycle set',
-      'CI configured',
+      'CI linked',
     ]);
   });
 
@@ -326,7 +335,12 @@ describe('maturity levels', () => {
 
   it('levels are cumulative: passing level 4 does not count while level 3 fails', () => {
     const noRunbook = { ...fullEntity, links: [fullEntity.links[1]] };
-    const all = dora({ df: 'elite', lt: 'elite', overall: 'elite' });
+    const all = dora({
+      df: 'elite',
+      lt: 'elite',
+      cfr: 'elite',
+      overall: 'elite',
+    });
     const m = evaluate(noRunbook, goodSignals, all, 5);
     expect(m.levels.find(l => l.level === 4)!.passed).toBe(true);
     expect(m.level).toBe(2);
@@ -350,12 +364,18 @@ describe('maturity levels', () => {
       'SLO defined',
       'Every CALMS pillar at least 50',
       'Overall DORA tier medium or better',
+      'Change failure rate medium or better',
     ]);
     expect(m.nextSteps[2].evidence).toBe('Overall DORA tier: low');
   });
 
   it('asks for a current self-assessment from level 4, even with strong signals', () => {
-    const all = dora({ df: 'elite', lt: 'elite', overall: 'elite' });
+    const all = dora({
+      df: 'elite',
+      lt: 'elite',
+      cfr: 'elite',
+      overall: 'elite',
+    });
     const none = evaluate(fullEntity, goodSignals, all);
     expect(none.level).toBe(3);
     expect(none.nextSteps).toEqual([

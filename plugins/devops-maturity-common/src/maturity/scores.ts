@@ -86,7 +86,7 @@ const DORA_SIGNALS: Array<{
 const round = (n: number) => Math.round(n);
 
 /**
- * The CALMS scores of one entity. Signals: its applicable checks, each with its pillar, and the
+ * The CALMS scores of one entity. Signals: its applicable scored checks, each with its pillar, and the
  * DORA tiers above (elite 1, high 2/3, medium 1/3, low 0). A pillar's score is the weighted mean
  * of its signals' mean and its self-assessment score; a stale or missing assessment is left out
  * and the score says it is signals-only.
@@ -109,7 +109,10 @@ export function computeCalmsScores(input: {
 
   const pillars = CALMS_PILLARS.map((pillar): CalmsPillarScore => {
     const signals: CalmsSignal[] = checks
-      .filter(c => c.pillar === pillar && c.value !== null)
+      // Not applicable checks, and checks shown for information only, count neither way.
+      .filter(
+        c => c.pillar === pillar && c.value !== null && c.scored !== false,
+      )
       .map(c => ({
         source: 'check',
         id: c.id,

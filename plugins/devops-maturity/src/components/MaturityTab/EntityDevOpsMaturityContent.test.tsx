@@ -54,7 +54,7 @@ describe('EntityDevOpsMaturityContent', () => {
     );
     expect(screen.getByTestId('level-2')).toHaveTextContent('3/4 criteria');
     const steps = screen.getByTestId('next-steps');
-    expect(steps).toHaveTextContent('CI configured');
+    expect(steps).toHaveTextContent('CI linked');
     expect(steps).toHaveTextContent('Now: no CI annotation');
     // and how to fix it
     expect(
@@ -67,7 +67,7 @@ describe('EntityDevOpsMaturityContent', () => {
     );
     expect(screen.getByTestId('check-small-batches')).toHaveTextContent('N/A');
     expect(screen.getByTestId('checks-automation')).toHaveTextContent(
-      'CI configured',
+      'CI linked',
     );
     // The history card, with nothing recorded yet.
     expect(
@@ -83,7 +83,7 @@ describe('EntityDevOpsMaturityContent', () => {
       },
     });
     expect(
-      await screen.findByText('Error: no such entity', {}, { timeout: 4000 }),
+      await screen.findByText('Error: no such entity', {}, { timeout: 20_000 }),
     ).toBeInTheDocument();
   });
 });
