@@ -179,6 +179,7 @@ describe.each(databaseIds(databases))(
           ownerRef: 'group:default/team-a',
           level: expect.any(Number),
           evidence: 'no link of type or title "runbook"',
+          statusNow: 'fail',
         },
         expect.objectContaining({
           entityRef: 'component:default/a1-ci',
@@ -272,6 +273,7 @@ describe.each(databaseIds(databases))(
         'level',
         'check',
         'evidence',
+        'statusNow',
         'howToFix',
         'docsUrl',
       ]);
@@ -284,11 +286,16 @@ describe.each(databaseIds(databases))(
           String(i.level),
           'runbook',
           i.evidence,
+          i.statusNow ?? '',
           json.body.check.howToFix,
           json.body.check.docsUrl ?? '',
         ]),
       );
       expect(lines).toHaveLength(5);
+      // Nothing changed since the rows were computed: evaluated now, each still fails.
+      expect(json.body.items.map((i: any) => i.statusNow)).toEqual(
+        json.body.items.map(() => 'fail'),
+      );
       const accepted = await get(
         BOB,
         'golden-path/failing?days=30&check=runbook',

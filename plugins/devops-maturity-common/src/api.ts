@@ -174,6 +174,12 @@ export interface GoldenPathFailure {
    * the golden-path matrix's precomputed results, so it counts what the matrix counts.
    */
   evidence: string;
+  /**
+   * The check's status evaluated now. It can already be `pass` where the matrix, computed
+   * earlier (hourly, or on the next read after an event), still counts a failure. Absent for
+   * an entity no longer in the catalog.
+   */
+  statusNow?: CheckResult['status'];
 }
 
 /** `GET /golden-path/failing`: the services behind a cell (or a column) of the matrix. @public */

@@ -391,6 +391,7 @@ export class MaturityService {
         level: r.level ?? 0,
         // A row outlives its entity until the next recomputation; the matrix still counts it.
         evidence: result?.evidence ?? 'no longer in the catalog',
+        statusNow: result?.status,
       };
     });
     // By team, then service, as their names read (services without an owner last); the ref

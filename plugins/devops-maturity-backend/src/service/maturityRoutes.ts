@@ -197,6 +197,7 @@ function failingCsv(failing: GoldenPathFailing): string {
     'level',
     'check',
     'evidence',
+    'statusNow',
     'howToFix',
     'docsUrl',
   ];
@@ -210,6 +211,7 @@ function failingCsv(failing: GoldenPathFailing): string {
       i.level,
       check.id,
       i.evidence,
+      i.statusNow,
       check.howToFix,
       check.docsUrl,
     ]

@@ -141,7 +141,20 @@ export function GoldenPathFailingDialog(props: {
                     }
                   />
                 </TableCell>
-                <TableCell>{i.evidence}</TableCell>
+                <TableCell>
+                  {i.evidence}
+                  {i.statusNow === 'pass' && (
+                    // Listed by the matrix's last computation, fixed since: say so, not hide it.
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="textSecondary"
+                      data-testid="passes-now"
+                    >
+                      Passes now; the matrix catches up at its next computation.
+                    </Typography>
+                  )}
+                </TableCell>
                 <TableCell style={{ whiteSpace: 'nowrap' }}>
                   <Link
                     to={`${entityRoute(

@@ -71,7 +71,11 @@ const failure = (
 const FAILING: Record<string, GoldenPathFailure[]> = {
   [CATALOG]: [
     failure('inventory-sync', CATALOG, 'Product Catalog'),
-    failure('pricing-service', CATALOG, 'Product Catalog'),
+    // Fixed since the matrix was computed: still listed, and said to pass now.
+    {
+      ...failure('pricing-service', CATALOG, 'Product Catalog'),
+      statusNow: 'pass',
+    },
     failure('search-indexer', CATALOG, 'Product Catalog'),
   ],
   [CHECKOUT]: [],
@@ -167,7 +171,7 @@ describe('GoldenPathHealthView', () => {
         'pricing service',
         'Product Catalog',
         '2 Managed',
-        'no link of type or title "runbook" (pricing-service)',
+        'no link of type or title "runbook" (pricing-service)Passes now; the matrix catches up at its next computation.',
       ],
       [
         'search indexer',
