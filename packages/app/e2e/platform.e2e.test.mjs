@@ -3,8 +3,9 @@
 // the view choices each user keeps. Checked against the backend's own answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
-import { API, APP, SHOTS, api, launchSignedIn } from './support.mjs';
+import { API, APP, SHOTS, api, apiText, launchSignedIn } from './support.mjs';
 
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -164,6 +165,40 @@ describe('the Services tab at 1440x900', () => {
         `${title} is a column (${titles.join(', ')})`,
       );
     const service = headers.first();
+    // At 1440 px the table is wider than its card: it scrolls, and the service column stays.
+    const scroller = await ranking()
+      .locator('table')
+      .first()
+      .evaluateHandle(el => {
+        // The nearest ancestor that scrolls sideways (material-table's own wrapper).
+        let p = el.parentElement;
+        while (
+          p &&
+          !(
+            ['auto', 'scroll'].includes(getComputedStyle(p).overflowX) &&
+            p.scrollWidth > p.clientWidth
+          )
+        )
+          p = p.parentElement;
+        return p;
+      });
+    assert.ok(
+      await scroller.evaluate(el => !!el && el.scrollWidth > el.clientWidth),
+      'the ranking scrolls sideways at 1440 px',
+    );
+    const serviceX = (await service.boundingBox()).x;
+    await scroller.evaluate(el => {
+      el.scrollLeft = el.scrollWidth;
+    });
+    assert.ok(await scroller.evaluate(el => el.scrollLeft > 0));
+    assert.equal(
+      (await service.boundingBox()).x,
+      serviceX,
+      'the service column stays put when the rest scrolls',
+    );
+    await scroller.evaluate(el => {
+      el.scrollLeft = 0;
+    });
     for (let i = 0; i < titles.length; i++) {
       const h = headers.nth(i);
       await h.scrollIntoViewIfNeeded();
@@ -201,12 +236,24 @@ describe('the Services tab at 1440x900', () => {
     await page.keyboard.press('Escape');
     await systemHeader.waitFor({ state: 'detached' });
     const dense = await ranking().getAttribute('data-dense');
+    const firstHeight = (
+      await ranking().locator('tbody tr').first().boundingBox()
+    ).height;
     const other = dense === 'true' ? 'false' : 'true';
     await page.getByTestId('dense-rows').click();
     await page
       .locator(`[data-testid=services-ranking][data-dense=${other}]`)
       .waitFor();
     const rowHeight = await ranking().locator('tbody tr').first().boundingBox();
+    // Dense rows are denser than the roomy ones, whichever way the toggle went.
+    const [denseHeight, roomyHeight] =
+      other === 'true'
+        ? [rowHeight.height, firstHeight]
+        : [firstHeight, rowHeight.height];
+    assert.ok(
+      denseHeight < roomyHeight,
+      `dense ${denseHeight}px < roomy ${roomyHeight}px`,
+    );
 
     // Kept for this user: the same choices after a reload.
     await openServices(all.totalCount);
@@ -312,16 +359,64 @@ describe('the Golden path tab at 1440x900', () => {
     assert.deepEqual(listed, expected);
     const fix = await page.getByTestId('failing-fix').innerText();
     assert.match(fix, /How to fix/);
-    // Each row leads to the service's DevOps maturity tab.
-    const first = expected[0].split(/[:/]/);
-    const link = list.getByRole('link', { name: /maturity/i }).first();
-    assert.match(
-      await link.getAttribute('href'),
-      new RegExp(`/catalog/${first[1]}/${first[0]}/[^/]+/maturity$`),
+    // Each row leads to its service's DevOps maturity tab.
+    for (const ref of expected) {
+      const [kind, namespace, name] = ref.split(/[:/]/);
+      assert.equal(
+        await list
+          .getByTestId(`failing-${ref}`)
+          .getByRole('link', { name: 'Maturity tab' })
+          .getAttribute('href'),
+        `/catalog/${namespace}/${kind}/${name}/maturity`,
+      );
+    }
+    // The same list as CSV, as the backend writes it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /download csv/i }).click(),
+    ]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    assert.equal(
+      csv,
+      await apiText(
+        `/golden-path/failing?days=90&check=${
+          pick.check.id
+        }&owner=${encodeURIComponent(pick.row.ownerRef)}&format=csv`,
+      ),
     );
     await page.screenshot({
       path: path.join(SHOTS, 'golden-path-failing.png'),
     });
+    await page.keyboard.press('Escape');
+  });
+
+  it("lists every service failing a check, by team, from the check's title", async () => {
+    const health = await api('/golden-path?days=90');
+    const check = health.checks.find(c => {
+      const r = health.organisation.checks[c.id];
+      return r && r.applicable - r.passed > 1;
+    });
+    const expected = await api(
+      `/golden-path/failing?days=90&check=${check.id}`,
+    );
+    await page.goto(`${APP}/devops-maturity/golden-path`);
+    const header = page.getByTestId(`check-header-${check.id}`);
+    await header.scrollIntoViewIfNeeded();
+    await header.click();
+    const list = page.getByTestId('failing-list');
+    await list.waitFor();
+    const listed = await list
+      .locator('[data-testid^="failing-"]')
+      .evaluateAll(rows =>
+        rows.map(r => r.getAttribute('data-testid').slice('failing-'.length)),
+      );
+    // In the backend's order: by team, then by service.
+    assert.deepEqual(
+      listed,
+      expected.items.map(i => i.entityRef),
+    );
+    const health2 = health.organisation.checks[check.id];
+    assert.equal(listed.length, health2.applicable - health2.passed);
     await page.keyboard.press('Escape');
   });
 });
@@ -388,19 +483,34 @@ describe('history, charted', () => {
         `level on ${p.day}`,
       ),
     );
-    // The same points, in the table under the chart.
+    // The same points, CALMS score included, in the table under the chart.
     const table = await page
       .getByTestId('maturity-history-point')
       .evaluateAll(rows =>
         rows.map(r => ({
           day: r.getAttribute('data-day'),
           level: Number(r.getAttribute('data-level')),
+          calms: r.getAttribute('data-calms'),
         })),
       );
     assert.deepEqual(
       table.sort((a, b) => a.day.localeCompare(b.day)),
-      points.map(p => ({ day: p.day, level: p.level })),
+      points.map(p => ({
+        day: p.day,
+        level: p.level,
+        calms: p.calms === null ? '' : String(p.calms),
+      })),
     );
+    // Every day a check started or stopped passing, as the API lists them.
+    const changes = await page
+      .getByTestId('maturity-history-change')
+      .allInnerTexts();
+    assert.equal(changes.length, pick.h.changes.length);
+    for (const c of pick.h.changes)
+      assert.ok(
+        changes.some(t => t.startsWith(`${c.day}: ${c.title}`)),
+        `${c.day}: ${c.title} listed`,
+      );
     await page.screenshot({ path: path.join(SHOTS, 'maturity-history.png') });
   });
 
@@ -445,6 +555,28 @@ describe('history, charted', () => {
         ),
       );
     });
+    // The pooled DORA tiers of each week, as the API answers them.
+    for (const metric of [
+      'overallTier',
+      'deploymentFrequency',
+      'leadTime',
+      'changeFailureRate',
+      'timeToRestore',
+    ]) {
+      const drawn = await page
+        .getByTestId(`team-history-tier-${metric}`)
+        .evaluateAll(cells =>
+          cells.map(c => [
+            c.getAttribute('data-start'),
+            c.getAttribute('data-tier'),
+          ]),
+        );
+      assert.deepEqual(
+        drawn,
+        history.weeks.map(w => [w.start, w.dora[metric] ?? 'none']),
+        metric,
+      );
+    }
     await page.screenshot({ path: path.join(SHOTS, 'team-history.png') });
   });
 });

@@ -23,6 +23,15 @@ export async function api(p) {
   return res.json();
 }
 
+/** GET on the plugin's API as a service, as text (CSV); fails the test on anything but 200. */
+export async function apiText(p) {
+  const res = await fetch(`${API}${p}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  assert.equal(res.status, 200, `${p} answered ${res.status}`);
+  return res.text();
+}
+
 /** Launches Debian's Chromium and signs in as the demo's guest. */
 export async function launchSignedIn(viewport = { width: 1440, height: 1800 }) {
   const browser = await chromium.launch({
