@@ -76,6 +76,9 @@ export function demoHistory(
   const todayStart = utcDayStart(now);
   // Per check: how many days ago it took today's status (0: it always had it).
   const since = today.checks.map(c => {
+    // A check scored for information only (a template: there or not applicable) never fails,
+    // so it has no failing past to come from.
+    if (c.scored === false) return 0;
     if (c.status === 'pass')
       return rand() < 0.35 ? 0 : 7 + Math.floor(rand() * (days - 30));
     if (c.status === 'fail' && rand() < 0.25)
