@@ -35,7 +35,7 @@ const UNRECORDED_COLOR = '#e0e0e0';
 /** The tier strip's label column; the chart's plot area starts as far in. */
 const STRIP_LABEL_WIDTH = 150;
 const levelName = (level: string) =>
-  level === '0' ? 'No level' : `Level ${level}`;
+  level === '0' ? 'Unrated' : `Level ${level}`;
 
 const TIER_ROWS: Array<{ key: keyof OwnerHistoryDoraTiers; label: string }> = [
   { key: 'overallTier', label: 'Overall' },
