@@ -141,11 +141,12 @@ export interface Config {
         disabled?: string[];
       };
       /**
-       * The `spec.type`s that deploy. For other types (e.g. `library`) the delivery and
-       * operations checks are not applicable and DORA-tier criteria do not apply; an entity
-       * without `spec.type` counts as deployable. Default `['service', 'website']`.
+       * The `spec.type`s that do not deploy. For these types the delivery and operations
+       * checks are not applicable and DORA-tier criteria do not apply; every other type, and
+       * an entity without `spec.type`, counts as deployable and is held to them. Compared
+       * trimmed and case-insensitively. Default `['library']`.
        */
-      deployableTypes?: string[];
+      nonDeployableTypes?: string[];
     };
     demo?: {
       /**

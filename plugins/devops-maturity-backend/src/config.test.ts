@@ -18,7 +18,7 @@ describe('readSettings: the maturity model', () => {
       assessmentMaxAgeDays: 180,
       checks: { smallBatchMaxCommits: 5, postmortemCoverageMin: 0.8 },
       disabledChecks: [],
-      deployableTypes: ['service', 'website'],
+      nonDeployableTypes: ['library'],
     });
   });
 
@@ -73,7 +73,7 @@ describe('readSettings: the maturity model', () => {
       assessmentMaxAgeDays: 90,
       checks: { smallBatchMaxCommits: 3, postmortemCoverageMin: 0.8 },
       disabledChecks: ['golden-path-template'],
-      deployableTypes: ['service', 'website'],
+      nonDeployableTypes: ['library'],
     });
   });
 
@@ -107,14 +107,14 @@ describe('the maturity model at start-up', () => {
     );
   };
 
-  it('reads deployable types and requireEvidence', () => {
+  it('reads non-deployable types and requireEvidence', () => {
     expect(
       maturityOf({
-        deployableTypes: ['service', 'worker'],
+        nonDeployableTypes: ['library', 'config'],
         levels: [{ level: 1, name: 'One', requireEvidence: true }],
       }),
     ).toMatchObject({
-      deployableTypes: ['service', 'worker'],
+      nonDeployableTypes: ['library', 'config'],
       levels: [{ level: 1, name: 'One', requireEvidence: true }],
     });
   });

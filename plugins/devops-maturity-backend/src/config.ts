@@ -20,7 +20,7 @@ import {
   DAY_MS,
   DEFAULT_CALMS_WEIGHTS,
   DEFAULT_CHECK_SETTINGS,
-  DEFAULT_DEPLOYABLE_TYPES,
+  DEFAULT_NON_DEPLOYABLE_TYPES,
   DEFAULT_MATURITY_LEVELS,
   DoraTier,
   MaturityCriterion,
@@ -64,8 +64,8 @@ export interface MaturitySettings {
   checks: CheckSettings;
   /** Ids of checks that are not applicable everywhere, built-in or from modules. */
   disabledChecks: string[];
-  /** The `spec.type`s that deploy; delivery checks and DORA tiers skip the others. */
-  deployableTypes: string[];
+  /** The `spec.type`s that do not deploy: delivery checks and DORA tiers skip them. */
+  nonDeployableTypes: string[];
 }
 
 const PILLARS_AND_ALL = [...CALMS_PILLARS, 'all'];
@@ -146,8 +146,8 @@ function readMaturity(config: Config): MaturitySettings {
         DEFAULT_CHECK_SETTINGS.postmortemCoverageMin,
     },
     disabledChecks: m?.getOptionalStringArray('checks.disabled') ?? [],
-    deployableTypes: m?.getOptionalStringArray('deployableTypes') ?? [
-      ...DEFAULT_DEPLOYABLE_TYPES,
+    nonDeployableTypes: m?.getOptionalStringArray('nonDeployableTypes') ?? [
+      ...DEFAULT_NON_DEPLOYABLE_TYPES,
     ],
   };
 }

@@ -73,9 +73,9 @@ export class MaturityService {
     this.checks = installed.filter(c => !disabled.has(c.id));
   }
 
-  /** Where the entity's type and lifecycle place it, by `maturity.deployableTypes`. */
+  /** Where the entity's type and lifecycle place it, by `maturity.nonDeployableTypes`. */
   scopeOf(entity: Pick<Entity, 'type' | 'lifecycle'>): EntityScope {
-    return entityScope(entity, this.settings.maturity.deployableTypes);
+    return entityScope(entity, this.settings.maturity.nonDeployableTypes);
   }
 
   /** Every check's result for each entity, at `now`. */
@@ -99,7 +99,7 @@ export class MaturityService {
             settings: this.settings.maturity.checks,
           },
           {
-            deployableTypes: this.settings.maturity.deployableTypes,
+            nonDeployableTypes: this.settings.maturity.nonDeployableTypes,
             disabled: this.settings.maturity.disabledChecks,
           },
         ),
@@ -209,7 +209,9 @@ export class MaturityService {
     const rows = await this.store.checkHistorySince(entityRef, fromDay);
     const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const inWindow = rows.filter(r => r.day >= fromDay);
-    const titles = new Map(this.listChecks().map(c => [c.id, c.title]));
+    // All installed checks, not only those in force: a check disabled since still has its
+    // recorded changes, and they should read with its title, not its id.
+    const titles = new Map(this.installed.map(c => [c.id, c.title]));
     return {
       entityRef,
       window: { days },

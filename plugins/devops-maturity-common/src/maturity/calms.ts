@@ -106,8 +106,8 @@ export const CALMS_QUESTIONS: CalmsQuestion[] = [
   {
     id: 'automation.toil-under-half',
     pillar: 'automation',
-    text: 'Toil (manual, repetitive work with no lasting value) takes less than half of the team’s time, and we automate it away.',
-    why: 'The SRE book caps toil at half of an engineer’s time; the rest goes to work that removes future toil.',
+    text: 'Toil (manual, repetitive work with no lasting value) takes at most half of the team’s time, and we automate it away.',
+    why: 'Google’s SRE book: SRE teams should spend no more than 50% of their time on toil; the rest goes to engineering work that reduces future toil.',
   },
   {
     id: 'lean.small-batches',

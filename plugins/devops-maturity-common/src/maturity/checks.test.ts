@@ -207,6 +207,103 @@ describe('the postmortem check', () => {
     expect(check.howToFix).toContain('POST /api/devops-maturity/incidents');
     expect(check.howToFix).not.toMatch(/your incident tool/);
   });
+
+  it('names the exact call: the full incident again, same source and id, newer updatedAt', () => {
+    const check = BUILT_IN_CHECKS.find(c => c.id === 'postmortem-coverage')!;
+    for (const field of [
+      '`source`',
+      '`id`',
+      '`openedAt`',
+      '`resolvedAt`',
+      '`updatedAt`',
+    ])
+      expect(check.howToFix).toContain(field);
+    expect(check.howToFix).toMatch(/a different `source` creates a second/);
+  });
+});
+
+describe('the security-scanning check', () => {
+  it("does not take a Snyk organisation for the service's scanned project", () => {
+    for (const name of ['snyk.io/org-name', 'snyk.io/org-id']) {
+      expect(SECURITY_SCAN_ANNOTATIONS).not.toContain(name);
+      expect(withAnnotation(name, 'acme')['security-scanning'].status).toBe(
+        'fail',
+      );
+    }
+  });
+});
+
+describe('an annotation that says nothing', () => {
+  it('does not pass a check when blank or a placeholder', () => {
+    expect(
+      withAnnotation('devops-maturity.io/security-scan', ' ')[
+        'security-scanning'
+      ].status,
+    ).toBe('fail');
+    for (const value of ['none', ' N/A ', 'TODO', 'tbd', '-', 'false', 'No']) {
+      expect(
+        withAnnotation('devops-maturity.io/on-call', value)['on-call'],
+      ).toMatchObject({ status: 'fail' });
+    }
+  });
+
+  it('passes with a real value, trimmed in the evidence', () => {
+    expect(
+      withAnnotation('devops-maturity.io/on-call', ' https://oncall/team-a ')[
+        'on-call'
+      ],
+    ).toMatchObject({
+      status: 'pass',
+      evidence: 'devops-maturity.io/on-call: https://oncall/team-a',
+    });
+    expect(
+      withAnnotation('devops-maturity.io/security-scan', 'https://scan/svc')[
+        'security-scanning'
+      ].status,
+    ).toBe('pass');
+  });
+
+  it('lets a later annotation of the list pass when the first is a placeholder', () => {
+    expect(
+      run({
+        annotations: {
+          'pagerduty.com/service-id': 'TBD',
+          'devops-maturity.io/on-call': 'https://oncall/team-a',
+        },
+      })['on-call'],
+    ).toMatchObject({
+      status: 'pass',
+      evidence: 'devops-maturity.io/on-call: https://oncall/team-a',
+    });
+  });
+});
+
+describe('checks that read a link or annotation', () => {
+  it.each([
+    'security-scanning',
+    'dependency-updates',
+    'infrastructure-as-code',
+    'on-call',
+  ])(
+    '%s says it reads an annotation or link, not that the practice happens',
+    id => {
+      const check = BUILT_IN_CHECKS.find(c => c.id === id)!;
+      expect(check.description).toMatch(
+        /The check reads an? .*(annotation|link)/,
+      );
+    },
+  );
+});
+
+describe('the incidents-wired check', () => {
+  it('says an on-call annotation names a tool, and incidents arrive through PagerDuty or the push API', () => {
+    // The evidence of an entity with no incident yet is asserted in maturity.test.ts.
+    const check = BUILT_IN_CHECKS.find(c => c.id === 'incidents-wired')!;
+    expect(check.description).toMatch(
+      /arrive only through the PagerDuty integration or the push API/,
+    );
+    expect(check.howToFix).toMatch(/no Opsgenie or Splunk On-Call integration/);
+  });
 });
 
 describe('the golden-path template check', () => {

@@ -122,10 +122,35 @@ const fail = (evidence: string): CheckOutcome => ({
   evidence,
 });
 
-/** The first annotation of the list that the entity has, as `name: value`. */
+/**
+ * Values that say a practice is missing rather than where it is: `on-call: none` or
+ * `security-scan: TODO` must not pass a check (compared trimmed and case-insensitively).
+ */
+const PLACEHOLDER_VALUES = new Set([
+  'none',
+  'n/a',
+  'na',
+  'todo',
+  'tbd',
+  '-',
+  'null',
+  'false',
+  'no',
+]);
+
+/** The annotation's value, trimmed, unless it is blank or a placeholder. */
+function annotationValue(entity: CheckEntity, name: string) {
+  const raw: unknown = entity.annotations[name];
+  const value = typeof raw === 'string' ? raw.trim() : undefined;
+  return value && !PLACEHOLDER_VALUES.has(value.toLocaleLowerCase('en-US'))
+    ? value
+    : undefined;
+}
+
+/** The first annotation of the list that the entity has a real value for, as `name: value`. */
 function firstAnnotation(entity: CheckEntity, names: string[]) {
-  const name = names.find(n => entity.annotations[n]);
-  return name ? `${name}: ${entity.annotations[name]}` : undefined;
+  const name = names.find(n => annotationValue(entity, n));
+  return name ? `${name}: ${annotationValue(entity, name)}` : undefined;
 }
 
 /** The first link whose type or title says `word`. */
@@ -199,14 +224,14 @@ export const CI_ANNOTATIONS = [
 ];
 
 /**
- * Annotations of security scanners' Backstage plugins: SonarQube and SonarCloud (static
- * analysis with security rules) and Snyk (dependency, code and container scanning).
+ * Annotations of security scanners' Backstage plugins that name the service's scanned project:
+ * SonarQube and SonarCloud (static analysis with security rules) and Snyk (dependency, code and
+ * container scanning). Snyk's `snyk.io/org-name` and `snyk.io/org-id` are not here: they name
+ * an organisation, not a project scanned for this service.
  * @public
  */
 export const SECURITY_SCAN_ANNOTATIONS = [
   'sonarqube.org/project-key',
-  'snyk.io/org-name',
-  'snyk.io/org-id',
   'snyk.io/target-id',
   'snyk.io/targets',
   'snyk.io/project-ids',
@@ -356,7 +381,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     title: 'On-call configured',
     pillar: 'culture',
     description:
-      'An on-call rotation that pages the owning team is what "you run it" means in practice.',
+      'An on-call rotation that pages the owning team is what "you run it" means in practice. The check reads an annotation or link that names the on-call tool or rotation, not whether anyone is paged.',
     howToFix: `Add the annotation of your paging tool, one of ${ON_CALL_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric('on-call', 'https://oncall.example.com/team-a')}.`,
@@ -403,15 +428,17 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     title: 'Incidents wired',
     pillar: 'measurement',
     description:
-      'Without incident data, change failure rate and time to restore cannot be measured.',
+      'Without incident data, change failure rate and time to restore cannot be measured. The check passes once an incident has been reported, or while an on-call annotation names a paging tool; the annotation alone brings no incidents: they arrive only through the PagerDuty integration or the push API.',
     howToFix:
-      'Connect PagerDuty (`pagerduty.com/service-id`) or report incidents through the push API.',
+      'Connect PagerDuty (`pagerduty.com/service-id`) or report incidents through the push API (`POST /api/devops-maturity/incidents`). There is no Opsgenie or Splunk On-Call integration: incidents from those tools must be sent through the push API.',
     evaluate: ({ entity, signals }) => {
       if (signals.incidentsEverReported)
         return pass('incidents have been reported');
       const found = firstAnnotation(entity, ON_CALL_ANNOTATIONS);
       return found
-        ? pass(`incident source configured (${found})`)
+        ? pass(
+            `on-call tool named (${found}); incidents arrive only through PagerDuty or the push API`,
+          )
         : fail('no incident reported and no incident source configured');
     },
   },
@@ -460,7 +487,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     description:
       'Blameless postmortems turn incidents into learning; the share of incidents with one shows the habit.',
     howToFix:
-      'Write a blameless postmortem for each resolved incident and report its link as `postmortemUrl` on the incident through the push API (`POST /api/devops-maturity/incidents`). The check counts the resolved incidents of the last 90 days that carry one; the PagerDuty, GitHub and GitLab integrations send no postmortem link.',
+      'Write a blameless postmortem for each resolved incident, then push the full incident again through the push API (`POST /api/devops-maturity/incidents`): the same `source` and `id`, its `openedAt` and `resolvedAt`, a newer `updatedAt`, and `postmortemUrl`. Send every field: the copy replaces the stored incident (one without `resolvedAt` reopens it), and a different `source` creates a second incident. The check counts the resolved incidents of the last 90 days that carry a postmortem link; the PagerDuty, GitHub and GitLab integrations send none.',
     evaluate: ({ signals, settings }) => {
       const { resolvedIncidents: n, resolvedWithPostmortem: k } = signals;
       if (n === 0)
@@ -506,7 +533,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     title: 'Security scanning',
     pillar: 'automation',
     description:
-      'DevSecOps: code and dependencies scanned for vulnerabilities as an automatic step of the pipeline, not a review at the end.',
+      "DevSecOps: code and dependencies scanned for vulnerabilities as an automatic step of the pipeline, not a review at the end. The check reads an annotation or link that names the service's project in a scanner, not whether scans run or what they find.",
     howToFix: `Add the annotation of your scanner's Backstage plugin, one of ${SECURITY_SCAN_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric(
@@ -528,7 +555,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     title: 'Dependency updates automated',
     pillar: 'automation',
     description:
-      'A bot such as Renovate or Dependabot proposes dependency upgrades as small, tested changes, so fixes for known vulnerabilities ship in days instead of a yearly upgrade project.',
+      'A bot such as Renovate or Dependabot proposes dependency upgrades as small, tested changes, so fixes for known vulnerabilities ship in days instead of a yearly upgrade project. The check reads an annotation or link in which the team says a bot is set up, not the repository or whether updates are merged.',
     howToFix: `Renovate and Dependabot are configured in the repository and have no catalog annotation, so say it in catalog-info.yaml: \`metadata.annotations.${genericAnnotation(
       'dependency-updates',
     )}: renovate\` (or the URL of its dashboard), or a link with \`type: dependency-updates\`.`,
@@ -586,7 +613,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     title: 'Infrastructure as code',
     pillar: 'automation',
     description:
-      'Infrastructure and deployment declared in versioned, reviewed files (Terraform, Helm, manifests that Argo CD applies from Git) make every environment reproducible and every change auditable.',
+      'Infrastructure and deployment declared in versioned, reviewed files (Terraform, Helm, manifests that Argo CD applies from Git) make every environment reproducible and every change auditable. The check reads an Argo CD annotation or a link to the code, not the code itself.',
     howToFix: `Add the annotation of Argo CD, one of ${GITOPS_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric(
@@ -616,15 +643,13 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
 export type CheckAppliesTo = 'all' | 'deployable' | 'production' | 'delivering';
 
 /**
- * The `spec.type`s that deploy when app-config names none
- * (`devopsMaturity.maturity.deployableTypes`): the two running types of Backstage's
- * well-known component types (`service`, `website`; `library` is the third).
+ * The `spec.type`s that do not deploy when app-config names none
+ * (`devopsMaturity.maturity.nonDeployableTypes`): `library`, the one well-known component type
+ * that does not run. Every other type deploys, so that a type nobody listed (`backend`,
+ * `worker`) is held to on-call and DORA rather than excused from them.
  * @public
  */
-export const DEFAULT_DEPLOYABLE_TYPES: readonly string[] = [
-  'service',
-  'website',
-];
+export const DEFAULT_NON_DEPLOYABLE_TYPES: readonly string[] = ['library'];
 
 /** Where an entity's type and lifecycle place it, and what holds it out of the rest. @public */
 export interface EntityScope {
@@ -632,7 +657,7 @@ export interface EntityScope {
   applies: Record<CheckAppliesTo, boolean>;
   /**
    * Why the entity is out of a class, in words a developer can verify, e.g.
-   * `spec.type library does not deploy (devopsMaturity.maturity.deployableTypes)`.
+   * `spec.type library does not deploy (devopsMaturity.maturity.nonDeployableTypes: library)`.
    */
   reasons: Partial<Record<CheckAppliesTo, string>>;
   /** Whether the type or the lifecycle keeps it out of a class. */
@@ -640,22 +665,23 @@ export interface EntityScope {
 }
 
 /**
- * The scope of an entity. An entity without `spec.type` counts as deployable (a kind without
- * types, e.g. a System, if scored, is held to everything); types compare case-insensitively.
+ * The scope of an entity. Only a `spec.type` listed in `nonDeployableTypes` is excused from
+ * what running services are judged on; every other type, and an entity without one (a kind
+ * without types, e.g. a System, if scored), is held to everything. Types compare trimmed and
+ * case-insensitively.
  * @public
  */
 export function entityScope(
   entity: Pick<CheckEntity, 'type' | 'lifecycle'>,
-  deployableTypes: readonly string[] = DEFAULT_DEPLOYABLE_TYPES,
+  nonDeployableTypes: readonly string[] = DEFAULT_NON_DEPLOYABLE_TYPES,
 ): EntityScope {
-  const type = entity.type?.toLocaleLowerCase('en-US');
+  const norm = (s: string) => s.trim().toLocaleLowerCase('en-US');
+  const type = entity.type === undefined ? undefined : norm(entity.type);
   const lifecycle = entity.lifecycle?.toLocaleLowerCase('en-US');
-  const deployable =
-    type === undefined ||
-    deployableTypes.some(t => t.toLocaleLowerCase('en-US') === type);
+  const deployable = !type || !nonDeployableTypes.some(t => norm(t) === type);
   const typeReason = `spec.type ${
     entity.type
-  } does not deploy (devopsMaturity.maturity.deployableTypes: ${deployableTypes.join(
+  } does not deploy (devopsMaturity.maturity.nonDeployableTypes: ${nonDeployableTypes.join(
     ', ',
   )})`;
   const scope: EntityScope = {
@@ -699,8 +725,8 @@ export function entityScope(
 
 /** Which checks to leave out, and how to tell the entity's scope. @public */
 export interface RunChecksOptions {
-  /** The `spec.type`s that deploy; default {@link DEFAULT_DEPLOYABLE_TYPES}. */
-  deployableTypes?: readonly string[];
+  /** The `spec.type`s that do not deploy; default {@link DEFAULT_NON_DEPLOYABLE_TYPES}. */
+  nonDeployableTypes?: readonly string[];
   /** Ids of checks that are not applicable everywhere (`devopsMaturity.maturity.checks.disabled`). */
   disabled?: readonly string[];
 }
@@ -716,7 +742,7 @@ export function runChecks(
   context: CheckContext,
   options: RunChecksOptions = {},
 ): CheckResult[] {
-  const scope = entityScope(context.entity, options.deployableTypes);
+  const scope = entityScope(context.entity, options.nonDeployableTypes);
   const disabled = new Set(options.disabled ?? []);
   return checks.map(check => {
     const appliesTo = check.appliesTo ?? 'all';

@@ -32,14 +32,16 @@ describe('checkStatusChanges', () => {
     ).toEqual([{ day: '2026-03-10', checkId: 'ci', from: 'fail', to: 'pass' }]);
   });
 
-  it('names a check new to a day with from null, and takes a dropped check for no change', () => {
+  it('takes the day a check appears for its baseline, and a dropped check for no change', () => {
     expect(
       checkStatusChanges([
         day('2026-01-01', { ci: 'pass', old: 'fail' }),
-        day('2026-01-02', { ci: 'pass', added: 'pass' }),
+        // An upgrade adds checks: their first day is no change, whatever their status.
+        day('2026-01-02', { ci: 'pass', added: 'fail', other: 'pass' }),
+        day('2026-01-03', { ci: 'pass', added: 'pass', other: 'pass' }),
       ]),
     ).toEqual([
-      { day: '2026-01-02', checkId: 'added', from: null, to: 'pass' },
+      { day: '2026-01-03', checkId: 'added', from: 'fail', to: 'pass' },
     ]);
   });
 

@@ -17,17 +17,21 @@ export interface CheckStatusChange {
   day: string;
   /** The check's id. */
   checkId: string;
-  /** The status on the previous recorded day; null when that day had no such check. */
-  from: CheckStatus | null;
+  /**
+   * The status on the previous recorded day. Always set: a check the previous day did not record
+   * has no change on the day it appears, that day being its baseline.
+   */
+  from: CheckStatus;
   /** The status from `day` on. */
   to: CheckStatus;
 }
 
 /**
- * The days each check started or stopped passing (or became applicable, or appeared), from an
- * entity's daily records. Days without a record are skipped: a change is measured against the
- * previous recorded day, and the first recorded day is the baseline, not a change. A check a
- * day no longer records (disabled, say) is no change either: nothing says how it would fare.
+ * The days each check started or stopped passing (or became applicable), from an entity's daily
+ * records. Days without a record are skipped: a change is measured against the previous recorded
+ * day, and the first recorded day is the baseline, not a change. So is the first day that records
+ * a check (an upgrade that adds five checks is not five changes the next day), and a check a day
+ * no longer records (disabled, say) is no change either: nothing says how it would fare.
  * Changes come oldest first, and within a day in the order of that day's results.
  * @public
  */
@@ -43,8 +47,10 @@ export function checkStatusChanges(
     );
     if (previous) {
       for (const [checkId, to] of current) {
-        const from = previous.get(checkId) ?? null;
-        if (from !== to) changes.push({ day, checkId, from, to });
+        const from = previous.get(checkId);
+        if (from !== undefined && from !== to) {
+          changes.push({ day, checkId, from, to });
+        }
       }
     }
     previous = current;

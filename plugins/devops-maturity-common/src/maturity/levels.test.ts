@@ -1,4 +1,4 @@
-import { DoraMetrics } from '../dora/metrics';
+import { DORA_REASONS, DoraMetrics } from '../dora/metrics';
 import { DoraTier, overallTier } from '../dora/tiers';
 import { CALMS_QUESTIONS } from './calms';
 import {
@@ -141,7 +141,7 @@ function evaluate(
     scope:
       options.scoped === false
         ? undefined
-        : entityScope(entity, options.deployableTypes),
+        : entityScope(entity, options.nonDeployableTypes),
   });
   return { checks, calms, maturity };
 }
@@ -157,7 +157,7 @@ const criterion = (
     .criteria.find(c => c.label === label)!;
 
 describe('the scope of an entity', () => {
-  it('reads the type against the deployable types, and the lifecycle', () => {
+  it('reads the type against the non-deployable types, and the lifecycle', () => {
     expect(entityScope({ type: 'service' }).applies).toEqual({
       all: true,
       deployable: true,
@@ -177,11 +177,9 @@ describe('the scope of an entity', () => {
     // The type is the first reason.
     expect(lib.excludedBy.delivering).toBe('type');
     expect(lib.reasons.delivering).toBe(
-      'spec.type library does not deploy (devopsMaturity.maturity.deployableTypes: service, website)',
+      'spec.type library does not deploy (devopsMaturity.maturity.nonDeployableTypes: library)',
     );
-    expect(
-      entityScope({ type: 'library' }, ['library']).applies.deployable,
-    ).toBe(true);
+    expect(entityScope({ type: 'library' }, []).applies.deployable).toBe(true);
     expect(
       entityScope({ type: 'service', lifecycle: 'experimental' }).applies,
     ).toEqual({
@@ -198,6 +196,17 @@ describe('the scope of an entity', () => {
       production: true,
       delivering: false,
     });
+  });
+
+  it('holds a type nobody listed to everything a service is held to', () => {
+    for (const type of ['backend', 'microservice', 'worker', 'Service ']) {
+      expect(entityScope({ type }).applies.delivering).toBe(true);
+    }
+    // Listed types compare trimmed and case-insensitively.
+    expect(entityScope({ type: ' Library ' }).applies.deployable).toBe(false);
+    expect(
+      entityScope({ type: 'config' }, [' CONFIG ']).applies.deployable,
+    ).toBe(false);
   });
 });
 
@@ -222,7 +231,7 @@ describe('checks by context', () => {
       status: 'not-applicable',
       value: null,
       evidence:
-        'spec.type library does not deploy (devopsMaturity.maturity.deployableTypes: service, website)',
+        'spec.type library does not deploy (devopsMaturity.maturity.nonDeployableTypes: library)',
     });
   });
 
@@ -257,6 +266,72 @@ describe('checks by context', () => {
     expect(statusOf(deprecated, 'on-call').status).toBe('pass');
   });
 
+  it('a backend of an unlisted type is held to on-call and DORA like a service', () => {
+    const backend = { ...service, type: 'backend' };
+    const noOnCall = {
+      ...backend,
+      annotations: { ...backend.annotations },
+    };
+    delete noOnCall.annotations['pagerduty.com/service-id'];
+    const r = evaluate(noOnCall, noSignals, undefined);
+    expect(excluded(r)).toEqual([]);
+    expect(statusOf(r, 'on-call').status).toBe('fail');
+    expect(statusOf(r, 'deployments-flowing').status).toBe('fail');
+    expect(r.maturity.level).toBe(2);
+    // With everything in place but no delivery data, DORA holds it below level 4.
+    const quiet = evaluate(backend, goodSignals, undefined);
+    expect(quiet.maturity.level).toBe(3);
+    expect(
+      criterion(quiet, 4, 'Overall DORA tier medium or better'),
+    ).toMatchObject({
+      passed: false,
+      evidence: 'Overall DORA tier: no tier (not enough data)',
+    });
+    expect(evaluate(backend, goodSignals, elite).maturity.level).toBe(5);
+  });
+
+  it('an experimental service reaches level 3 at most, however good its answers', () => {
+    const r = evaluate(
+      { ...service, lifecycle: 'experimental' },
+      goodSignals,
+      elite,
+    );
+    expect(r.maturity.level).toBe(3);
+    const cap =
+      'experimental: reaches level 3 at most; production practices are judged once it is in production';
+    // Excused at level 3, where it is not judged on production yet.
+    expect(criterion(r, 3, 'On-call configured')).toMatchObject({
+      passed: true,
+      notApplicable: true,
+    });
+    expect(criterion(r, 4, 'SLO defined')).toMatchObject({
+      passed: false,
+      evidence: cap,
+    });
+    expect(criterion(r, 5, 'Small batches')).toMatchObject({
+      passed: false,
+      evidence: cap,
+    });
+    // Its stability data is still judged as it is.
+    expect(
+      criterion(r, 4, 'Change failure rate medium or better'),
+    ).toMatchObject({ passed: true, evidence: 'Change failure rate: elite' });
+    expect(
+      evaluate(
+        { ...service, lifecycle: 'experimental' },
+        goodSignals,
+        undefined,
+      ).maturity.nextSteps,
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          label: 'Overall DORA tier medium or better',
+          evidence: cap,
+        }),
+      ]),
+    );
+  });
+
   it('a library reaches the top level without deploying; a service with the same data does not', () => {
     const lib = evaluate(library, noSignals, undefined);
     expect(lib.maturity).toMatchObject({ level: 5, nextSteps: [] });
@@ -265,7 +340,7 @@ describe('checks by context', () => {
         passed: true,
         notApplicable: true,
         evidence:
-          'does not apply: spec.type library does not deploy (devopsMaturity.maturity.deployableTypes: service, website)',
+          'does not apply: spec.type library does not deploy (devopsMaturity.maturity.nonDeployableTypes: library)',
       },
     );
     expect(criterion(lib, 3, 'Deployments flowing')).toMatchObject({
@@ -280,7 +355,7 @@ describe('checks by context', () => {
     // And a library counted as deployable is judged as a service.
     expect(
       evaluate(library, noSignals, undefined, {
-        deployableTypes: ['service', 'library'],
+        nonDeployableTypes: [],
       }).maturity.level,
     ).toBe(2);
   });
@@ -399,22 +474,72 @@ describe('the change failure rate floor', () => {
     ).toBe(5);
   });
 
-  it('does not apply to an entity that does not deliver', () => {
+  it('applies to a deprecated service: it still runs and can still fail', () => {
     const metrics = dora({ ttr: 'low', cfr: 'low' });
-    const r = evaluate(
-      { ...service, lifecycle: 'deprecated' },
-      goodSignals,
-      metrics,
+    const deprecated = { ...service, lifecycle: 'deprecated' };
+    const r = evaluate(deprecated, goodSignals, metrics);
+    expect(
+      criterion(r, 4, 'Change failure rate medium or better'),
+    ).toMatchObject({ passed: false, evidence: 'Change failure rate: low' });
+    // The overall tier counts once a metric has data.
+    expect(criterion(r, 4, 'Overall DORA tier medium or better')).toMatchObject(
+      { passed: false, evidence: 'Overall DORA tier: low' },
     );
+    expect(r.maturity.level).toBe(3);
+    // Its throughput is not judged: it is no longer changed and deployed.
+    const throughput = evaluate(deprecated, goodSignals, metrics, {
+      levels: [
+        {
+          level: 1,
+          name: 'Fast',
+          description: '',
+          criteria: [
+            { dora: 'deploymentFrequency', min: 'elite' },
+            { dora: 'leadTime', min: 'elite' },
+          ],
+        },
+      ],
+    });
+    expect(throughput.maturity.levels[0].criteria).toEqual([
+      expect.objectContaining({ passed: true, notApplicable: true }),
+      expect.objectContaining({ passed: true, notApplicable: true }),
+    ]);
+    // With good stability and no deliveries it reaches level 5.
+    expect(
+      evaluate(deprecated, goodSignals, dora({ ttr: 'elite', cfr: 'elite' }))
+        .maturity.level,
+    ).toBe(5);
+  });
+
+  it('does not apply to a library', () => {
+    const r = evaluate(library, noSignals, dora({ cfr: 'low' }));
     expect(
       criterion(r, 4, 'Change failure rate medium or better'),
     ).toMatchObject({ passed: true, notApplicable: true });
     expect(r.maturity.level).toBe(5);
-    // Without its scope the same entity is judged on it.
+  });
+
+  it('does not pass while no incident was ever reported', () => {
+    const metrics: DoraMetrics = {
+      ...dora({ df: 'elite', lt: 'elite', cfr: 'elite' }),
+      reasons: { timeToRestore: DORA_REASONS.noIncidentsEver },
+    };
+    const r = evaluate(service, goodSignals, metrics);
+    expect(r.maturity.level).toBe(3);
+    expect(r.maturity.nextSteps).toEqual([
+      expect.objectContaining({
+        label: 'Change failure rate medium or better',
+        passed: false,
+        evidence:
+          'no incidents reported yet: a change failure rate of 0% is not known to be low',
+      }),
+    ]);
+    // Once one was (resolved before the window), the same figures pass.
     expect(
-      evaluate({ ...service, lifecycle: 'deprecated' }, goodSignals, metrics, {
-        scoped: false,
+      evaluate(service, goodSignals, {
+        ...metrics,
+        reasons: { timeToRestore: DORA_REASONS.noRestoresInWindow },
       }).maturity.level,
-    ).toBe(3);
+    ).toBe(5);
   });
 });

@@ -1,7 +1,7 @@
-import { DoraMetrics } from '../dora/metrics';
+import { DORA_REASONS, DoraMetrics } from '../dora/metrics';
 import { DoraTier, tierScore } from '../dora/tiers';
 import { CALMS_PILLAR_TITLES, CalmsPillar } from './calms';
-import { CheckResult, EntityScope } from './checks';
+import { CheckAppliesTo, CheckResult, EntityScope } from './checks';
 import { CalmsScores } from './scores';
 
 /** The DORA figures a criterion can ask a tier of. @public */
@@ -169,11 +169,67 @@ export interface MaturityInput {
   /** Its DORA figures in the window; absent where nothing is known. */
   dora?: DoraMetrics;
   /**
-   * The entity's scope (`entityScope`): DORA criteria apply only to entities that deliver
-   * (deployable, neither experimental nor deprecated). Without it every criterion applies.
+   * The entity's scope (`entityScope`): deployment frequency and lead time apply only to
+   * entities that deliver (deployable, neither experimental nor deprecated); change failure
+   * rate and time to restore to every deployable entity; the overall tier to those that
+   * deliver, and to other deployable ones once a metric has data. An experimental entity
+   * reaches level {@link EXPERIMENTAL_MAX_LEVEL} at most. Without a scope every criterion
+   * applies.
    */
   scope?: EntityScope;
 }
+
+/**
+ * The highest level an experimental entity reaches: what its lifecycle excuses it from
+ * (on-call, SLO, delivery) is what levels 4 and 5 ask for, so it cannot pass them excused.
+ * @public
+ */
+export const EXPERIMENTAL_MAX_LEVEL = 3;
+
+const EXPERIMENTAL_CAP =
+  'experimental: reaches level 3 at most; production practices are judged once it is in production';
+
+/**
+ * Whether the entity's scope holds it out of production for its lifecycle: only
+ * `experimental` does (`deprecated` still runs in production), and a type reason, which
+ * comes first, means the lifecycle excuses nothing.
+ */
+const isExperimental = (scope: EntityScope | undefined) =>
+  scope?.excludedBy.production === 'lifecycle';
+
+/** A criterion the experimental lifecycle excused, failed above the experimental cap. */
+function experimentalCap(
+  criterion: MaturityCriterion,
+  label: string,
+  level: MaturityLevelDefinition,
+): CriterionResult {
+  return {
+    criterion,
+    label,
+    passed: false,
+    evidence: EXPERIMENTAL_CAP,
+    howToFix: `Level ${level.level} judges production practices: set \`spec.lifecycle: production\` once the entity runs in production, and meet this criterion.`,
+  };
+}
+
+/**
+ * Which scope class a DORA criterion needs. Stability (change failure rate, time to restore)
+ * is judged while the entity runs anywhere, deprecated included; throughput only while it is
+ * still changed and deployed.
+ */
+function doraClass(metric: DoraCriterionMetric): CheckAppliesTo {
+  return metric === 'changeFailureRate' || metric === 'timeToRestore'
+    ? 'deployable'
+    : 'delivering';
+}
+
+/**
+ * Whether the entity ever reported an incident, as its DORA figures know it: time to restore
+ * says "no incidents reported" only when none ever was. Without incidents, a change failure
+ * rate of 0% may only mean that failures are never reported.
+ */
+const incidentsReported = (dora: DoraMetrics | undefined) =>
+  !!dora && dora.reasons.timeToRestore !== DORA_REASONS.noIncidentsEver;
 
 function evaluateCriterion(
   criterion: MaturityCriterion,
@@ -192,6 +248,13 @@ function evaluateCriterion(
           'Fix the maturity level configuration or install the module that provides the check.',
       };
     }
+    if (
+      check.status === 'not-applicable' &&
+      check.excludedBy === 'lifecycle' &&
+      isExperimental(input.scope) &&
+      level.level > EXPERIMENTAL_MAX_LEVEL
+    )
+      return experimentalCap(criterion, check.title, level);
     if (check.status === 'not-applicable' && check.excludedBy) {
       // Left out for this entity or everywhere: the level is judged without it.
       return {
@@ -272,22 +335,54 @@ function evaluateCriterion(
     };
   }
   const label = `${DORA_TITLES[criterion.dora]} ${criterion.min} or better`;
-  if (input.scope && !input.scope.applies.delivering) {
-    // DORA tiers measure delivery: a library or a retired service is not judged on them.
+  const tier = doraTier(input.dora, criterion.dora);
+  const scope = input.scope;
+  const cls = doraClass(criterion.dora);
+  // The overall tier of a deployable entity that no longer delivers still counts once a
+  // metric has data (its stability), so that retiring a service does not hide how it fails.
+  const excused =
+    scope &&
+    !scope.applies[cls] &&
+    !(criterion.dora === 'overall' && scope.applies.deployable && tier);
+  if (scope && excused) {
+    if (
+      scope.excludedBy[cls] === 'lifecycle' &&
+      isExperimental(scope) &&
+      level.level > EXPERIMENTAL_MAX_LEVEL
+    )
+      return experimentalCap(criterion, label, level);
+    // A library is not judged on DORA; a retired service not on its throughput.
     return {
       criterion,
       label,
       passed: true,
       notApplicable: true,
-      evidence: `does not apply: ${input.scope.reasons.delivering}`,
+      evidence: `does not apply: ${scope.reasons[cls]}`,
       howToFix: '',
     };
   }
-  const tier = doraTier(input.dora, criterion.dora);
+  const good = tier !== null && tierScore(tier) >= tierScore(criterion.min);
+  if (
+    good &&
+    criterion.dora === 'changeFailureRate' &&
+    !incidentsReported(input.dora)
+  ) {
+    const rate = input.dora?.changeFailureRate.value;
+    return {
+      criterion,
+      label,
+      passed: false,
+      evidence: `no incidents reported yet: a change failure rate of ${
+        rate ? Math.round(rate * 100) : 0
+      }% is not known to be low`,
+      howToFix:
+        'Connect PagerDuty or report incidents through the push API (`POST /api/devops-maturity/incidents`), so that failed changes are counted.',
+    };
+  }
   return {
     criterion,
     label,
-    passed: tier !== null && tierScore(tier) >= tierScore(criterion.min),
+    passed: good,
     evidence: tier
       ? `${DORA_TITLES[criterion.dora]}: ${tier}`
       : `${DORA_TITLES[criterion.dora]}: no tier (not enough data)`,

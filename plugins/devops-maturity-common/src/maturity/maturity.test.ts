@@ -161,7 +161,8 @@ describe('golden-path checks', () => {
     const r = byId(check(fullEntity, noSignals));
     expect(r['incidents-wired']).toMatchObject({
       status: 'pass',
-      evidence: 'incident source configured (pagerduty.com/service-id: P123)',
+      evidence:
+        'on-call tool named (pagerduty.com/service-id: P123); incidents arrive only through PagerDuty or the push API',
     });
   });
 

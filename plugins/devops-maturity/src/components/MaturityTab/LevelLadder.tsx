@@ -45,7 +45,11 @@ export function LevelLadder(props: { maturity: EntityMaturity }) {
       <div data-testid="maturity-ladder">
         {levels.map(l => {
           const reached = l.level <= maturity.level;
-          const passed = l.criteria.filter(c => c.passed).length;
+          // Rules that do not apply to this entity (its type, lifecycle, a disabled check) are
+          // counted apart: "4/4 criteria" would claim a library met a delivery rule.
+          const applicable = l.criteria.filter(c => !c.notApplicable);
+          const passed = applicable.filter(c => c.passed).length;
+          const excused = l.criteria.length - applicable.length;
           return (
             <div
               key={l.level}
@@ -84,10 +88,14 @@ export function LevelLadder(props: { maturity: EntityMaturity }) {
                 ) : (
                   <RadioButtonUncheckedIcon color="disabled" />
                 )}
-                <Typography variant="caption">
-                  {l.criteria.length
-                    ? `${passed}/${l.criteria.length} criteria`
-                    : 'no criteria'}
+                <Typography variant="caption" data-testid="level-criteria">
+                  {l.criteria.length === 0 && 'no criteria'}
+                  {applicable.length > 0 &&
+                    `${passed}/${applicable.length} criteria`}
+                  {excused > 0 &&
+                    `${applicable.length ? ', ' : ''}${excused} ${
+                      excused === 1 ? 'does' : 'do'
+                    } not apply`}
                 </Typography>
               </Box>
             </div>
