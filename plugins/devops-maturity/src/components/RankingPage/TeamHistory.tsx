@@ -121,11 +121,12 @@ export function TeamHistory(props: TeamHistoryProps) {
         {!props.teamsLoading && props.teamsError && (
           <ResponseErrorPanel error={props.teamsError} />
         )}
-        {props.teamsLoading || props.teamsError ? null : teams.length === 0 ? (
+        {!props.teamsLoading && !props.teamsError && teams.length === 0 && (
           <Typography color="textSecondary" data-testid="team-history-no-teams">
             No teams to show
           </Typography>
-        ) : (
+        )}
+        {!props.teamsLoading && !props.teamsError && teams.length > 0 && (
           <>
             <Box mb={2} maxWidth={420}>
               <TextField
