@@ -191,6 +191,17 @@ function notFound(what: string, forms: string[]) {
   return `${what}, no ${generic} annotation and no link of type ${links}`;
 }
 
+/**
+ * The evaluation of a check that passes on one of its tools' annotations or on its generic
+ * form, and fails naming what it looked for.
+ */
+const toolOrGenericCheck =
+  (tools: string[], forms: string[], missing: string) =>
+  ({ entity }: { entity: CheckEntity }): CheckOutcome => {
+    const found = toolOrGeneric(entity, tools, forms);
+    return found ? pass(found) : fail(notFound(missing, forms));
+  };
+
 /** How-to-fix text for the generic form. */
 const fixGeneric = (form: string, example: string) =>
   `or \`metadata.annotations.${genericAnnotation(
@@ -327,18 +338,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
       'docs',
       'https://wiki.example.com/my-service',
     )} (\`type: documentation\` works too).`,
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(
-        entity,
-        ['backstage.io/techdocs-ref'],
-        ['docs', 'documentation'],
-      );
-      return found
-        ? pass(found)
-        : fail(
-            notFound('no backstage.io/techdocs-ref', ['docs', 'documentation']),
-          );
-    },
+    evaluate: toolOrGenericCheck(
+      ['backstage.io/techdocs-ref'],
+      ['docs', 'documentation'],
+      'no backstage.io/techdocs-ref',
+    ),
   },
   {
     id: 'runbook',
@@ -385,12 +389,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     howToFix: `Add the annotation of your paging tool, one of ${ON_CALL_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric('on-call', 'https://oncall.example.com/team-a')}.`,
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, ON_CALL_ANNOTATIONS, ['on-call']);
-      return found
-        ? pass(found)
-        : fail(notFound('no on-call annotation', ['on-call']));
-    },
+    evaluate: toolOrGenericCheck(
+      ON_CALL_ANNOTATIONS,
+      ['on-call'],
+      'no on-call annotation',
+    ),
   },
   {
     id: 'ci',
@@ -401,10 +404,7 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     howToFix: `Add the annotation your CI plugin reads, one of ${CI_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric('ci', 'https://ci.example.com/my-service')}.`,
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, CI_ANNOTATIONS, ['ci']);
-      return found ? pass(found) : fail(notFound('no CI annotation', ['ci']));
-    },
+    evaluate: toolOrGenericCheck(CI_ANNOTATIONS, ['ci'], 'no CI annotation'),
   },
   {
     id: 'deployments-flowing',
@@ -541,14 +541,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
       'https://scanner.example.com/my-service',
     )}.`,
     docsUrl: 'https://owasp.org/www-project-devsecops-guideline/',
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, SECURITY_SCAN_ANNOTATIONS, [
-        'security-scan',
-      ]);
-      return found
-        ? pass(found)
-        : fail(notFound('no SonarQube or Snyk annotation', ['security-scan']));
-    },
+    evaluate: toolOrGenericCheck(
+      SECURITY_SCAN_ANNOTATIONS,
+      ['security-scan'],
+      'no SonarQube or Snyk annotation',
+    ),
   },
   {
     id: 'dependency-updates',
@@ -580,14 +577,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
     howToFix: `Add the annotation of your alerting plugin, one of ${ALERTING_ANNOTATIONS.join(
       ', ',
     )}, ${fixGeneric('alerting', 'https://alerts.example.com/my-service')}.`,
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, ALERTING_ANNOTATIONS, ['alerting']);
-      return found
-        ? pass(found)
-        : fail(
-            notFound('no Grafana or Prometheus alert annotation', ['alerting']),
-          );
-    },
+    evaluate: toolOrGenericCheck(
+      ALERTING_ANNOTATIONS,
+      ['alerting'],
+      'no Grafana or Prometheus alert annotation',
+    ),
   },
   {
     id: 'adr',
@@ -600,12 +594,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
       'https://wiki.example.com/my-service/decisions',
     )}.`,
     docsUrl: 'https://adr.github.io/',
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, [ADR_ANNOTATION], ['adr']);
-      return found
-        ? pass(found)
-        : fail(notFound(`no ${ADR_ANNOTATION}`, ['adr']));
-    },
+    evaluate: toolOrGenericCheck(
+      [ADR_ANNOTATION],
+      ['adr'],
+      `no ${ADR_ANNOTATION}`,
+    ),
   },
   {
     id: 'infrastructure-as-code',
@@ -620,14 +613,11 @@ export const BUILT_IN_CHECKS: GoldenPathCheck[] = [
       'infrastructure-as-code',
       'https://github.com/acme/infra/tree/main/my-service',
     )} pointing to the code.`,
-    evaluate: ({ entity }) => {
-      const found = toolOrGeneric(entity, GITOPS_ANNOTATIONS, [
-        'infrastructure-as-code',
-      ]);
-      return found
-        ? pass(found)
-        : fail(notFound('no Argo CD annotation', ['infrastructure-as-code']));
-    },
+    evaluate: toolOrGenericCheck(
+      GITOPS_ANNOTATIONS,
+      ['infrastructure-as-code'],
+      'no Argo CD annotation',
+    ),
   },
 ];
 
