@@ -120,13 +120,10 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     return this.request<any>(`/unmatched${queryString(page)}`);
   }
 
-  async getScorecardsCsv(query?: ScorecardQuery): Promise<string> {
-    const url = `${await this.discoveryApi.getBaseUrl(
-      'devops-maturity',
-    )}/scorecards${queryString({ ...query, format: 'csv' })}`;
-    const response = await this.fetchApi.fetch(url);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.text();
+  getScorecardsCsv(query?: ScorecardQuery): Promise<string> {
+    return this.fetchOk(
+      `/scorecards${queryString({ ...query, format: 'csv' })}`,
+    ).then(r => r.text());
   }
 
   getEntityMaturity(entityRef: string, query?: DoraQuery) {
@@ -170,21 +167,23 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     );
   }
 
-  async getGoldenPathFailingCsv(query: GoldenPathFailingQuery) {
-    const url = `${await this.discoveryApi.getBaseUrl(
-      'devops-maturity',
-    )}/golden-path/failing${queryString({ ...query, format: 'csv' })}`;
-    const response = await this.fetchApi.fetch(url);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.text();
+  getGoldenPathFailingCsv(query: GoldenPathFailingQuery): Promise<string> {
+    return this.fetchOk(
+      `/golden-path/failing${queryString({ ...query, format: 'csv' })}`,
+    ).then(r => r.text());
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.fetchOk(path, init)).json()) as T;
+  }
+
+  /** The backend's answer at `path`, or its error as a ResponseError. */
+  private async fetchOk(path: string, init?: RequestInit): Promise<Response> {
     const url = `${await this.discoveryApi.getBaseUrl(
       'devops-maturity',
     )}${path}`;
     const response = await this.fetchApi.fetch(url, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+    return response;
   }
 }
