@@ -26,6 +26,7 @@ describe('GitHub payloads (from @octokit/webhooks-examples)', () => {
       updatedAt: '2019-05-15T15:20:55Z',
       kind: 'normal',
       version: 'master@f95f852',
+      sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
       actor: 'Codertocat',
     });
   });

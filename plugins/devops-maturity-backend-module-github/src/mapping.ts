@@ -112,6 +112,7 @@ export function deploymentFromStatus(payload: DeploymentStatusPayload) {
     version: deployment.ref
       ? `${deployment.ref}@${deployment.sha.slice(0, 7)}`
       : deployment.sha.slice(0, 7),
+    sha: deployment.sha,
     ...(url ? { url } : {}),
     ...(status.creator?.login ? { actor: status.creator.login } : {}),
   };

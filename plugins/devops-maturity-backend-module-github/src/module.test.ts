@@ -30,6 +30,8 @@ describe('devopsMaturityModuleGithub', () => {
         source: 'github',
         status: 'success',
         environment: 'production',
+        // the deployment's sha, stored and listed as the head it deployed
+        sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
       }),
     ]);
     // The example push and deployment ship different shas, so no commit time is known for it.

@@ -84,6 +84,7 @@ export function deploymentFromEvent(event: DeploymentEvent) {
     updatedAt: toIso(event.status_changed_at),
     kind: 'normal' as const,
     version: event.short_sha,
+    sha: deployedSha(event),
     ...(event.deployable_url && /^https?:\/\//.test(event.deployable_url)
       ? { url: event.deployable_url }
       : {}),

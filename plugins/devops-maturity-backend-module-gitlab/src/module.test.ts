@@ -60,6 +60,8 @@ describe('GitLab events', () => {
       environment: 'staging',
       status: 'success',
       finishedAt: '2021-04-28T21:50:00+0200',
+      // the full sha, from the commit URL; the event's `short_sha` is 279484c0
+      sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
       url: 'http://10.126.0.2:3000/root/test-deployment-webhooks/-/jobs/796',
       actor: 'root',
     });
@@ -89,6 +91,7 @@ describe('GitLab events', () => {
       environment: 'production',
       counts: true,
       finishedAt: '2021-04-28T19:50:00.000Z', // GitLab's 21:50:00 +0200
+      sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
     });
     expect(stored.commits).toEqual([
       {

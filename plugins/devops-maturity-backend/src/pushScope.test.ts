@@ -78,6 +78,12 @@ describe('scoped tokens, through the real auth and permissions services', () => 
     if (token) req.set('authorization', `Bearer ${token}`);
     return req.send({ items: [deployment] });
   };
+  const base = (token?: string) => {
+    const req = request(server).get(
+      '/api/devops-maturity/deployments/base?entityRef=component:default/a1&id=d1',
+    );
+    return token ? req.set('authorization', `Bearer ${token}`) : req;
+  };
   const read = (token: string) =>
     request(server)
       .get('/api/devops-maturity/entities/component/default/a1/dora')
@@ -96,6 +102,23 @@ describe('scoped tokens, through the real auth and permissions services', () => 
       .get('/api/devops-maturity/scorecards')
       .set('authorization', `Bearer ${PUSH_ONLY}`);
     expect(ranking.status).toBe(403);
+  });
+
+  it("lets a token restricted to pushes ask for a deployment's base, as a pipeline does before it pushes", async () => {
+    await push(PUSH_ONLY);
+    const answer = await base(PUSH_ONLY);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      entityRef: 'component:default/a1',
+      stored: { finishedAt: '2026-06-01T00:00:00.000Z' },
+    });
+    const denied = await base(READ_ONLY);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain(
+      'devops-maturity.events.create',
+    );
+    expect((await base()).status).toBe(401);
+    expect((await base(UNRESTRICTED)).status).toBe(200);
   });
 
   it('lets a token restricted to reads read, and not push', async () => {

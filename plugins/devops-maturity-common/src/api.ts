@@ -1,4 +1,4 @@
-import { DeploymentEvent, IncidentEvent } from './events';
+import { DeploymentEvent, DeploymentStatus, IncidentEvent } from './events';
 import { DoraMetrics } from './dora/metrics';
 import { DoraTier } from './dora/tiers';
 import { DoraTrendPoint } from './dora/trend';
@@ -319,3 +319,38 @@ export type ScorecardSortKey =
   | 'reworkRate'
   | 'maturityLevel'
   | 'calms';
+
+/**
+ * `GET /deployments/base`: where a pipeline's next deployment of an entity starts, so that it
+ * can report the deployment's commits as `git log <previous.sha>..HEAD`. @public
+ */
+export interface DeploymentBaseResponse {
+  /** The entity asked about, as a full ref (lower case, as refs compare). */
+  entityRef: string;
+  /**
+   * The entity's latest successful production deployment before the reference point, other
+   * than the one asked about (by finish time, then source, then id, in byte order); null when
+   * there is none.
+   */
+  previous: {
+    source: string;
+    id: string;
+    environment: string;
+    /** The commit it deployed; null when its sender did not say. */
+    sha: string | null;
+    version?: string;
+    startedAt?: string;
+    finishedAt: string;
+  } | null;
+  /**
+   * The deployment asked about (`source`, `id`) as stored for this entity; null when it is not
+   * stored or no `id` was given. A retried report can reuse its times and send the same copy.
+   */
+  stored: {
+    environment: string;
+    status: DeploymentStatus;
+    sha: string | null;
+    startedAt?: string;
+    finishedAt: string;
+  } | null;
+}

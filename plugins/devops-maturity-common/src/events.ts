@@ -52,6 +52,12 @@ export interface DeploymentEvent {
   fixes?: string;
   /** The version deployed. */
   version?: string;
+  /**
+   * The commit deployed: the head of the revision that went out. No metric reads it; a
+   * pipeline that reports `commits` from its git history asks for the previous production
+   * deployment's sha (`GET /deployments/base`) as the start of the next deployment's changes.
+   */
+  sha?: string;
   /** A link to the pipeline run. */
   url?: string;
   /** Who or what deployed. */

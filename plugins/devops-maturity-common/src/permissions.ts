@@ -16,9 +16,10 @@ export const devopsMaturityReadPermission = createPermission({
 });
 
 /**
- * Push deployments and incidents (`POST /deployments`, `POST /incidents`). Service principals
- * only: give a CI pipeline's static token this permission alone, with the external-access
- * `accessRestrictions`, and it can push but read nothing.
+ * Push deployments and incidents (`POST /deployments`, `POST /incidents`), and ask where a
+ * deployment's change set starts (`GET /deployments/base`). Service principals only: give a CI
+ * pipeline's static token this permission alone, with the external-access `accessRestrictions`,
+ * and it can push but read nothing else.
  * @public
  */
 export const devopsMaturityEventsCreatePermission = createPermission({

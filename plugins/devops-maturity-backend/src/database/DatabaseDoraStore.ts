@@ -11,6 +11,7 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import {
+  DeploymentBaseQuery,
   DoraStore,
   MaturityStore,
   EventBatch,
@@ -46,6 +47,7 @@ import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
 import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
+import { deploymentBase } from './deploymentBase';
 import {
   chunks,
   isSqlite,
@@ -438,5 +440,9 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
 
   listIncidents(entityRef: string, options: ListOptions) {
     return listIncidents(this.knex, entityRef, options);
+  }
+
+  deploymentBase(query: DeploymentBaseQuery) {
+    return deploymentBase(this.knex, query);
   }
 }

@@ -14,6 +14,7 @@ export function deploymentFromRow(r: any) {
     kind: r.kind,
     fixes: undefinedIfNull(r.fixes),
     version: undefinedIfNull(r.version),
+    sha: undefinedIfNull(r.sha),
     url: undefinedIfNull(r.url),
     actor: undefinedIfNull(r.actor),
     labels: r.labels ? JSON.parse(r.labels) : undefined,

@@ -1,4 +1,5 @@
 import {
+  DeploymentBaseResponse,
   DeploymentListItem,
   IncidentListItem,
   Page,
@@ -90,6 +91,16 @@ export interface ListOptions {
   window?: TimeWindow;
 }
 
+/** What `GET /deployments/base` asks: the entity, the deployment (source, id), a bound. */
+export interface DeploymentBaseQuery {
+  /** Normalised, as the mirror keeps refs. */
+  entityRef: string;
+  source: string;
+  id?: string;
+  /** Epoch ms: only deployments before it (with `id`, same-time ones ordered before it too). */
+  before?: number;
+}
+
 /** The plugin's storage. */
 export interface DoraStore {
   /**
@@ -166,6 +177,11 @@ export interface DoraStore {
     entityRef: string,
     options: ListOptions,
   ): Promise<Page<IncidentListItem>>;
+  /**
+   * The entity's previous production deployment before a reported one, and the stored copy of
+   * the reported one (`GET /deployments/base`); nothing for an entity the mirror lacks.
+   */
+  deploymentBase(query: DeploymentBaseQuery): Promise<DeploymentBaseResponse>;
 }
 
 /** One entity's check outcomes and level on one UTC day. */

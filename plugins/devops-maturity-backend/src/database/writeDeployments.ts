@@ -100,6 +100,7 @@ function toRow(p: ParsedDeployment, options: DoraOptions) {
     kind: d.kind,
     fixes: d.fixes ?? null,
     version: d.version ?? null,
+    sha: d.sha ?? null,
     url: d.url ?? null,
     actor: d.actor ?? null,
     labels: d.labels ? JSON.stringify(d.labels) : null,

@@ -51,6 +51,7 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
           environment: 'production',
           status: 'success',
           finishedAt: '2026-06-02T10:00:00Z',
+          sha: '9f2c1e7',
         },
       ],
     });
@@ -101,6 +102,8 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       offset: 0,
     });
     expect(listed.items.map(d => d.id)).toEqual(['d2', 'd1']);
+    // What a deployment deployed waits with it.
+    expect(listed.items.map(d => d.sha)).toEqual(['9f2c1e7', undefined]);
     // The incident was replayed after the deployments, so it links to d2.
     expect(listed.items[0].causedIncidents).toEqual([
       { source: 'api', id: 'i1' },

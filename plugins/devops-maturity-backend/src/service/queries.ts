@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { readInstant } from '@devops-maturity/backstage-plugin-common';
 import { SORT_KEYS } from './ranking';
-import { instant, safeString } from './validation';
+import { instant, MAX_ENTITY_REF_LENGTH, safeString, text } from './validation';
 import { normalizeEntityRef } from './IngestService';
 
 // Every string of a query is checked as the push API's are (valid Unicode, no NUL, bounded):
@@ -131,6 +132,30 @@ export const goldenPathFailingQuery = z
       .refine(isRef, 'must be an entity ref ([kind:][namespace/]name)')
       .optional(),
     format: z.enum(['json', 'csv']).optional(),
+  })
+  .strict();
+
+/**
+ * A pipeline's question before it reports a deployment: the entity (normalised as the push API
+ * resolves refs), the deployment's `source` (the push API's default) and `id` as the push API
+ * takes them, and an optional instant to look before.
+ */
+export const deploymentBaseQuery = z
+  .object({
+    entityRef: text(MAX_ENTITY_REF_LENGTH).transform((ref, ctx) => {
+      try {
+        return normalizeEntityRef(ref);
+      } catch {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'must be an entity ref ([kind:][namespace/]name)',
+        });
+        return z.NEVER;
+      }
+    }),
+    source: text(100).default('api'),
+    id: text(255).optional(),
+    before: instant.transform(v => readInstant(v)!).optional(),
   })
   .strict();
 

@@ -11,18 +11,10 @@ import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
-import {
-  devopsMaturityEventsCreatePermission,
-  devopsMaturityUnmatchedReadPermission,
-} from '@devops-maturity/backstage-plugin-common';
+import { devopsMaturityUnmatchedReadPermission } from '@devops-maturity/backstage-plugin-common';
 import { DoraStore } from '../database/types';
 import { DoraService } from './DoraService';
 import { IngestService } from './IngestService';
-import {
-  deploymentItemSchema,
-  incidentItemSchema,
-  parseBatch,
-} from './validation';
 import {
   doraQuery,
   entityRefOfPath,
@@ -33,6 +25,7 @@ import {
   trendQuery,
 } from './queries';
 import { internalErrorFilter } from './internalErrors';
+import { registerPushRoutes } from './pushRoutes';
 import { registerScorecardRoutes } from './scorecardRoutes';
 import { ReadAccess } from './ReadAccess';
 import { ScorecardService } from './ScorecardService';
@@ -108,42 +101,7 @@ export async function createRouter(
     return entityRef;
   }
 
-  /**
-   * Writes: services only (CI pipelines with static tokens, other plugins), never users, and
-   * only those allowed to push: a token restricted to other permissions cannot.
-   */
-  async function authorizePush(req: Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: devopsMaturityEventsCreatePermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${devopsMaturityEventsCreatePermission.name}`,
-      );
-    }
-  }
-
-  router.post('/deployments', async (req, res) => {
-    await authorizePush(req);
-    const items = parseBatch(
-      deploymentItemSchema,
-      req.body,
-      dora.eventTimeRange(),
-    );
-    res.json(await ingest.ingestDeployments(items));
-  });
-
-  router.post('/incidents', async (req, res) => {
-    await authorizePush(req);
-    const items = parseBatch(
-      incidentItemSchema,
-      req.body,
-      dora.eventTimeRange(),
-    );
-    res.json(await ingest.ingestIncidents(items));
-  });
+  registerPushRoutes(router, { httpAuth, permissions, store, ingest, dora });
 
   router.get('/profiles', async (req, res) => {
     await access.reader(req);

@@ -28,7 +28,7 @@ const isBefore = (a: string, b: string) =>
  * `varchar(255)` columns are 255 at most (the migrations' `string()`), so a valid item is
  * never refused by the database.
  */
-const text = (max = 1000) =>
+export const text = (max = 1000) =>
   z
     .string()
     .min(1, 'must not be empty')
@@ -94,6 +94,7 @@ export const deploymentItemSchema = z
     kind: z.enum(['normal', 'rollback', 'hotfix']).default('normal'),
     fixes: text(255).optional(),
     version: text(255).optional(),
+    sha: text(100).optional(),
     url: webUrl.optional(),
     actor: text(255).optional(),
     labels: z.record(safeString(200), safeString(500)).optional(),

@@ -1,0 +1,81 @@
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { devopsMaturityEventsCreatePermission } from '@devops-maturity/backstage-plugin-common';
+import { DoraStore } from '../database/types';
+import { DoraService } from './DoraService';
+import { IngestService } from './IngestService';
+import { deploymentBaseQuery, parseQuery } from './queries';
+import {
+  deploymentItemSchema,
+  incidentItemSchema,
+  parseBatch,
+} from './validation';
+
+/**
+ * What pipelines and other plugins call: the pushes, and the one read a pipeline needs to
+ * report a deployment (its base). All under the push permission, so that the push-only token
+ * the README recommends for CI can use them and nothing else.
+ */
+export function registerPushRoutes(
+  router: ReturnType<typeof Router>,
+  deps: {
+    httpAuth: HttpAuthService;
+    permissions: PermissionsService;
+    store: DoraStore;
+    ingest: IngestService;
+    dora: DoraService;
+  },
+) {
+  const { httpAuth, permissions, store, ingest, dora } = deps;
+
+  /**
+   * Services only (CI pipelines with static tokens, other plugins), never users, and only
+   * those allowed to push: a token restricted to other permissions cannot.
+   */
+  async function authorizePush(req: Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: devopsMaturityEventsCreatePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${devopsMaturityEventsCreatePermission.name}`,
+      );
+    }
+  }
+
+  router.post('/deployments', async (req, res) => {
+    await authorizePush(req);
+    const items = parseBatch(
+      deploymentItemSchema,
+      req.body,
+      dora.eventTimeRange(),
+    );
+    res.json(await ingest.ingestDeployments(items));
+  });
+
+  router.post('/incidents', async (req, res) => {
+    await authorizePush(req);
+    const items = parseBatch(
+      incidentItemSchema,
+      req.body,
+      dora.eventTimeRange(),
+    );
+    res.json(await ingest.ingestIncidents(items));
+  });
+
+  // Answers for any entity, known or not, without 404: an unknown one has nothing, as a push
+  // to it would be kept unmatched; the push token learns no more than a push tells.
+  router.get('/deployments/base', async (req, res) => {
+    await authorizePush(req);
+    const q = parseQuery(deploymentBaseQuery, req.query);
+    res.json(await store.deploymentBase(q));
+  });
+}
