@@ -121,6 +121,39 @@ describe('scoped tokens, through the real auth and permissions services', () => 
     expect((await base(UNRESTRICTED)).status).toBe(200);
   });
 
+  it('lets a token restricted to pushes read back an incident it pushed, and no other token without the push permission', async () => {
+    const incident = (token?: string) => {
+      const req = request(server).get(
+        '/api/devops-maturity/incidents/stored?entityRef=a1&source=cli&id=i1',
+      );
+      return token ? req.set('authorization', `Bearer ${token}`) : req;
+    };
+    const pushed = await request(server)
+      .post('/api/devops-maturity/incidents')
+      .set('authorization', `Bearer ${PUSH_ONLY}`)
+      .send({
+        items: [
+          {
+            id: 'i1',
+            source: 'cli',
+            entityRef: 'component:default/a1',
+            openedAt: '2026-06-01T01:00:00Z',
+            title: 'Checkout down',
+          },
+        ],
+      });
+    expect(pushed.status).toBe(200);
+    const answer = await incident(PUSH_ONLY);
+    expect(answer.status).toBe(200);
+    expect(answer.body.stored).toMatchObject({
+      id: 'i1',
+      openedAt: '2026-06-01T01:00:00.000Z',
+      title: 'Checkout down',
+    });
+    expect((await incident(READ_ONLY)).status).toBe(403);
+    expect((await incident()).status).toBe(401);
+  });
+
   it('lets a token restricted to reads read, and not push', async () => {
     expect((await read(READ_ONLY)).status).toBe(200);
     const denied = await push(READ_ONLY);

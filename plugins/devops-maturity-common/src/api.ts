@@ -354,3 +354,14 @@ export interface DeploymentBaseResponse {
     finishedAt: string;
   } | null;
 }
+
+/**
+ * `GET /incidents/stored`: an incident as stored, so that a pipeline reporting it again (a
+ * resolve after an open) keeps what it said before. @public
+ */
+export interface StoredIncidentResponse {
+  /** The entity asked about, as a full ref (lower case, as refs compare). */
+  entityRef: string;
+  /** The incident (`source`, `id`) as stored for this entity; null when it is not. */
+  stored: IncidentEvent | null;
+}

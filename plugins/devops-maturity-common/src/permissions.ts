@@ -17,7 +17,8 @@ export const devopsMaturityReadPermission = createPermission({
 
 /**
  * Push deployments and incidents (`POST /deployments`, `POST /incidents`), and ask where a
- * deployment's change set starts (`GET /deployments/base`). Service principals only: give a CI
+ * deployment's change set starts (`GET /deployments/base`) and read back an incident to report
+ * it again (`GET /incidents/stored`). Service principals only: give a CI
  * pipeline's static token this permission alone, with the external-access `accessRestrictions`,
  * and it can push but read nothing else.
  * @public

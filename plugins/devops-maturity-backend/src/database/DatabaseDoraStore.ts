@@ -13,6 +13,7 @@ import {
 import {
   DeploymentBaseQuery,
   DoraStore,
+  StoredIncidentQuery,
   MaturityStore,
   EventBatch,
   ListOptions,
@@ -48,6 +49,7 @@ import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
 import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
 import { deploymentBase } from './deploymentBase';
+import { storedIncident } from './storedIncident';
 import {
   chunks,
   isSqlite,
@@ -444,5 +446,9 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
 
   deploymentBase(query: DeploymentBaseQuery) {
     return deploymentBase(this.knex, query);
+  }
+
+  storedIncident(query: StoredIncidentQuery) {
+    return storedIncident(this.knex, query);
   }
 }

@@ -1,6 +1,7 @@
 import {
   DeploymentBaseResponse,
   DeploymentListItem,
+  StoredIncidentResponse,
   IncidentListItem,
   Page,
   DeploymentEvent,
@@ -101,6 +102,14 @@ export interface DeploymentBaseQuery {
   before?: number;
 }
 
+/** What `GET /incidents/stored` asks: the entity and the incident (source, id). */
+export interface StoredIncidentQuery {
+  /** Normalised, as the mirror keeps refs. */
+  entityRef: string;
+  source: string;
+  id: string;
+}
+
 /** The plugin's storage. */
 export interface DoraStore {
   /**
@@ -182,6 +191,11 @@ export interface DoraStore {
    * the reported one (`GET /deployments/base`); nothing for an entity the mirror lacks.
    */
   deploymentBase(query: DeploymentBaseQuery): Promise<DeploymentBaseResponse>;
+  /**
+   * An incident as stored for an entity (`GET /incidents/stored`), so that a pipeline can
+   * report it again without losing what it said before; nothing for an entity the mirror lacks.
+   */
+  storedIncident(query: StoredIncidentQuery): Promise<StoredIncidentResponse>;
 }
 
 /** One entity's check outcomes and level on one UTC day. */

@@ -10,7 +10,11 @@ import { devopsMaturityEventsCreatePermission } from '@devops-maturity/backstage
 import { DoraStore } from '../database/types';
 import { DoraService } from './DoraService';
 import { IngestService } from './IngestService';
-import { deploymentBaseQuery, parseQuery } from './queries';
+import {
+  deploymentBaseQuery,
+  parseQuery,
+  storedIncidentQuery,
+} from './queries';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -18,8 +22,8 @@ import {
 } from './validation';
 
 /**
- * What pipelines and other plugins call: the pushes, and the one read a pipeline needs to
- * report a deployment (its base). All under the push permission, so that the push-only token
+ * What pipelines and other plugins call: the pushes, and the two reads a pipeline needs to
+ * report a deployment (its base) or an incident again (its stored copy). All under the push permission, so that the push-only token
  * the README recommends for CI can use them and nothing else.
  */
 export function registerPushRoutes(
@@ -77,5 +81,13 @@ export function registerPushRoutes(
     await authorizePush(req);
     const q = parseQuery(deploymentBaseQuery, req.query);
     res.json(await store.deploymentBase(q));
+  });
+
+  // A push replaces a stored incident whole: a pipeline that resolves one reads it first, to
+  // send back what it said at open. Answers as the base route does, for any entity.
+  router.get('/incidents/stored', async (req, res) => {
+    await authorizePush(req);
+    const q = parseQuery(storedIncidentQuery, req.query);
+    res.json(await store.storedIncident(q));
   });
 }

@@ -140,22 +140,33 @@ export const goldenPathFailingQuery = z
  * resolves refs), the deployment's `source` (the push API's default) and `id` as the push API
  * takes them, and an optional instant to look before.
  */
+const pushedEntityRef = text(MAX_ENTITY_REF_LENGTH).transform((ref, ctx) => {
+  try {
+    return normalizeEntityRef(ref);
+  } catch {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'must be an entity ref ([kind:][namespace/]name)',
+    });
+    return z.NEVER;
+  }
+});
+
 export const deploymentBaseQuery = z
   .object({
-    entityRef: text(MAX_ENTITY_REF_LENGTH).transform((ref, ctx) => {
-      try {
-        return normalizeEntityRef(ref);
-      } catch {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: 'must be an entity ref ([kind:][namespace/]name)',
-        });
-        return z.NEVER;
-      }
-    }),
+    entityRef: pushedEntityRef,
     source: text(100).default('api'),
     id: text(255).optional(),
     before: instant.transform(v => readInstant(v)!).optional(),
+  })
+  .strict();
+
+/** An incident a pipeline is about to report again: the entity, and its source and id. */
+export const storedIncidentQuery = z
+  .object({
+    entityRef: pushedEntityRef,
+    source: text(100).default('api'),
+    id: text(255),
   })
   .strict();
 
