@@ -19,7 +19,7 @@ yarn tsc
 problems=0
 problem() { echo "FAILED: $*"; problems=$((problems + 1)); }
 
-for dir in plugins/*/; do
+for dir in plugins/*/ packages/cli/; do
   name="$(node -p "require('./${dir}package.json').name")"
   log "Building and packing $name"
   (cd "$dir" && yarn backstage-cli package build >/dev/null && yarn pack --out "$PACK_DIR/%s-%v.tgz" >/dev/null)
