@@ -13,6 +13,8 @@ export interface CiRun {
   url?: string;
   /** Who started it. */
   actor?: string;
+  /** The environment the job deploys to, where the CI system names it. */
+  environment?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +59,7 @@ const DETECTORS: Array<(env: Env) => CiRun | undefined> = [
           ].join(':'),
           url: env.CI_JOB_URL || undefined,
           actor: env.GITLAB_USER_LOGIN || undefined,
+          environment: env.CI_ENVIRONMENT_NAME || undefined,
         }
       : undefined,
   env =>

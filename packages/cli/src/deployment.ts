@@ -10,13 +10,29 @@ import {
   linkOption,
 } from './values';
 
-const STATUSES = ['success', 'failure'] as const;
+/**
+ * The status words CI systems use for a job (GitHub's `job.status`, GitLab's `CI_JOB_STATUS`,
+ * Jenkins' `currentBuild.currentResult`), so `--status "$CI_JOB_STATUS"` works as it is: a
+ * cancelled or aborted deployment did not deploy. Jenkins' UNSTABLE says nothing about the
+ * deployment and is refused.
+ */
+const STATUS_WORDS: Record<string, 'success' | 'failure'> = {
+  success: 'success',
+  succeeded: 'success',
+  passed: 'success',
+  failure: 'failure',
+  failed: 'failure',
+  error: 'failure',
+  cancelled: 'failure',
+  canceled: 'failure',
+  aborted: 'failure',
+};
 const KINDS = ['normal', 'rollback', 'hotfix'] as const;
 
 /** The `deployment` command's options, as commander hands them over. */
 export interface DeploymentOptions {
   entity: string;
-  env: string;
+  env?: string;
   status: string;
   id?: string;
   source: string;
@@ -95,8 +111,13 @@ export async function reportDeployment(
 ): Promise<DeploymentItem> {
   const { client, ciRun, log } = context;
   const entityRef = fullEntityRef(options.entity);
-  const environment = options.env.trim();
-  if (!environment) throw usageError('--env: must not be empty');
+  // GitLab names the job's environment (`environment:` in .gitlab-ci.yml).
+  const environment = (options.env ?? ciRun?.environment ?? '').trim();
+  if (!environment) {
+    throw usageError(
+      "--env: required (the environment deployed to, e.g. production); GitLab's CI_ENVIRONMENT_NAME is taken when set",
+    );
+  }
   const id =
     options.id ?? (ciRun && deploymentIdOf(ciRun, entityRef, environment));
   if (!id) {
@@ -105,7 +126,16 @@ export async function reportDeployment(
     );
   }
   // Every usage error before any request or git command.
-  const status = choiceOption('--status', options.status, STATUSES);
+  const status = STATUS_WORDS[options.status.trim().toLocaleLowerCase('en-US')];
+  if (!status) {
+    throw usageError(
+      `--status: '${
+        options.status
+      }' is not one of success, failure (or a CI system's word for them: ${Object.keys(
+        STATUS_WORDS,
+      ).join(', ')})`,
+    );
+  }
   const kind = options.kind && choiceOption('--kind', options.kind, KINDS);
   const url = options.url ?? ciRun?.url;
   if (url) linkOption('--url', url);

@@ -104,6 +104,22 @@ describe('changeSet, on real git repositories', () => {
     expect(set.notes.join('\n')).toMatch(/is not in this clone/);
   });
 
+  it('says so when a shallow clone has no remote to deepen it from', async () => {
+    const { repo, c } = history();
+    const clone = track(repo.shallowClone(2));
+    clone.git('remote', 'remove', 'origin');
+    const set = await changeSet(new Git(clone.dir), {
+      head: 'HEAD',
+      base: c[2],
+    });
+    expect(set.commits.map(x => x.sha)).toEqual([c[4]]);
+    expect(set.complete).toBe(false);
+    expect(set.notes).toEqual([
+      'the shallow clone has no remote to deepen it from',
+      `the previous production deployment's commit ${c[2]} is not in this clone: sending the deployed commit alone`,
+    ]);
+  });
+
   it('tells a walk cut by the shallow boundary from a complete one', async () => {
     const { repo, c } = history();
     // The clone has c4 and c5; c1..c3 exist upstream only. The base (c2) is then fetched

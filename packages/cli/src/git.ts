@@ -50,7 +50,12 @@ export class Git {
         },
         (error, stdout, stderr) => {
           if (error) {
-            const detail = String(stderr).trim().split('\n').pop();
+            // Every line: git puts the reason first and a hint (safe.directory, ...) after it.
+            const detail = String(stderr)
+              .trim()
+              .split('\n')
+              .slice(0, 8)
+              .join(' ');
             reject(new Error(detail || error.message));
           } else resolve(String(stdout));
         },
@@ -117,6 +122,11 @@ export class Git {
       });
   }
 
+  /** The configured remotes; a fetch without one does nothing and still succeeds. */
+  async remotes(): Promise<string[]> {
+    return (await this.run(['remote'])).split('\n').filter(Boolean);
+  }
+
   fetch(args: string[]): Promise<string> {
     return this.run(['fetch', '--quiet', ...args], this.fetchTimeoutMs);
   }
@@ -154,11 +164,17 @@ export async function changeSet(
   };
 
   let result = await walk();
+  const remotes = await git.remotes();
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  const hasRemote = remote !== undefined;
   if (!result.complete && (await git.isShallow())) {
-    for (const step of [...DEEPEN_STEPS, undefined]) {
+    if (!hasRemote)
+      notes.push('the shallow clone has no remote to deepen it from');
+    for (const step of hasRemote ? [...DEEPEN_STEPS, undefined] : []) {
       const args = step ? [`--deepen=${step}`] : ['--unshallow'];
+      const boundary = [...(await git.shallowBoundary())].sort().join();
       try {
-        await git.fetch(args);
+        await git.fetch([...args, remote!]);
       } catch (e) {
         notes.push(
           `could not deepen the shallow clone (git fetch ${args[0]}): ${
@@ -167,16 +183,20 @@ export async function changeSet(
         );
         break;
       }
+      if ([...(await git.shallowBoundary())].sort().join() === boundary) {
+        notes.push(`git fetch ${args[0]} fetched no more history`);
+        break;
+      }
       notes.push(`deepened the shallow clone (git fetch ${args[0]})`);
       result = await walk();
       if (result.complete || !(await git.isShallow())) break;
     }
   }
-  if (!result.baseFound && !(await git.isShallow())) {
+  if (!result.baseFound && hasRemote && !(await git.isShallow())) {
     // A complete clone may still lack the base: deployed from a branch this checkout did not
     // fetch. Git hosts answer a fetch by sha for commits they have.
     try {
-      await git.fetch(['origin', base]);
+      await git.fetch([remote, base]);
       notes.push(`fetched the previous deployment's commit ${base}`);
       result = await walk();
     } catch (e) {

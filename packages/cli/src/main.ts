@@ -114,7 +114,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
       out(JSON.stringify({ items: [item] }, null, 2));
       return;
     }
-    const result = await context.client.push(kind, item);
+    const result = await context.client.push(kind, item).catch(e => {
+      if (e instanceof CliError && e.exitCode === ExitCode.NotDelivered) {
+        // Enough to send the same report again later, by hand or in a later step.
+        const again =
+          kind === 'deployments'
+            ? `the same command with --id '${item.id}' --finished-at ${
+                (item as DeploymentItem).finishedAt
+              }, or `
+            : '';
+        log(
+          `not delivered; to report it again later, run ${again}POST {"items":[...]} with this item to /api/devops-maturity/${kind}: ${JSON.stringify(
+            item,
+          )}`,
+        );
+      }
+      throw e;
+    });
     out(
       `${kind === 'deployments' ? 'deployment' : 'incident'} ${item.id} of ${
         item.entityRef
@@ -144,11 +160,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
         'the catalog entity deployed, e.g. component:default/checkout-api',
       )
       .addOption(
-        new Option('--env <environment>', 'e.g. production, staging')
-          .makeOptionMandatory()
-          .env('DEVOPS_MATURITY_ENVIRONMENT'),
+        new Option(
+          '--env <environment>',
+          "e.g. production, staging (default: GitLab's CI_ENVIRONMENT_NAME)",
+        ).env('DEVOPS_MATURITY_ENVIRONMENT'),
       )
-      .option('--status <status>', 'success or failure', 'success')
+      .option(
+        '--status <status>',
+        "success or failure; a CI system's words too (failed, cancelled, ...)",
+        'success',
+      )
       .option(
         '--id <id>',
         'unique per deployment (default: from the CI run, the entity and the environment)',
