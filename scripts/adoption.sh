@@ -4,7 +4,8 @@
 # scripts/pack.sh makes, wired by nothing but the READMEs' own snippets
 # (scripts/adoption/apply-readme.mjs), then started and checked in Chromium: the DORA, CALMS and
 # DevOps maturity tabs on a website and a service, the overview card, the ranking page, and a
-# non-owner's assessment refused. Prints "adoption: ok" last on success.
+# non-owner's assessment refused, and a deployment reported with the CLI from its tarball.
+# Prints "adoption: ok" last on success.
 #
 # ADOPTION_DIR keeps the apps (default: a fresh temporary directory); ADOPTION_APPS chooses
 # (default: "legacy nfs"); ADOPTION_RESULTS gets the JUnit results (default: ADOPTION_DIR);
@@ -113,6 +114,7 @@ adopt() {
   log "[$name] checking the running app in Chromium"
   E2E_APP_URL=http://localhost:3000 E2E_API_URL="$BACKSTAGE/api/devops-maturity" \
     E2E_TOKEN="$token" E2E_PUSH_TOKEN="$DEVOPS_MATURITY_PUSH_TOKEN" E2E_SCREENSHOTS="$WORK/screenshots/$name" \
+    E2E_CLI_TARBALL="$(ls "$WORK"/packs/@devops-maturity-cli-*.tgz)" \
     node --test --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$RESULTS/adoption-$name.xml" \
     "$ROOT/scripts/adoption/adoption.test.mjs"

@@ -4,6 +4,9 @@
 // them; reads go as the signed-in guest (E2E_TOKEN).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   API,
@@ -135,5 +138,65 @@ describe('a fresh app wired by the READMEs', () => {
       headers: { authorization: `Bearer ${PUSH_TOKEN}` },
     });
     assert.equal(res.status, 403, await res.text());
+  });
+
+  // Last: it adds a deployment to a service the tests above read.
+  it('takes a deployment from the CLI installed from its tarball, with the push token', async () => {
+    const tarball = process.env.E2E_CLI_TARBALL;
+    assert.ok(tarball && fs.existsSync(tarball), `no CLI tarball: ${tarball}`);
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-cli-'));
+    const git = (args, at) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at },
+      }).trim();
+    git(['init', '--quiet']);
+    git(['config', 'user.email', 'dev@example.com']);
+    git(['config', 'user.name', 'Dev']);
+    git(['commit', '--quiet', '--allow-empty', '-m', 'one'], hoursAgo(10));
+    const first = git(['rev-parse', 'HEAD']);
+    git(['commit', '--quiet', '--allow-empty', '-m', 'two'], hoursAgo(9));
+    const second = git(['rev-parse', 'HEAD']);
+    const output = execFileSync(
+      'npx',
+      [
+        '--yes',
+        `--package=${tarball}`,
+        'devops-maturity',
+        'deployment',
+        '--entity',
+        'component:default/adoption-service',
+        '--env',
+        'production',
+        '--id',
+        'adoption-cli-1',
+        '--since',
+        first,
+      ],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DEVOPS_MATURITY_URL: API.replace(/\/api\/devops-maturity$/, ''),
+          DEVOPS_MATURITY_TOKEN: PUSH_TOKEN,
+        },
+      },
+    );
+    fs.rmSync(repo, { recursive: true, force: true });
+    assert.match(
+      output,
+      /deployment adoption-cli-1 of component:default\/adoption-service: stored/,
+    );
+    const { items } = await api(
+      '/entities/component/default/adoption-service/deployments?limit=1',
+    );
+    assert.equal(items[0].id, 'adoption-cli-1');
+    assert.equal(items[0].sha, second);
+    assert.deepEqual(
+      items[0].commits.map(c => c.sha),
+      [second],
+    );
   });
 });
