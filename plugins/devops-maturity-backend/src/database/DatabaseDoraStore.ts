@@ -50,6 +50,7 @@ import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
 import { deploymentBase } from './deploymentBase';
 import { storedIncident } from './storedIncident';
+import { transactionRetryingConflicts } from './transientConflicts';
 import {
   chunks,
   isSqlite,
@@ -300,7 +301,7 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     batch: EventBatch,
     options: DoraOptions,
   ): Promise<WriteResult> {
-    return this.knex.transaction(async trx => {
+    return transactionRetryingConflicts(this.knex, async trx => {
       const d = await writeDeployments(trx, batch.deployments, options);
       await relinkIncidents(trx, d.relink, options);
       const i = await writeIncidents(trx, batch.incidents, options);
