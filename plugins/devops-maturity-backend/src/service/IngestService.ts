@@ -75,7 +75,10 @@ export class IngestService {
     private readonly options: DoraOptions,
     private readonly logger: LoggerService,
     private readonly clock: () => number = Date.now,
-    /** Told which entities got new events, e.g. to refresh their rankings. */
+    /**
+     * Told which entities got events moved to them (a departed entity's history), e.g. to
+     * refresh their rankings. Stored batches mark their entities in their own transaction.
+     */
     private readonly onStored?: (
       entityRefs: Set<string>,
     ) => void | Promise<void>,
@@ -129,7 +132,9 @@ export class IngestService {
       },
       this.options,
     );
-    await this.onStored?.(new Set(matched.map(e => e.entityRef)));
+    // No onStored here: the batch marked its entities' rankings stale in its own transaction.
+    // A second mark after the commit could only fail a request whose events are stored (it
+    // did: a deadlock between two such marks answered 500 for a stored batch).
     return {
       accepted: result.inserted,
       updated: result.updated + (all.length - items.length - stale),
