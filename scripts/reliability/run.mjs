@@ -54,7 +54,11 @@ const PROBES = [
 ];
 
 const selected = PROBES.filter(p => !only || only.includes(p.id));
-const env = { ...process.env, RELIABILITY_PROFILE: profile, RELIABILITY_OUT: OUT };
+const env = {
+  ...process.env,
+  RELIABILITY_PROFILE: profile,
+  RELIABILITY_OUT: OUT,
+};
 
 if (!renderOnly) {
   for (const probe of selected) {
@@ -90,13 +94,21 @@ const results = selected.map(probe => {
       ok: false,
       figures: [],
       tables: [],
-      notes: [`The probe wrote no figures (${path.relative(ROOT, file)}): it did not run to its end.`],
+      notes: [
+        `The probe wrote no figures (${path.relative(
+          ROOT,
+          file,
+        )}): it did not run to its end.`,
+      ],
     };
   }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 });
 
-const cell = v => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = v =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const table = (header, rows) =>
   [
     `| ${header.map(cell).join(' | ')} |`,
@@ -111,19 +123,26 @@ const met = m => {
 
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return 'unknown';
   }
 })();
 const command =
-  profile === 'full' ? 'yarn test:reliability' : 'yarn test:reliability --profile short';
+  profile === 'full'
+    ? 'yarn test:reliability'
+    : 'yarn test:reliability --profile short';
 
 const lines = [
   '# Reliability: what the plugin promises, measured',
   '',
   `Figures of one run of the **${profile}** profile: \`${command}\` (\`./scripts/reliability.sh\`),`,
-  `on ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} cores, Node ${process.versions.node}.`,
+  `on ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${
+    os.cpus().length
+  } cores, Node ${process.versions.node}.`,
   'Everything runs on loopback against real backends and databases; each probe below says what it',
   'does. A probe fails the run when a promise breaks (an acknowledged event lost, a 5xx, an',
   'authorization cell not as designed); a speed figure that misses its bound is marked **missed**',
@@ -138,7 +157,12 @@ const lines = [
 for (const r of results) {
   lines.push(`## ${r.title ?? r.probe}`, '');
   if (r.durationSeconds !== undefined)
-    lines.push(`Run time ${Math.round(r.durationSeconds)} s (${r.profile ?? profile} profile).`, '');
+    lines.push(
+      `Run time ${Math.round(r.durationSeconds)} s (${
+        r.profile ?? profile
+      } profile).`,
+      '',
+    );
   if (r.figures?.length) {
     lines.push(
       table(
@@ -161,7 +185,10 @@ const target =
     ? path.join(ROOT, 'docs/reliability.md')
     : path.join(OUT, 'reliability.md');
 fs.writeFileSync(target, `${lines.join('\n').trimEnd()}\n`);
-spawnSync('yarn', ['prettier', '--write', '--loglevel', 'warn', target], { cwd: ROOT, stdio: 'inherit' });
+spawnSync('yarn', ['prettier', '--write', '--loglevel', 'warn', target], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 console.error(`reliability: ${path.relative(ROOT, target)} written`);
 const failed = results.filter(r => !r.ok).map(r => r.probe);
 if (failed.length) {
