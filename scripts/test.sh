@@ -28,9 +28,17 @@ step "Prettier" yarn prettier --check --loglevel warn .
 
 start_postgres
 export DEVOPS_MATURITY_REQUIRE_POSTGRES=1
+# The reliability probes among the Jest tests (the authorization matrix) write their figures here.
+export RELIABILITY_OUT="$ROOT/test-results/reliability"
 log "Unit and integration tests (Jest), SQLite and PostgreSQL"
 set +e
 CI=true yarn backstage-cli repo test --json --outputFile="$ROOT/test-results/jest.json"
+
+# The rest of the reliability suite's short profile (a backend killed mid-ingest, restarted),
+# then test-results/reliability/reliability.md from every probe's figures.
+step "Reliability, short profile (scripts/reliability.sh --profile short)" \
+  env RELIABILITY_PG_CONNECTION="$BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING" \
+  node scripts/reliability/run.mjs --profile short --jest-done
 
 run_e2e
 set -e
