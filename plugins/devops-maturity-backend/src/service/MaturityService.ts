@@ -329,7 +329,7 @@ export class MaturityService {
   }
 
   /** The check in force with this id, or an InputError naming `check`. */
-  private requireCheck(id: string): GoldenPathCheck {
+  requireCheck(id: string): GoldenPathCheck {
     const check = this.checks.find(c => c.id === id);
     if (!check) {
       throw new InputError(

@@ -16,11 +16,14 @@ import { DoraService } from './DoraService';
 import { MaturityService } from './MaturityService';
 import { ScorecardService } from './ScorecardService';
 import {
-  doraQuery,
+  entityWindowQuery,
   goldenPathFailingQuery,
+  goldenPathQuery,
   maturityHistoryQuery,
+  noQuery,
   parseQuery,
 } from './queries';
+import { requireJsonBody } from './validation';
 import { ReadAccess } from './ReadAccess';
 import { csvCell } from './ranking';
 import { normalizeWithKind } from './scorecardRoutes';
@@ -56,7 +59,7 @@ export function registerMaturityRoutes(
   /** The entity's maturity for the request's window and profile. */
   async function maturityOf(req: Request) {
     const entityRef = await visibleEntityRef(req);
-    const q = parseQuery(doraQuery, req.query);
+    const q = parseQuery(entityWindowQuery, req.query);
     return maturity.entityMaturity(
       entityRef,
       dora.window(q),
@@ -91,7 +94,9 @@ export function registerMaturityRoutes(
   router.get(
     '/entities/:kind/:namespace/:name/calms/assessment',
     async (req, res) => {
-      res.json(await maturity.assessment(await visibleEntityRef(req)));
+      const entityRef = await visibleEntityRef(req);
+      parseQuery(noQuery, req.query);
+      res.json(await maturity.assessment(entityRef));
     },
   );
 
@@ -122,6 +127,8 @@ export function registerMaturityRoutes(
           );
         }
       }
+      parseQuery(noQuery, req.query);
+      requireJsonBody(req);
       const body = assessmentBody.safeParse(req.body);
       if (!body.success)
         throw new InputError(
@@ -129,7 +136,9 @@ export function registerMaturityRoutes(
         );
       const saved = await maturity.submitAssessment(
         entityRef,
-        body.data.answers as Record<string, number>,
+        // The answers as sent, not zod's copy, which drops a `__proto__` key: a key of no
+        // question is refused, never silently lost.
+        req.body.answers as Record<string, number>,
         credentials.principal.userEntityRef,
       );
       // The ranking rows carry CALMS and the level: recompute this entity's before the next read.
@@ -159,14 +168,21 @@ export function registerMaturityRoutes(
 
   router.get('/golden-path', async (req, res) => {
     const { rows, days, profile } = await goldenPathRows(req, () =>
-      parseQuery(doraQuery, req.query),
+      parseQuery(goldenPathQuery, req.query),
     );
     res.json(await maturity.goldenPathHealth(rows, { days }, profile));
   });
 
   router.get('/golden-path/failing', async (req, res) => {
-    const { q, rows, days, profile, seesAll } = await goldenPathRows(req, () =>
-      parseQuery(goldenPathFailingQuery, req.query),
+    const { q, rows, days, profile, seesAll } = await goldenPathRows(
+      req,
+      () => {
+        const query = parseQuery(goldenPathFailingQuery, req.query);
+        // Before the rows: reading them recomputes stale rankings, which a refused request
+        // must not do.
+        maturity.requireCheck(query.check);
+        return query;
+      },
     );
     const failing = await maturity.goldenPathFailing(rows, {
       checkId: q.check,

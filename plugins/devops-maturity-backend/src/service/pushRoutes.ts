@@ -12,6 +12,7 @@ import { DoraService } from './DoraService';
 import { IngestService } from './IngestService';
 import {
   deploymentBaseQuery,
+  noQuery,
   parseQuery,
   storedIncidentQuery,
 } from './queries';
@@ -19,6 +20,7 @@ import {
   deploymentItemSchema,
   incidentItemSchema,
   parseBatch,
+  requireJsonBody,
 } from './validation';
 
 /**
@@ -57,6 +59,8 @@ export function registerPushRoutes(
 
   router.post('/deployments', async (req, res) => {
     await authorizePush(req);
+    parseQuery(noQuery, req.query);
+    requireJsonBody(req);
     const items = parseBatch(
       deploymentItemSchema,
       req.body,
@@ -67,6 +71,8 @@ export function registerPushRoutes(
 
   router.post('/incidents', async (req, res) => {
     await authorizePush(req);
+    parseQuery(noQuery, req.query);
+    requireJsonBody(req);
     const items = parseBatch(
       incidentItemSchema,
       req.body,

@@ -50,6 +50,11 @@ const windowQuery = {
 
 // Every query schema is strict: a parameter a route does not know (a misspelt `dayz`, a
 // `days` where only `from`/`to` apply) is a 400 naming it, never silently ignored.
+/** A route that takes no query: any parameter is one it does not know. */
+export const noQuery = z.object({}).strict();
+/** An entity's figures over a window: its DORA metrics, maturity and CALMS. */
+export const entityWindowQuery = z.object(windowQuery).strict();
+/** A team's figures over a window, with its sub-teams' entities unless includeChildren=false. */
 export const doraQuery = z
   .object({
     ...windowQuery,
@@ -94,6 +99,10 @@ export const ownerHistoryQuery = z
     includeChildren: bool.optional(),
   })
   .strict();
+/** Golden-path health: kept for preset windows only, so `days` and a profile. */
+export const goldenPathQuery = z
+  .object({ days: windowQuery.days, profile: windowQuery.profile })
+  .strict();
 /** A page of unmatched events (they have no window). */
 export const unmatchedQuery = z.object(paging).strict();
 export const scorecardQuery = z
@@ -120,15 +129,17 @@ export const scorecardQuery = z
     format: z.enum(['json', 'csv']).optional(),
   })
   .strict();
+/** The team ranking: the entity ranking's query without the filters of entities. */
+export const ownerScorecardQuery = scorecardQuery
+  .omit({ owner: true, system: true, kind: true, type: true, lifecycle: true })
+  .strict();
 /** The services behind a cell (check and team) or a column (check) of the golden-path matrix. */
 export const goldenPathFailingQuery = z
   .object({
     days: windowQuery.days,
     profile: windowQuery.profile,
     check: safeString(200),
-    owner: z
-      .string()
-      .max(255)
+    owner: safeString(255)
       .refine(isRef, 'must be an entity ref ([kind:][namespace/]name)')
       .optional(),
     format: z.enum(['json', 'csv']).optional(),

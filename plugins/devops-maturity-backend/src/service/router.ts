@@ -18,6 +18,8 @@ import { IngestService } from './IngestService';
 import {
   doraQuery,
   entityRefOfPath,
+  entityWindowQuery,
+  noQuery,
   eventPageQuery,
   ownerHistoryQuery,
   unmatchedQuery,
@@ -105,12 +107,13 @@ export async function createRouter(
 
   router.get('/profiles', async (req, res) => {
     await access.reader(req);
+    parseQuery(noQuery, req.query);
     res.json(dora.listProfiles());
   });
 
   router.get('/entities/:kind/:namespace/:name/dora', async (req, res) => {
     const entityRef = await visibleEntityRef(req);
-    const q = parseQuery(doraQuery, req.query);
+    const q = parseQuery(entityWindowQuery, req.query);
     res.json(
       await dora.entityMetrics(
         entityRef,

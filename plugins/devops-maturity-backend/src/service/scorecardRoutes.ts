@@ -2,7 +2,7 @@ import { Request, Router } from 'express';
 import { DoraTier } from '@devops-maturity/backstage-plugin-common';
 import { DoraService } from './DoraService';
 import { normalizeEntityRef } from './IngestService';
-import { parseQuery, scorecardQuery } from './queries';
+import { ownerScorecardQuery, parseQuery, scorecardQuery } from './queries';
 import { sortRows, tierDistribution, toCsv } from './ranking';
 import { ScorecardService } from './ScorecardService';
 import { ReadAccess, Visibility } from './ReadAccess';
@@ -206,7 +206,7 @@ export function registerScorecardRoutes(
 
   router.get('/scorecards/owners', async (req, res) => {
     const visibility = await (await access.reader(req)).visibility();
-    const q = parseQuery(scorecardQuery, req.query);
+    const q = parseQuery(ownerScorecardQuery, req.query);
     if (wantsCsv(req, q)) {
       const all = await rank('owner', { ...q, format: 'csv' }, visibility);
       res.type('text/csv').send(

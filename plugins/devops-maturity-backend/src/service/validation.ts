@@ -148,6 +148,21 @@ export const incidentItemSchema = z
 export type DeploymentItem = z.infer<typeof deploymentItemSchema>;
 export type IncidentItem = z.infer<typeof incidentItemSchema>;
 
+/**
+ * Refuses a body sent as anything but JSON. express.json reads `application/json` only, so
+ * such a body arrives empty, and would be refused as if its fields were missing.
+ */
+export function requireJsonBody(req: {
+  is(type: string): string | false | null;
+  headers: { 'content-type'?: string };
+}) {
+  if (req.is('application/json') === false) {
+    throw new InputError(
+      `Content-Type: must be application/json, not ${req.headers['content-type']}`,
+    );
+  }
+}
+
 /** The most items one request may carry. */
 export const MAX_BATCH_ITEMS = 1000;
 
