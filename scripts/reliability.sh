@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability suite: crash, authorization (docs/reliability.md says what each
+# The reliability suite: crash, bad input, authorization (docs/reliability.md says what each
 # probe does). `./scripts/reliability.sh` runs the full profile and writes docs/reliability.md;
 # `./scripts/reliability.sh --profile short` (CI) writes test-results/reliability/reliability.md.
 # Starts a throwaway PostgreSQL for the probes that use one. Extra arguments go to
@@ -13,4 +13,7 @@ if [ -z "${RELIABILITY_PG_CONNECTION:-}" ]; then
   start_postgres
   export RELIABILITY_PG_CONNECTION="$BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING"
 fi
+# The Jest probes (bad input) find PostgreSQL where Backstage's TestDatabases look for it.
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$RELIABILITY_PG_CONNECTION"
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
 node scripts/reliability/run.mjs "$@"

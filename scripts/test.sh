@@ -28,7 +28,7 @@ step "Prettier" yarn prettier --check --loglevel warn .
 
 start_postgres
 export DEVOPS_MATURITY_REQUIRE_POSTGRES=1
-# The reliability probes among the Jest tests (the authorization matrix) write their figures here.
+# The reliability probes among the Jest tests (bad input, the authorization matrix) write their figures here.
 export RELIABILITY_OUT="$ROOT/test-results/reliability"
 log "Unit and integration tests (Jest), SQLite and PostgreSQL"
 set +e
