@@ -9,6 +9,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { DoraStore, MirroredEntity, MirroredGroup } from '../database/types';
+import { chunks } from '../database/util';
 import type { UnscoredKindLookup } from './IngestService';
 
 /** Annotations that identify an entity to event sources, by default. */
@@ -19,6 +20,11 @@ export const DEFAULT_IDENTITY_ANNOTATIONS = [
 ];
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+/**
+ * Annotation filters per catalog request. Each is a `filter=` parameter of about 60-100
+ * characters; Node's HTTP server refuses request heads over 16 KB.
+ */
+const ANNOTATION_FILTERS_PER_REQUEST = 50;
 
 function relationTarget(
   entity: Entity,
@@ -68,7 +74,7 @@ export function mirrorEntity(
  * Lookups, in the catalog, of what the mirror lacks because its kind is not scored. The mirror
  * copies only the scored kinds (catalogs hold many more users, APIs and resources than scored
  * entities), so the catalog is asked instead, and only for events that matched no mirrored
- * entity: one request per batch that has any.
+ * entity: a few requests per batch that has any.
  */
 export function catalogUnscoredKinds(deps: {
   catalog: CatalogService;
@@ -99,17 +105,24 @@ export function catalogUnscoredKinds(deps: {
     },
     async byAnnotation(pairs) {
       const found = new Map<string, { entityRef: string; kind: string }>();
-      if (pairs.length === 0) return found;
-      // One request: an array of filters is their union.
-      const { items } = await deps.catalog.getEntities(
-        {
-          filter: pairs.map(p => ({
-            [`metadata.annotations.${p.annotation}`]: p.value,
-          })),
-          fields: [...fields, 'metadata.annotations'],
-        },
-        { credentials: await credentials() },
-      );
+      const unique = [
+        ...new Map(pairs.map(p => [`${p.annotation}=${p.value}`, p])).values(),
+      ];
+      const items: Entity[] = [];
+      // An array of filters is their union, sent in the query string: a few dozen per request,
+      // since a batch's thousand would overflow the URL (431 from the catalog's server).
+      for (const part of chunks(unique, ANNOTATION_FILTERS_PER_REQUEST)) {
+        const page = await deps.catalog.getEntities(
+          {
+            filter: part.map(p => ({
+              [`metadata.annotations.${p.annotation}`]: p.value,
+            })),
+            fields: [...fields, 'metadata.annotations'],
+          },
+          { credentials: await credentials() },
+        );
+        items.push(...page.items);
+      }
       for (const entity of items) {
         if (isScored(entity.kind)) continue;
         for (const p of pairs) {
