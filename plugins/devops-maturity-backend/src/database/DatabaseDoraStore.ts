@@ -32,8 +32,9 @@ import {
   readCheckSignals,
   recordCheckHistory,
 } from './maturity';
-import { relinkIncidents, writeIncidents } from './writeIncidents';
-import { writeUnmatched } from './writeUnmatched';
+import { writeIncidents } from './writeIncidents';
+import { relinkIncidents } from './relinkIncidents';
+import { deleteUnmatchedCopies, writeUnmatched } from './writeUnmatched';
 import { moveDepartedEntities, recordDepartures } from './departedEntities';
 import {
   listUnmatched,
@@ -72,36 +73,6 @@ const migrationsDir = resolvePackagePath(
   '@devops-maturity/backstage-plugin-backend',
   'migrations',
 );
-
-/** A matched event supersedes an earlier unmatched copy of it. */
-async function deleteUnmatchedCopies(trx: Knex.Transaction, batch: EventBatch) {
-  // Most installations keep none: then no event needs looking up.
-  if (
-    batch.unmatched.length === 0 &&
-    (await trx('dm_unmatched_events').first('pk')) === undefined
-  ) {
-    return;
-  }
-  const matched = new Map<string, string[]>();
-  for (const [type, events] of [
-    ['deployment', batch.deployments],
-    ['incident', batch.incidents],
-  ] as const) {
-    for (const e of events) {
-      const key = `${type}\u0000${e.source}`;
-      matched.set(key, [...(matched.get(key) ?? []), e.id]);
-    }
-  }
-  for (const [key, ids] of matched) {
-    const [type, source] = key.split('\u0000');
-    for (const part of chunks(ids)) {
-      await trx('dm_unmatched_events')
-        .where({ event_type: type, source })
-        .whereIn('external_id', part)
-        .delete();
-    }
-  }
-}
 
 /** The store on knex: SQLite (better-sqlite3) and PostgreSQL. */
 export class DatabaseDoraStore implements DoraStore, MaturityStore {

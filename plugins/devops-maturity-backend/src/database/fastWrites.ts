@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
-import { chunks, isSqlite, MAX_INSERT_ROWS } from './util';
+import { isSqlite } from './util';
+import { pgUpsertRows } from './pgRows';
+import { onConflictSql, quote, UpsertOptions } from './upsertSql';
 
 /** The part of a better-sqlite3 prepared statement the hot paths use. */
 interface SqliteStatement {
@@ -11,6 +13,9 @@ interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
 
+/** Prepares a statement on SQLite's connection, once per connection and SQL text. */
+export type SqlitePrepare = (sql: string) => SqliteStatement;
+
 const statementCache = new WeakMap<object, Map<string, SqliteStatement>>();
 
 /**
@@ -20,11 +25,11 @@ const statementCache = new WeakMap<object, Map<string, SqliteStatement>>();
  * Why: ingestion writes thousands of rows per batch. Through knex each multi-row statement is
  * built as SQL text and prepared anew by SQLite, which took more time than executing it; a
  * statement prepared once and run per row costs microseconds. PostgreSQL, over the network,
- * is better served by knex's multi-row statements.
+ * is better served by one statement per batch (see `pgUpsertRows`).
  */
 export async function sqlitePrepare(
   trx: Knex.Transaction,
-): Promise<((sql: string) => SqliteStatement) | undefined> {
+): Promise<SqlitePrepare | undefined> {
   if (!isSqlite(trx)) return undefined;
   // Inside a transaction knex hands out that transaction's connection.
   const connection: SqliteConnection = await trx.client.acquireConnection();
@@ -47,87 +52,41 @@ export async function sqlitePrepare(
 /** better-sqlite3 binds numbers, strings, null and buffers, not booleans. */
 const sqliteValue = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v);
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-
 /**
  * Inserts rows (all with the same columns), updating on a conflict of `conflict` the `merge`
  * columns (default: all), only where `mergeWhere` holds if given; a `keepWhenNull` column
  * keeps its stored value when the new row has none. With `returning`, answers
  * those columns of every row written (match them to `rows` by key, not by position; a row
  * whose update `mergeWhere` refused is not among them).
+ *
+ * SQLite runs one prepared statement per row (see `sqlitePrepare`); PostgreSQL takes the
+ * whole batch in one statement (see `pgUpsertRows`).
  */
 export async function upsertRows(
   trx: Knex.Transaction,
   table: string,
   rows: Array<Record<string, unknown>>,
-  options: {
-    conflict: string[];
-    merge?: string[];
-    mergeWhere?: string;
-    keepWhenNull?: string[];
-    returning?: string[];
-  },
+  options: UpsertOptions,
 ): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
-  const columns = Object.keys(rows[0]);
-  const merge = options.merge ?? columns;
-  const keep = new Set(options.keepWhenNull ?? []);
+  if (!isSqlite(trx)) return pgUpsertRows(trx, table, rows, options);
   const prepare = await sqlitePrepare(trx);
-  if (prepare) {
-    const statement = prepare(
-      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) ` +
-        `VALUES (${columns.map(() => '?').join(', ')}) ` +
-        `ON CONFLICT (${options.conflict
-          .map(quote)
-          .join(', ')}) DO UPDATE SET ` +
-        `${merge
-          .map(c =>
-            keep.has(c)
-              ? `${quote(c)} = COALESCE(excluded.${quote(c)}, ${quote(
-                  table,
-                )}.${quote(c)})`
-              : `${quote(c)} = excluded.${quote(c)}`,
-          )
-          .join(', ')}` +
-        `${options.mergeWhere ? ` WHERE ${options.mergeWhere}` : ''}` +
-        `${
-          options.returning
-            ? ` RETURNING ${options.returning.map(quote).join(', ')}`
-            : ''
-        }`,
-    );
-    const out: Array<Record<string, unknown>> = [];
-    for (const row of rows) {
-      const values = columns.map(c => sqliteValue(row[c]));
-      if (options.returning) {
-        // no row when `mergeWhere` refused the update
-        const written = statement.get(...values);
-        if (written) out.push(written);
-      } else statement.run(...values);
-    }
-    return out;
-  }
+  // The hot paths use better-sqlite3's synchronous statements; knex's `sqlite3` has none.
+  if (!prepare) throw new Error('SQLite is supported through better-sqlite3');
+  const columns = Object.keys(rows[0]);
+  const statement = prepare(
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) ` +
+      `VALUES (${columns.map(() => '?').join(', ')}) ` +
+      `${onConflictSql(table, columns, options)}`,
+  );
   const out: Array<Record<string, unknown>> = [];
-  for (const part of chunks(rows, MAX_INSERT_ROWS)) {
-    let query: any = trx(table)
-      .insert(part)
-      .onConflict(options.conflict)
-      .merge(
-        keep.size
-          ? Object.fromEntries(
-              merge.map(c => [
-                c,
-                keep.has(c)
-                  ? trx.raw('COALESCE(excluded.??, ??.??)', [c, table, c])
-                  : trx.raw('excluded.??', [c]),
-              ]),
-            )
-          : merge,
-      );
-    if (options.mergeWhere) query = query.whereRaw(options.mergeWhere);
-    if (options.returning) query = query.returning(options.returning);
-    const written = await query;
-    if (options.returning) out.push(...written);
+  for (const row of rows) {
+    const values = columns.map(c => sqliteValue(row[c]));
+    if (options.returning) {
+      // no row when `mergeWhere` refused the update
+      const written = statement.get(...values);
+      if (written) out.push(written);
+    } else statement.run(...values);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { DoraOptions } from '@devops-maturity/backstage-plugin-common';
-import { ChangeRow, upsertEarlierChanges } from './writeDeployments';
-import { relinkIncidents } from './writeIncidents';
+import { ChangeRow, upsertEarlierChanges } from './entityChanges';
+import { relinkIncidents } from './relinkIncidents';
 import { toNumber } from './util';
 
 /**

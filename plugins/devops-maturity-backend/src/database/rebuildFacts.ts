@@ -5,8 +5,8 @@ import {
   DoraOptions,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, isSqlite, selectWhereIn, toBoolean, toNumber } from './util';
-import { recomputeChanges } from './writeDeployments';
-import { relinkIncidents } from './writeIncidents';
+import { recomputeChanges } from './entityChanges';
+import { relinkIncidents } from './relinkIncidents';
 
 /** Every entity that has stored deployments or incidents, in byte order. */
 export async function entitiesWithEvents(knex: Knex): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { chunks } from './util';
+import { chunks, isSqlite } from './util';
+import { pgUpsertRows } from './pgRows';
 
 /**
  * Beside each entity's own mark, a mark that the team rows are stale because of it: any
@@ -30,6 +31,16 @@ export async function markStale(
   const refs = [...new Set(subjectRefs)]
     .flatMap(ref => [ref, `${TEAMS_OF}${ref}`])
     .sort();
+  if (!isSqlite(knex)) {
+    // One statement whatever the batch's size; it writes the rows in the order given.
+    await pgUpsertRows(
+      knex,
+      'dm_stale_rankings',
+      refs.map(subject_ref => ({ subject_ref, token: randomUUID() })),
+      { conflict: ['subject_ref'], merge: ['token'] },
+    );
+    return;
+  }
   for (const part of chunks(refs, 200)) {
     await knex('dm_stale_rankings')
       .insert(part.map(subject_ref => ({ subject_ref, token: randomUUID() })))

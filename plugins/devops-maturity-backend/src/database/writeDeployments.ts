@@ -1,22 +1,22 @@
 import { Knex } from 'knex';
 import {
-  compareDeployments,
   countsAsDeployment,
   DeploymentEvent,
   DoraOptions,
   isStaleCopy,
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
-import {
-  byteOrder,
-  chunks,
-  selectWherePairs,
-  toBoolean,
-  toNumber,
-  toNumberOrNull,
-} from './util';
+import { selectWherePairs, toBoolean, toNumber, toNumberOrNull } from './util';
 import { sqlitePrepare, upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
+import {
+  ChangeRow,
+  compareChangeRows,
+  recomputeChanges,
+  StoredCommit,
+  storedChanges,
+  upsertEarlierChanges,
+} from './entityChanges';
 
 /** What an entity's incidents must be re-linked for, after its deployments changed. */
 export interface RelinkScope {
@@ -26,31 +26,6 @@ export interface RelinkScope {
   shas: Set<string>;
   deploymentPks: Set<number>;
 }
-
-/** A change of an entity at its first counted deployment: a row of dm_entity_changes. */
-export interface ChangeRow {
-  entity_ref: string;
-  sha: string;
-  committed_at: number;
-  first_deployment_pk: number;
-  first_deployed_at: number;
-  first_source: string;
-  first_external_id: string;
-}
-
-const compareChangeRows = (a: ChangeRow, b: ChangeRow) =>
-  compareDeployments(
-    {
-      finishedAt: a.first_deployed_at,
-      source: a.first_source,
-      id: a.first_external_id,
-    },
-    {
-      finishedAt: b.first_deployed_at,
-      source: b.first_source,
-      id: b.first_external_id,
-    },
-  );
 
 interface ExistingRow {
   pk: number;
@@ -116,8 +91,6 @@ function toRow(p: ParsedDeployment, options: DoraOptions) {
   };
 }
 
-type StoredCommit = { sha: string; committedAt: string };
-
 const EXISTING_COLUMNS = [
   'pk',
   'counts',
@@ -170,27 +143,6 @@ function sameFacts(old: ExistingRow, row: ReturnType<typeof toRow>) {
     old.finished_at === row.finished_at &&
     toBoolean(old.counts) === row.counts &&
     old.commits === row.commits
-  );
-}
-
-/** The stored changes of these (entity, sha) pairs, each with its first deployment. */
-export function storedChanges(
-  trx: Knex.Transaction,
-  pairs: Array<[string, string]>,
-) {
-  return selectWherePairs<{
-    entity_ref: string;
-    sha: string;
-    first_deployment_pk: unknown;
-  }>(
-    () =>
-      trx('dm_entity_changes').select(
-        'entity_ref',
-        'sha',
-        'first_deployment_pk',
-      ),
-    ['entity_ref', 'sha'],
-    pairs,
   );
 }
 
@@ -350,89 +302,4 @@ export async function writeDeployments(
     stale: deployments.length - parsed.length,
     relink,
   };
-}
-
-/**
- * Stores each change unless a deployment earlier in the canonical order (finish time, then
- * source, then id) already brought it.
- */
-export async function upsertEarlierChanges(
-  trx: Knex.Transaction,
-  rows: ChangeRow[],
-) {
-  const bytes = byteOrder(trx);
-  await upsertRows(trx, 'dm_entity_changes', rows as any[], {
-    conflict: ['entity_ref', 'sha'],
-    merge: [
-      'committed_at',
-      'first_deployment_pk',
-      'first_deployed_at',
-      'first_source',
-      'first_external_id',
-    ],
-    mergeWhere:
-      '(excluded.first_deployed_at < dm_entity_changes.first_deployed_at OR ' +
-      '(excluded.first_deployed_at = dm_entity_changes.first_deployed_at AND ' +
-      `(excluded.first_source${bytes} < dm_entity_changes.first_source${bytes} OR ` +
-      '(excluded.first_source = dm_entity_changes.first_source AND ' +
-      `excluded.first_external_id${bytes} < dm_entity_changes.first_external_id${bytes}))))`,
-  });
-}
-
-/**
- * For each (entity, sha) whose deployments changed, finds again the first counted deployment
- * of the entity that contains it, from the deployments' stored commits; drops changes no
- * counted deployment contains any more.
- */
-export async function recomputeChanges(
-  trx: Knex.Transaction,
-  affected: Map<string, Set<string>>,
-) {
-  const entities = [...affected.keys()];
-  for (const part of chunks(entities, 200)) {
-    const deployments = await trx('dm_deployments')
-      .whereIn('entity_ref', part)
-      .where('counts', true)
-      .select(
-        'pk',
-        'entity_ref',
-        'finished_at',
-        'source',
-        'external_id',
-        'commits',
-      );
-    const first = new Map<string, ChangeRow>();
-    for (const d of deployments) {
-      const shas = affected.get(d.entity_ref)!;
-      for (const c of JSON.parse(d.commits ?? '[]') as StoredCommit[]) {
-        if (!shas.has(c.sha)) continue;
-        const row: ChangeRow = {
-          entity_ref: d.entity_ref,
-          sha: c.sha,
-          committed_at: parseInstant(c.committedAt),
-          first_deployment_pk: toNumber(d.pk),
-          first_deployed_at: toNumber(d.finished_at),
-          first_source: d.source,
-          first_external_id: d.external_id,
-        };
-        const k = `${d.entity_ref}\u0000${c.sha}`;
-        const best = first.get(k);
-        if (!best || compareChangeRows(row, best) < 0) first.set(k, row);
-      }
-    }
-    await upsertRows(trx, 'dm_entity_changes', [...first.values()] as any[], {
-      conflict: ['entity_ref', 'sha'],
-    });
-    for (const entityRef of part) {
-      const gone = [...affected.get(entityRef)!].filter(
-        sha => !first.has(`${entityRef}\u0000${sha}`),
-      );
-      for (const shas of chunks(gone)) {
-        await trx('dm_entity_changes')
-          .where('entity_ref', entityRef)
-          .whereIn('sha', shas)
-          .delete();
-      }
-    }
-  }
 }

@@ -8,15 +8,15 @@ import {
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
 import {
-  byteOrder,
   selectWhereIn,
   selectWherePairs,
   toNumber,
   toNumberOrNull,
 } from './util';
-import { sqlitePrepare, upsertRows } from './fastWrites';
+import { upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
-import { RelinkScope, storedChanges } from './writeDeployments';
+import { storedChanges } from './entityChanges';
+import { latestDeploymentsBefore } from './latestDeploymentBefore';
 
 interface CauseInput {
   entity_ref: string;
@@ -28,39 +28,10 @@ interface CauseInput {
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
-/** Ties in finish time are broken by source and id in byte order, as `compareDeployments`. */
-const latestBeforeSql = (bytes: string) =>
-  'SELECT pk FROM dm_deployments WHERE entity_ref = ? AND counts = ? AND finished_at < ? ' +
-  `ORDER BY finished_at DESC, source${bytes} DESC, external_id${bytes} DESC LIMIT 1`;
-
 /**
- * A lookup of the entity's latest counted deployment finished before a time, by one SQL text
- * on both databases but for the collation. On SQLite a statement prepared once: it runs once
- * per incident that names no deployment or commit, and knex's compiling of each run cost more
- * than the indexed lookup itself.
- */
-async function latestDeploymentBefore(
-  trx: Knex.Transaction,
-): Promise<(entityRef: string, before: number) => Promise<number | undefined>> {
-  const sql = latestBeforeSql(byteOrder(trx));
-  const prepare = await sqlitePrepare(trx);
-  if (prepare) {
-    const statement = prepare(sql);
-    return async (entityRef, before) => {
-      const row = statement.get(entityRef, 1, before);
-      return row ? toNumber(row.pk) : undefined;
-    };
-  }
-  return async (entityRef, before) => {
-    const { rows } = await trx.raw(sql, [entityRef, true, before]);
-    return rows.length ? toNumber(rows[0].pk) : undefined;
-  };
-}
-
-/**
- * Finds the deployment each incident makes failed, by the rules' precedence. The explicit
- * rules are answered for the whole list in a few queries; "latest before" needs one query per
- * incident that the explicit rules did not settle.
+ * Finds the deployment each incident makes failed, by the rules' precedence, for the whole
+ * list in at most three queries: the named deployments, the shas' first deployments, and the
+ * latest deployment before each incident the explicit rules did not settle.
  */
 export async function findCauses(
   trx: Knex.Transaction,
@@ -110,12 +81,9 @@ export async function findCauses(
   for (const r of changes) {
     bySha.set(pairKey(r.entity_ref, r.sha), toNumber(r.first_deployment_pk));
   }
-  const latestBefore = await latestDeploymentBefore(trx);
-
-  const causes: Array<number | null> = [];
-  for (const incident of incidents) {
-    // Of the deployments with the named id: the incident's own source first, then the earliest.
-    const named = incident.deployment_id
+  // Of the deployments with the named id: the incident's own source first, then the earliest.
+  const named = incidents.map(incident =>
+    incident.deployment_id
       ? [
           ...(byId.get(pairKey(incident.entity_ref, incident.deployment_id)) ??
             []),
@@ -126,24 +94,40 @@ export async function findCauses(
             a.finished_at - b.finished_at ||
             compareUtf8(a.source, b.source),
         )[0]
-      : undefined;
-    const sha = incident.cause_sha
+      : undefined,
+  );
+  const shas = incidents.map(incident =>
+    incident.cause_sha
       ? bySha.get(pairKey(incident.entity_ref, incident.cause_sha))
-      : undefined;
-    const latest =
-      !named && sha === undefined && options.linkIncidentsToLatestDeployment
-        ? await latestBefore(incident.entity_ref, incident.opened_at)
-        : undefined;
+      : undefined,
+  );
+  const asked = (n: number) => ({
+    entityRef: incidents[n].entity_ref,
+    before: incidents[n].opened_at,
+  });
+  const unsettled = incidents
+    .map((_, n) => n)
+    .filter(n => !named[n] && shas[n] === undefined);
+  const latestBefore = await latestDeploymentsBefore(
+    trx,
+    options.linkIncidentsToLatestDeployment ? unsettled.map(asked) : [],
+  );
+
+  const causes: Array<number | null> = [];
+  incidents.forEach((_, n) => {
     const cause = chooseIncidentCause(
       {
-        byDeploymentId: named?.pk,
-        byCauseSha: sha,
-        latestBefore: latest,
+        byDeploymentId: named[n]?.pk,
+        byCauseSha: shas[n],
+        latestBefore:
+          !named[n] && shas[n] === undefined
+            ? latestBefore(asked(n))
+            : undefined,
       },
       options,
     );
     causes.push(cause === undefined ? null : cause);
-  }
+  });
   return causes;
 }
 
@@ -218,85 +202,4 @@ export async function writeIncidents(
     updated,
     stale: incidents.length - written.length,
   };
-}
-
-const RELINK_COLUMNS = [
-  'pk',
-  'entity_ref',
-  'source',
-  'opened_at',
-  'deployment_id',
-  'cause_sha',
-  'cause_deployment_pk',
-];
-
-/**
- * Re-links the incidents whose cause may have changed because deployments arrived or changed:
- * per entity, those opened after the earliest of them, those naming one of them or one of
- * their commits, and those linked to one of them. Each of the four is its own indexed lookup
- * (an OR of them would scan every incident of every entity in the batch); only the incidents
- * found are looked at again.
- */
-export async function relinkIncidents(
-  trx: Knex.Transaction,
-  scopes: Map<string, RelinkScope>,
-  options: DoraOptions,
-): Promise<void> {
-  const found = new Map<number, any>();
-  const collect = (rows: any[]) =>
-    rows.forEach(r => found.set(toNumber(r.pk), r));
-  const keys = [...scopes.keys()];
-  const minOpened = keys.reduce(
-    (min, e) => Math.min(min, scopes.get(e)!.openedAfter),
-    Infinity,
-  );
-  collect(
-    await selectWhereIn(
-      () =>
-        trx('dm_incidents')
-          .where('opened_at', '>', minOpened)
-          .select(RELINK_COLUMNS),
-      'entity_ref',
-      keys,
-      1000,
-    ),
-  );
-  const all = [...scopes.values()];
-  for (const [column, values] of [
-    ['deployment_id', all.flatMap(s => [...s.deploymentIds])],
-    ['cause_sha', all.flatMap(s => [...s.shas])],
-    ['cause_deployment_pk', all.flatMap(s => [...s.deploymentPks])],
-  ] as const) {
-    collect(
-      await selectWhereIn(
-        () => trx('dm_incidents').select(RELINK_COLUMNS),
-        column,
-        [...new Set<string | number>(values)],
-        2000,
-      ),
-    );
-  }
-  const candidates: any[] = [];
-  for (const r of found.values()) {
-    const s = scopes.get(r.entity_ref);
-    if (!s) continue; // named a deployment or commit of another entity
-    const current =
-      r.cause_deployment_pk === null ? null : toNumber(r.cause_deployment_pk);
-    if (
-      toNumber(r.opened_at) > s.openedAfter ||
-      (r.deployment_id && s.deploymentIds.has(r.deployment_id)) ||
-      (r.cause_sha && s.shas.has(r.cause_sha)) ||
-      (current !== null && s.deploymentPks.has(current))
-    ) {
-      candidates.push({ ...r, opened_at: toNumber(r.opened_at), current });
-    }
-  }
-  const causes = await findCauses(trx, candidates, options);
-  for (let n = 0; n < candidates.length; n++) {
-    if (causes[n] !== candidates[n].current) {
-      await trx('dm_incidents')
-        .where('pk', candidates[n].pk)
-        .update({ cause_deployment_pk: causes[n] });
-    }
-  }
 }

@@ -2,7 +2,8 @@ import { Knex } from 'knex';
 import { readInstant } from '@devops-maturity/backstage-plugin-common';
 import { upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
-import { UnmatchedEvent } from './types';
+import { EventBatch, UnmatchedEvent } from './types';
+import { chunks, isSqlite } from './util';
 
 /** The source time of a kept push API item, if it has a readable one. */
 function updatedAtOf(payload: unknown): number | null {
@@ -47,4 +48,51 @@ export async function writeUnmatched(
     },
   );
   return { kept: written.length, stale: unmatched.length - written.length };
+}
+
+/**
+ * A matched event supersedes an earlier unmatched copy of it: deletes the kept copies of the
+ * batch's matched events. On PostgreSQL one statement, the keys bound as three arrays; on
+ * SQLite one per event type and source.
+ */
+export async function deleteUnmatchedCopies(
+  trx: Knex.Transaction,
+  batch: EventBatch,
+) {
+  // Most installations keep none: then no event needs looking up.
+  if (
+    batch.unmatched.length === 0 &&
+    (await trx('dm_unmatched_events').first('pk')) === undefined
+  ) {
+    return;
+  }
+  const keys = [
+    ...batch.deployments.map(e => ['deployment', e.source, e.id]),
+    ...batch.incidents.map(e => ['incident', e.source, e.id]),
+  ];
+  if (keys.length === 0) return;
+  if (!isSqlite(trx)) {
+    await trx.raw(
+      `DELETE FROM dm_unmatched_events
+       WHERE (event_type, source, external_id) IN
+         (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))`,
+      [0, 1, 2].map(n => keys.map(k => k[n])),
+    );
+    return;
+  }
+  const matched = new Map<string, string[]>();
+  for (const [type, source, id] of keys) {
+    const key = `${type}\u0000${source}`;
+    if (!matched.has(key)) matched.set(key, []);
+    matched.get(key)!.push(id);
+  }
+  for (const [key, ids] of matched) {
+    const [type, source] = key.split('\u0000');
+    for (const part of chunks(ids)) {
+      await trx('dm_unmatched_events')
+        .where({ event_type: type, source })
+        .whereIn('external_id', part)
+        .delete();
+    }
+  }
 }
