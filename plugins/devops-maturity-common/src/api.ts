@@ -278,6 +278,12 @@ export interface ScorecardsResponse<T> {
    * rules.
    */
   rebuilding?: true;
+  /**
+   * Present when the rows were answered before they caught up with the latest events: many
+   * services had new events, and their rows are being recomputed (within seconds). Absent,
+   * the rows count every event stored before the request.
+   */
+  updating?: true;
 }
 
 /**

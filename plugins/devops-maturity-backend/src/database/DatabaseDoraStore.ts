@@ -43,7 +43,13 @@ import {
 } from './unmatchedList';
 import { databaseDeliveryLog } from './deliveries';
 import { databaseFactRules } from './factRules';
-import { clearStale, markStale, readStale, StaleMark } from './staleRankings';
+import {
+  clearStale,
+  countStale,
+  markStale,
+  readStale,
+  StaleMark,
+} from './staleRankings';
 import { readFacts } from './readFacts';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
@@ -311,6 +317,10 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
 
   readStale() {
     return readStale(this.knex);
+  }
+
+  countStale() {
+    return countStale(this.knex);
   }
 
   clearStale(marks: StaleMark[]) {

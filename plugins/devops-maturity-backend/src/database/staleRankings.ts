@@ -14,6 +14,10 @@ const TEAMS_OF = 'teams-of:';
 export const isTeamMark = (mark: StaleMark) =>
   mark.subjectRef.startsWith(TEAMS_OF);
 
+/** The entity whose events made a team mark: the teams that own it are stale. */
+export const entityOfTeamMark = (mark: StaleMark) =>
+  mark.subjectRef.slice(TEAMS_OF.length);
+
 /** A stale mark as read: the subject and the token of its latest mark. */
 export interface StaleMark {
   subjectRef: string;
@@ -47,6 +51,21 @@ export async function markStale(
       .onConflict('subject_ref')
       .merge(['token']);
   }
+}
+
+/** How many entities' rows are stale, and how many entities' events made the team rows stale. */
+export async function countStale(
+  knex: Knex,
+): Promise<{ entities: number; teams: number }> {
+  const [row] = await knex('dm_stale_rankings').select(
+    knex.raw('count(*) as ??', ['all']),
+    knex.raw(
+      `coalesce(sum(case when subject_ref like '${TEAMS_OF}%' then 1 else 0 end), 0) as ??`,
+      ['teams'],
+    ),
+  );
+  const teams = Number(row.teams);
+  return { entities: Number(row.all) - teams, teams };
 }
 
 export async function readStale(knex: Knex): Promise<StaleMark[]> {

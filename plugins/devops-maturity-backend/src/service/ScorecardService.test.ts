@@ -238,4 +238,162 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
     const page = await scorecards.rank(query);
     expect(page.items[0].deploymentFrequency.deployments).toBe(1);
   });
+
+  it('shares one flush among the reads that arrive while another runs, and each sees what came before it', async () => {
+    const { store } = await createTestStore(databases, databaseId);
+    const settings = readSettings(new ConfigReader({}));
+    const { scorecards } = servicesAt(store, settings, NOW);
+    await store.replaceCatalog(
+      [
+        {
+          entityRef: 'component:default/a',
+          kind: 'Component',
+          namespace: 'default',
+          name: 'a',
+          identities: [],
+        },
+      ],
+      [],
+    );
+    await scorecards.refreshAll();
+    const query = {
+      subjectType: 'entity' as const,
+      windowDays: 30,
+      profile: 'dora-2021',
+      sort: 'name',
+      order: 'asc' as const,
+      limit: 10,
+      offset: 0,
+    };
+    const deploy = async (id: string) => {
+      await store.writeBatch(
+        {
+          deployments: [
+            {
+              id,
+              source: 'api',
+              entityRef: 'component:default/a',
+              environment: 'production',
+              status: 'success',
+              finishedAt: new Date(NOW - DAY_MS).toISOString(),
+              commits: [],
+              kind: 'normal',
+            },
+          ],
+          incidents: [],
+          unmatched: [],
+        },
+        settings.options,
+      );
+      await scorecards.markDirty(['component:default/a']);
+    };
+    const deployments = (page: any) =>
+      page.items[0].deploymentFrequency.deployments;
+
+    await deploy('d1');
+    // The first flush is held inside its recomputation until released.
+    let release!: () => void;
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const readFacts = store.readFacts.bind(store);
+    const readStale = jest.spyOn(store, 'readStale');
+    jest.spyOn(store, 'readFacts').mockImplementationOnce(async (...args) => {
+      await held;
+      return readFacts(...args);
+    });
+    const first = scorecards.rank(query);
+    while (readStale.mock.calls.length === 0)
+      await new Promise(resolve => setImmediate(resolve));
+
+    // Stored while the first flush runs: the reads from now on must see it.
+    await deploy('d2');
+    const later = Array.from({ length: 20 }, () => scorecards.rank(query));
+    release();
+
+    expect(deployments(await first)).toBeGreaterThanOrEqual(1);
+    for (const page of await Promise.all(later))
+      expect(deployments(page)).toBe(2);
+    // One flush for the first read, one shared by the twenty.
+    expect(readStale).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers at once, saying updating, when many entities wait for recomputation; and recomputes only the teams above the ones touched', async () => {
+    const { store } = await createTestStore(databases, databaseId);
+    const settings = readSettings(new ConfigReader({}));
+    const { scorecards } = servicesAt(store, settings, NOW);
+    const names = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    await store.replaceCatalog(
+      names.map((name, i) => ({
+        entityRef: `component:default/${name}`,
+        kind: 'Component',
+        namespace: 'default',
+        name,
+        ownerRef: `group:default/team-${i % 3}`,
+        identities: [],
+      })),
+      [0, 1, 2].map(t => ({ groupRef: `group:default/team-${t}` })),
+    );
+    await scorecards.refreshAll();
+    const query = (subjectType: 'entity' | 'owner') => ({
+      subjectType,
+      windowDays: 30,
+      profile: 'dora-2021',
+      sort: 'name',
+      order: 'asc' as const,
+      limit: 100,
+      offset: 0,
+    });
+    const deploy = async (refs: string[]) => {
+      await store.writeBatch(
+        {
+          deployments: refs.map(ref => ({
+            id: `d-${ref}`,
+            source: 'api',
+            entityRef: ref,
+            environment: 'production',
+            status: 'success',
+            finishedAt: new Date(NOW - DAY_MS).toISOString(),
+            commits: [],
+            kind: 'normal' as const,
+          })),
+          incidents: [],
+          unmatched: [],
+        },
+        settings.options,
+      );
+    };
+    const counted = (page: any) =>
+      page.items.reduce(
+        (n: number, r: any) => n + r.deploymentFrequency.deployments,
+        0,
+      );
+
+    // 50 entities marked: the read waits and counts them all.
+    await deploy(names.slice(0, 50).map(n => `component:default/${n}`));
+    const waited = await scorecards.rank(query('entity'));
+    expect(waited).not.toHaveProperty('updating');
+    expect(counted(waited)).toBe(50);
+
+    // 10 more: with the team marks of the first 50, still there, 70 marks wait for the team
+    // ranking, over the limit: it answers the rows as they are, then they catch up.
+    await deploy(names.slice(50).map(n => `component:default/${n}`));
+    const early = await scorecards.rank(query('owner'));
+    expect(early.updating).toBe(true);
+    expect(counted(early)).toBeLessThan(60);
+    let page: any = early;
+    while (page.updating) page = await scorecards.rank(query('owner'));
+    expect(counted(page)).toBe(60);
+
+    // One entity of team-1 touched: only team-1's rows are recomputed.
+    const upsert = jest.spyOn(store, 'upsertScorecards');
+    await deploy(['component:default/s1']);
+    await scorecards.rank(query('owner'));
+    const recomputed = new Set(
+      upsert.mock.calls.flatMap(([rows]) =>
+        rows.filter(r => r.subjectType === 'owner').map(r => r.subjectRef),
+      ),
+    );
+    expect([...recomputed]).toEqual(['group:default/team-1']);
+  });
 });

@@ -1,5 +1,9 @@
 import { setImmediate as nextTurn } from 'timers/promises';
-import { isTeamMark, StaleMark } from '../database/staleRankings';
+import {
+  entityOfTeamMark,
+  isTeamMark,
+  StaleMark,
+} from '../database/staleRankings';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CalmsAssessment,
@@ -24,6 +28,14 @@ import { DevopsMaturitySettings } from '../config';
 import { DEFAULT_WINDOW_DAYS, scorecardIdentity } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
 
+/**
+ * The stale marks up to which a ranking read waits for their recomputation, and so sees every
+ * event acknowledged before it. Beyond, under a stream of pushes, the recomputation takes
+ * seconds (each marked entity reads its year of facts): the read answers at once from the rows
+ * as they are, says `updating`, and the recomputation runs on.
+ */
+export const WAIT_FOR_STALE_AT_MOST = 50;
+
 /** The windows the rankings keep ready; other windows are computed on request. */
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
@@ -33,6 +45,8 @@ export interface ScorecardStore extends DoraStore, MaturityStore {
   /** Marks these entities' ranking rows stale, and every team's, for every replica. */
   markStale(entityRefs: Iterable<string>): Promise<void>;
   readStale(): Promise<StaleMark[]>;
+  /** How many entities' rows are stale, and how many entities' events made team rows stale. */
+  countStale(): Promise<{ entities: number; teams: number }>;
   /** Clears the marks read; one renewed meanwhile stays. */
   clearStale(marks: StaleMark[]): Promise<void>;
   /** Writes rows, unless a row computed later is stored already. */
@@ -54,7 +68,10 @@ export interface ScorecardStore extends DoraStore, MaturityStore {
  * and ownership changes.
  */
 export class ScorecardService {
-  private flushing: Promise<void> = Promise.resolve();
+  /** The flush in flight (or the last one, settled). */
+  private runningFlush: Promise<void> = Promise.resolve();
+  /** The flush queued behind it, which the reads arriving meanwhile share. */
+  private nextFlush?: { owners: boolean; done: Promise<void> };
 
   constructor(
     private readonly store: ScorecardStore,
@@ -98,31 +115,50 @@ export class ScorecardService {
 
   /**
    * Brings rows up to date with every stored event, on whichever replica it was stored: the
-   * stale marks are in the database. One flush at a time per replica; replicas flushing at once
-   * compute the same rows, and a row computed earlier never replaces one computed later.
+   * stale marks are in the database. Replicas flushing at once compute the same rows, and a
+   * row computed earlier never replaces one computed later.
+   *
+   * One flush runs at a time per replica, and the reads that arrive meanwhile share the next
+   * one, which starts after them and so sees everything acknowledged before them. Without the
+   * sharing, every read queued a flush of its own: at 200 ranking reads a second under a stream
+   * of pushes, each recomputing the entities the pushes had marked, the queue grew without
+   * bound (the load probe's reads waited 40 s and more).
    */
-  async flush(subjectType: 'entity' | 'owner'): Promise<void> {
-    const run = this.flushing.then(async () => {
-      const stale = await this.store.readStale();
-      if (stale.length === 0) return;
-      const entityMarks = stale.filter(m => !isTeamMark(m));
-      if (entityMarks.length) {
-        const dirty = new Set(entityMarks.map(m => m.subjectRef));
-        const entities = await this.store.listEntities();
-        await this.refreshEntities(
-          entities.filter(e => dirty.has(e.entityRef)),
-        );
-        await this.store.clearStale(entityMarks);
-      }
-      const owners = stale.filter(isTeamMark);
-      if (subjectType === 'owner' && owners.length) {
-        await this.recomputeOwners();
-        await this.store.clearStale(owners);
-      }
-    });
-    // A failed flush fails its own read, not every read after it; its marks stay.
-    this.flushing = run.catch(() => undefined);
-    return run;
+  flush(subjectType: 'entity' | 'owner'): Promise<void> {
+    const owners = subjectType === 'owner';
+    if (this.nextFlush) {
+      this.nextFlush.owners ||= owners;
+      return this.nextFlush.done;
+    }
+    const next = { owners, done: Promise.resolve() };
+    next.done = this.runningFlush
+      // A failed flush fails the reads that shared it, not every read after it; its marks stay.
+      .catch(() => undefined)
+      .then(() => {
+        // Running from here: a read that comes now needs a flush that starts after it.
+        this.nextFlush = undefined;
+        return this.flushOnce(next.owners);
+      });
+    this.nextFlush = next;
+    this.runningFlush = next.done;
+    return next.done;
+  }
+
+  private async flushOnce(owners: boolean): Promise<void> {
+    const stale = await this.store.readStale();
+    if (stale.length === 0) return;
+    const entityMarks = stale.filter(m => !isTeamMark(m));
+    if (entityMarks.length) {
+      const dirty = new Set(entityMarks.map(m => m.subjectRef));
+      const entities = await this.store.listEntities();
+      await this.refreshEntities(entities.filter(e => dirty.has(e.entityRef)));
+      await this.store.clearStale(entityMarks);
+    }
+    const ownerMarks = stale.filter(isTeamMark);
+    if (owners && ownerMarks.length) {
+      await this.recomputeOwners(new Set(ownerMarks.map(entityOfTeamMark)));
+      await this.store.clearStale(ownerMarks);
+    }
   }
 
   private windows(now: number) {
@@ -253,12 +289,19 @@ export class ScorecardService {
     }
   }
 
-  private async recomputeOwners(): Promise<number> {
+  /**
+   * Recomputes the rows of every group, or of the groups that own (directly or through
+   * sub-groups) one of `touched`: only their figures can have changed.
+   */
+  private async recomputeOwners(touched?: Set<string>): Promise<number> {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
     const children = this.settings.includeChildGroups;
     const ownedByGroup = await ownedEntitiesByGroup(this.store, children);
-    for (const { group: g, entityRefs: owned } of ownedByGroup) {
+    const stale = touched
+      ? ownedByGroup.filter(o => o.entityRefs.some(ref => touched.has(ref)))
+      : ownedByGroup;
+    for (const { group: g, entityRefs: owned } of stale) {
       const facts = await this.store.readFacts(owned, longest);
       const identity = {
         ownerRef: g.groupRef,
@@ -281,11 +324,13 @@ export class ScorecardService {
         ),
       );
     }
-    await this.store.deleteScorecardsExcept(
-      'owner',
-      ownedByGroup.map(o => o.group.groupRef),
-    );
-    return ownedByGroup.length;
+    if (!touched) {
+      await this.store.deleteScorecardsExcept(
+        'owner',
+        ownedByGroup.map(o => o.group.groupRef),
+      );
+    }
+    return stale.length;
   }
 
   /** Whether a request's window is one the rankings keep ready. */
@@ -305,8 +350,34 @@ export class ScorecardService {
     return this.store.maturityRows(windowDays, profile);
   }
 
-  async rank(query: RankingQuery) {
-    await this.flush(query.subjectType);
-    return this.store.queryScorecards(query);
+  /** A page of a ranking; `updating` when it was answered before the rows caught up. */
+  async rank(query: RankingQuery): Promise<
+    Awaited<ReturnType<ScorecardStore['queryScorecards']>> & {
+      updating?: true;
+    }
+  > {
+    const updating = !(await this.caughtUp(query.subjectType));
+    const page = await this.store.queryScorecards(query);
+    return updating ? { ...page, updating: true } : page;
+  }
+
+  /**
+   * Whether the rows are up to date with every event acknowledged before now: at once when
+   * nothing is marked, after the recomputation when little is; else false, the recomputation
+   * running on (see WAIT_FOR_STALE_AT_MOST).
+   */
+  private async caughtUp(subjectType: 'entity' | 'owner'): Promise<boolean> {
+    const stale = await this.store.countStale();
+    const marks = stale.entities + (subjectType === 'owner' ? stale.teams : 0);
+    if (marks === 0) return true;
+    const flush = this.flush(subjectType);
+    if (marks <= WAIT_FOR_STALE_AT_MOST) {
+      await flush;
+      return true;
+    }
+    flush.catch(error =>
+      this.logger.warn(`Recomputing stale ranking rows failed: ${error}`),
+    );
+    return false;
   }
 }

@@ -124,6 +124,7 @@ export function registerScorecardRoutes(
         totalCount: page.totalCount,
         distribution: page.distribution,
         items: page.items,
+        ...(page.updating ? { updating: page.updating } : {}),
       };
     }
     return liveRank(subjectType, q, window, profile, visibility);

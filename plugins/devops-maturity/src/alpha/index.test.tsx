@@ -111,4 +111,27 @@ describe('the new frontend system plugin', () => {
       await screen.findByTestId('rankings-rebuilding', {}, { timeout: WAIT }),
     ).toHaveTextContent('being recomputed under the new rules');
   });
+
+  it('says the ranking may lag when it was answered before its rows caught up', async () => {
+    renderTestApp({
+      features: [devopsMaturityPlugin],
+      initialRouteEntries: ['/devops-maturity'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [
+          devopsMaturityApiRef,
+          {
+            ...api,
+            getScorecards: async () => ({
+              ...(await api.getScorecards!()),
+              updating: true as const,
+            }),
+          },
+        ],
+      ],
+    });
+    expect(
+      await screen.findByTestId('rankings-updating', {}, { timeout: WAIT }),
+    ).toHaveTextContent('may lag them by a few seconds');
+  });
 });

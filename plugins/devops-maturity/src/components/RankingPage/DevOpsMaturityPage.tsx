@@ -79,6 +79,7 @@ export function DevOpsMaturityPage() {
   const [teamDistribution, setTeamDistribution] = useState<Distribution>();
   const [error, setError] = useState<Error>();
   const [rebuilding, setRebuilding] = useState(false);
+  const [updating, setUpdating] = useState(false);
   const navigate = useNavigate();
   const rootLink = useRouteRef(rootRouteRef);
   const teams = useAsync(
@@ -133,6 +134,7 @@ export function DevOpsMaturityPage() {
         totalCount: number;
         distribution: Distribution;
         rebuilding?: true;
+        updating?: true;
       }>,
       setDistribution?: (d: Distribution) => void,
     ) =>
@@ -141,6 +143,7 @@ export function DevOpsMaturityPage() {
         const r = await fetch(q);
         setDistribution?.(r.distribution);
         setRebuilding(r.rebuilding === true);
+        setUpdating(r.updating === true);
         setError(undefined);
         return { data: r.items, page: q.page, totalCount: r.totalCount };
       } catch (e) {
@@ -173,6 +176,14 @@ export function DevOpsMaturityPage() {
               The production environments or the incident linking rule changed:
               stored figures are being recomputed under the new rules. Until
               that finishes, this ranking may still follow the old ones.
+            </Alert>
+          </Box>
+        )}
+        {updating && !rebuilding && (
+          <Box mb={2}>
+            <Alert severity="info" data-testid="rankings-updating">
+              Many services have new deployments or incidents: their rows are
+              being recomputed, and this ranking may lag them by a few seconds.
             </Alert>
           </Box>
         )}
