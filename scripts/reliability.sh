@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability suite: crash, bad input, authorization (docs/reliability.md says what each
+# The reliability suite: crash, load, bad input, authorization (docs/reliability.md says what each
 # probe does). `./scripts/reliability.sh` runs the full profile and writes docs/reliability.md;
 # `./scripts/reliability.sh --profile short` (CI) writes test-results/reliability/reliability.md.
 # Starts a throwaway PostgreSQL for the probes that use one. Extra arguments go to

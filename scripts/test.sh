@@ -34,8 +34,9 @@ log "Unit and integration tests (Jest), SQLite and PostgreSQL"
 set +e
 CI=true yarn backstage-cli repo test --json --outputFile="$ROOT/test-results/jest.json"
 
-# The rest of the reliability suite's short profile (a backend killed mid-ingest, restarted),
-# then test-results/reliability/reliability.md from every probe's figures.
+# The rest of the reliability suite's short profile (a backend killed mid-ingest and restarted;
+# one and two backends under load), then test-results/reliability/reliability.md from every
+# probe's figures.
 step "Reliability, short profile (scripts/reliability.sh --profile short)" \
   env RELIABILITY_PG_CONNECTION="$BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING" \
   node scripts/reliability/run.mjs --profile short --jest-done

@@ -19,9 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Backend, ROOT, freePort, started } from './crash/backend.mjs';
-import { dropPgDatabases, pgUrl } from './crash/count.mjs';
-import { DeliveryPlan, DeploymentPlan } from './crash/load.mjs';
+import { Backend, ROOT, freePort, started } from './lib/backend.mjs';
+import { demoSetup, waitForCatalog } from './lib/catalog.mjs';
+import { dropPgDatabases, pgUrl } from './lib/count.mjs';
+import { DeliveryPlan, DeploymentPlan } from './lib/traffic.mjs';
 import {
   auditPush,
   auditWebhooks,
@@ -29,7 +30,6 @@ import {
   loadUntilKill,
   pushStream,
   resend,
-  waitForCatalog,
   webhookStream,
 } from './crash/probe.mjs';
 import {
@@ -124,31 +124,6 @@ process.on('exit', () => {
   for (const backend of started) backend.kill();
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-// ---- the demo's catalog, token and webhook secret, as app-config.yaml has them ----
-function demoSetup() {
-  const config = YAML.parse(
-    fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8'),
-  );
-  const token = config.backend.auth.externalAccess.find(
-    a => a.type === 'static',
-  ).options.token;
-  const secret = config.events.modules.github.webhookSecret;
-  const components = YAML.parseAllDocuments(
-    fs.readFileSync(path.join(ROOT, 'examples/entities.yaml'), 'utf8'),
-  )
-    .map(d => d.toJS())
-    .filter(
-      e =>
-        e?.kind === 'Component' &&
-        e.metadata.annotations?.['github.com/project-slug'],
-    )
-    .map(e => ({
-      name: e.metadata.name,
-      slug: e.metadata.annotations['github.com/project-slug'],
-    }));
-  return { token, secret, components };
-}
 
 function backendConfig({ port, dir, db, prefix }) {
   const database =

@@ -2,61 +2,17 @@
 // number of requests are acknowledged and SIGKILL it in that instant, resend, and audit what its
 // database holds against what was acknowledged.
 import http from 'node:http';
-import { waitFor } from './backend.mjs';
-import { deploymentIds, duplicates, openPluginDb, snapshot } from './count.mjs';
-import { pool, post, reasonOf } from './load.mjs';
+import {
+  deploymentIds,
+  duplicates,
+  openPluginDb,
+  snapshot,
+} from '../lib/count.mjs';
+import { pool, post, reasonOf } from '../lib/traffic.mjs';
+import { PUSH_PATH } from '../lib/catalog.mjs';
 
-export const PUSH_PATH = '/api/devops-maturity/deployments';
 export const WEBHOOK_PATH = '/api/events/http/github';
 export const WEBHOOK_SOURCE = 'github';
-
-/**
- * Waits until the plugin resolves every demo Component, by entity ref and by its
- * `github.com/project-slug`: a push of one probe deployment for each answers `unmatched: 0`.
- * (A read such as `/deployments/base` answers 200 for an entity the plugin does not know.)
- */
-export async function waitForCatalog({
-  port,
-  token,
-  runId,
-  components,
-  timeoutMs,
-}) {
-  const started = Date.now();
-  const items = components.flatMap(c => [
-    {
-      id: `${runId}-ready-ref-${c.name}`,
-      entityRef: `component:default/${c.name}`,
-    },
-    {
-      id: `${runId}-ready-slug-${c.name}`,
-      annotations: { 'github.com/project-slug': c.slug },
-    },
-  ]);
-  const body = JSON.stringify({
-    items: items.map(i => ({
-      ...i,
-      source: 'crash-probe-ready',
-      environment: 'readiness-probe',
-      status: 'success',
-      finishedAt: new Date(started).toISOString(),
-    })),
-  });
-  const agent = new http.Agent({ keepAlive: false });
-  await waitFor(
-    'the plugin knows every demo Component',
-    async () => {
-      const r = await post(agent, port, PUSH_PATH, body, {
-        authorization: `Bearer ${token}`,
-      });
-      if (r.status !== 200)
-        throw new Error(`HTTP ${r.status}: ${r.text.slice(0, 200)}`);
-      return JSON.parse(r.text).unmatched === 0;
-    },
-    { timeoutMs, intervalMs: 500 },
-  );
-  return Date.now() - started;
-}
 
 /** The push API's batches as a stream of requests: acknowledged by a 200. */
 export function pushStream(plan, token) {
