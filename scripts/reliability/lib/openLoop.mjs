@@ -41,9 +41,14 @@ export async function openLoop({ rate, seconds, request, timeoutMs = 10_000 }) {
   });
   await Promise.all(pending);
   agent.destroy();
+  // When the last answer came, from the first request's due time: what the server sustained.
+  let lastAnswerMs = 0;
+  for (let i = 0; i < total; i++)
+    lastAnswerMs = Math.max(lastAnswerMs, (i * 1000) / rate + latencies[i]);
   return {
     rate,
     seconds,
+    answeredPerSecond: lastAnswerMs > 0 ? (total * 1000) / lastAnswerMs : NaN,
     latencies: [...latencies],
     statuses: [...statuses],
     failures,
@@ -87,7 +92,7 @@ function send(agent, { port, method = 'GET', path, body, headers }, timeoutMs) {
 }
 
 /** p50, p95, p99 and max of the latencies (ms), and how many answers were not 2xx, and why. */
-export function summarize({ latencies, statuses }) {
+export function summarize({ latencies, statuses, answeredPerSecond }) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = q =>
     sorted.length
@@ -95,6 +100,7 @@ export function summarize({ latencies, statuses }) {
       : NaN;
   return {
     requests: statuses.length,
+    answeredPerSecond,
     errors: statuses.filter(s => s < 200 || s >= 300).length,
     /** Requests without an answer: timed out, or the connection broke. */
     timeouts: statuses.filter(s => s === 0).length,
