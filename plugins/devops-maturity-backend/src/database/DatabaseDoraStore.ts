@@ -51,6 +51,7 @@ import {
   StaleMark,
 } from './staleRankings';
 import { readFacts } from './readFacts';
+import { exclusively } from './exclusiveRecompute';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
 import { DatabaseCommitHistory } from './commitHistory';
@@ -321,6 +322,11 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
 
   countStale() {
     return countStale(this.knex);
+  }
+
+  /** Runs `fn` while no other recomputation of every ranking row runs, on any replica. */
+  exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    return exclusively(this.knex, fn);
   }
 
   clearStale(marks: StaleMark[]) {

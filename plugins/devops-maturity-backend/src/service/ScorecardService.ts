@@ -47,6 +47,8 @@ export interface ScorecardStore extends DoraStore, MaturityStore {
   readStale(): Promise<StaleMark[]>;
   /** How many entities' rows are stale, and how many entities' events made team rows stale. */
   countStale(): Promise<{ entities: number; teams: number }>;
+  /** Runs `fn` while no other recomputation of every row runs, on any replica. */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
   /** Clears the marks read; one renewed meanwhile stays. */
   clearStale(marks: StaleMark[]): Promise<void>;
   /** Writes rows, unless a row computed later is stored already. */
@@ -89,12 +91,16 @@ export class ScorecardService {
     await this.store.markStale(entityRefs);
   }
 
-  /** Recomputes every row. */
-  async refreshAll(): Promise<{
+  /** Recomputes every row; one such recomputation at a time, across replicas. */
+  refreshAll(): Promise<{
     entities: number;
     owners: number;
     ms: number;
   }> {
+    return this.store.exclusively(() => this.recomputeAll());
+  }
+
+  private async recomputeAll() {
     const started = Date.now();
     // Read first: what is marked from now on is still stale after this recomputation.
     const stale = await this.store.readStale();
@@ -139,6 +145,9 @@ export class ScorecardService {
         this.nextFlush = undefined;
         return this.flushOnce(next.owners);
       });
+    next.done.catch(error =>
+      this.logger.warn(`Recomputing stale ranking rows failed: ${error}`),
+    );
     this.nextFlush = next;
     this.runningFlush = next.done;
     return next.done;
@@ -152,12 +161,26 @@ export class ScorecardService {
       const dirty = new Set(entityMarks.map(m => m.subjectRef));
       const entities = await this.store.listEntities();
       await this.refreshEntities(entities.filter(e => dirty.has(e.entityRef)));
-      await this.store.clearStale(entityMarks);
+      await this.clearMarks(entityMarks);
     }
     const ownerMarks = stale.filter(isTeamMark);
     if (owners && ownerMarks.length) {
       await this.recomputeOwners(new Set(ownerMarks.map(entityOfTeamMark)));
-      await this.store.clearStale(ownerMarks);
+      await this.clearMarks(ownerMarks);
+    }
+  }
+
+  /**
+   * Clears the marks of rows just recomputed. A clearing that fails (on PostgreSQL it can lose
+   * a deadlock to a batch marking the same rows) leaves marks whose rows are up to date: the
+   * next read recomputes them again, which is harmless, where failing would fail every read
+   * that shared this recomputation.
+   */
+  private async clearMarks(marks: StaleMark[]) {
+    try {
+      await this.store.clearStale(marks);
+    } catch (error) {
+      this.logger.warn(`Could not clear ranking marks, kept: ${error}`);
     }
   }
 
@@ -370,14 +393,15 @@ export class ScorecardService {
     const stale = await this.store.countStale();
     const marks = stale.entities + (subjectType === 'owner' ? stale.teams : 0);
     if (marks === 0) return true;
+    // A failed recomputation is logged once, by the read that started it; its marks stay,
+    // and the reads answer the rows as they are, saying so, rather than failing.
     const flush = this.flush(subjectType);
-    if (marks <= WAIT_FOR_STALE_AT_MOST) {
+    if (marks > WAIT_FOR_STALE_AT_MOST) return false;
+    try {
       await flush;
       return true;
+    } catch {
+      return false;
     }
-    flush.catch(error =>
-      this.logger.warn(`Recomputing stale ranking rows failed: ${error}`),
-    );
-    return false;
   }
 }
