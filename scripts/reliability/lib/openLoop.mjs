@@ -85,7 +85,13 @@ function send(agent, { port, method = 'GET', path, body, headers }, timeoutMs) {
         );
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    // From now (the request's due time), not from when a socket frees up: a request that
+    // waits in the agent's queue past its deadline is a timeout too.
+    const deadline = setTimeout(
+      () => req.destroy(new Error('timeout')),
+      timeoutMs,
+    );
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', e => resolve({ status: 0, text: e.message }));
     req.end(body);
   });

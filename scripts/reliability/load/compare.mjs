@@ -1,5 +1,6 @@
 // After a load split over two replicas: every read route, asked of both, must answer alike.
 import { isDeepStrictEqual } from 'node:util';
+import { waitFor } from '../lib/backend.mjs';
 
 /**
  * The read routes of the plugin (every GET a browser makes), for a sample of the catalog: the
@@ -96,6 +97,20 @@ export async function compareReplicas({
   catalog,
   log,
 }) {
+  // Both rankings caught up on both replicas first: the team ranking may still be behind
+  // when the entity ranking is not, and rows rewritten between the two reads would differ.
+  for (const { port } of [a, b]) {
+    for (const route of [
+      '/scorecards?days=90&limit=1',
+      '/scorecards/owners?days=90&limit=1',
+    ]) {
+      await waitFor(
+        `${route} caught up`,
+        async () => !(await read(port, token, route)).body.updating,
+        { timeoutMs: 300_000, intervalMs: 500 },
+      );
+    }
+  }
   const routes = readRoutes(catalog);
   const health = await read(a.port, token, '/golden-path?days=90');
   const check = health.body?.checks?.[0]?.id;
@@ -106,7 +121,7 @@ export async function compareReplicas({
   const differences = [];
   const statuses = {};
   for (const route of routes) {
-    // Each in both orders: the first read of a replica may flush what the other stored.
+    // A's answer, then B's: rows the rankings job rewrites meanwhile keep their figures.
     const [fromA, fromB] = [
       await read(a.port, token, route),
       await read(b.port, token, route),

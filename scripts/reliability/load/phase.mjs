@@ -83,9 +83,6 @@ export function rankingRuns(logPath) {
   return runs;
 }
 
-const acknowledged = statuses =>
-  statuses.flatMap((s, i) => (s === 200 ? [i] : []));
-
 /** Runs the idle baseline and the load; audits the database and the rankings after. */
 export async function runLoad({
   backends,
@@ -183,6 +180,10 @@ export async function runLoad({
     ...idlePush.statuses.map((status, b) => ({ b, status })),
     ...push.statuses.map((status, i) => ({ b: firstBatch + i, status })),
   ];
+  // The rankings first: once they have caught up, the backends have answered everything, so
+  // no push that timed out on our side can still commit after the stored set is read.
+  for (const backend of backends)
+    await productionDeploymentsRanked(backend.port, setup.token);
   const db = openPluginDb(target);
   let stored;
   try {

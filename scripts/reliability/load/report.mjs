@@ -66,7 +66,8 @@ function runFigures(label, run, load) {
         load.pushRate,
       )})`,
       bound: `${fmt(load.pushRate)}`,
-      met: push.answeredPerSecond >= load.pushRate * 0.98,
+      // The last answers come a latency after the last request: 5% spare for that tail.
+      met: push.answeredPerSecond >= load.pushRate * 0.95,
     },
     {
       name: `${label}: ranking read p99 (idle p99)`,
