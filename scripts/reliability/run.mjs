@@ -144,10 +144,12 @@ const command =
 const lines = [
   '# Reliability: what the plugin promises, measured',
   '',
-  `Figures of one run of the **${profile}** profile: \`${command}\` (\`./scripts/reliability.sh\`),`,
-  `on ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${
+  `Figures of the **${profile}** profile: \`${command}\` (\`./scripts/reliability.sh\`), rendered`,
+  `on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, ${
     os.cpus().length
-  } cores, Node ${process.versions.node}.`,
+  } cores, Node ${
+    process.versions.node
+  }; each probe says when its run started.`,
   'Everything runs on loopback against real backends and databases; each probe below says what it',
   'does. A probe fails the run when a promise breaks (an acknowledged event lost, a 5xx, an',
   'authorization cell not as designed); a speed figure that misses its bound is marked **missed**',
@@ -165,7 +167,9 @@ for (const r of results) {
     lines.push(
       `Run time ${Math.round(r.durationSeconds)} s (${
         r.profile ?? profile
-      } profile).`,
+      } profile)${
+        r.startedAt ? `, started ${r.startedAt.slice(0, 16)}Z` : ''
+      }.`,
       '',
     );
   if (r.figures?.length) {

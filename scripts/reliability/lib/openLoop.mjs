@@ -41,14 +41,19 @@ export async function openLoop({ rate, seconds, request, timeoutMs = 10_000 }) {
   });
   await Promise.all(pending);
   agent.destroy();
-  // When the last answer came, from the first request's due time: what the server sustained.
+  // The requests answered 2xx, over the time from the first's due time to the last 2xx
+  // answer: what the server sustained (a timeout is no answer).
   let lastAnswerMs = 0;
-  for (let i = 0; i < total; i++)
+  let answered = 0;
+  for (let i = 0; i < total; i++) {
+    if (statuses[i] < 200 || statuses[i] >= 300) continue;
+    answered++;
     lastAnswerMs = Math.max(lastAnswerMs, (i * 1000) / rate + latencies[i]);
+  }
   return {
     rate,
     seconds,
-    answeredPerSecond: lastAnswerMs > 0 ? (total * 1000) / lastAnswerMs : NaN,
+    answeredPerSecond: lastAnswerMs > 0 ? (answered * 1000) / lastAnswerMs : 0,
     latencies: [...latencies],
     statuses: [...statuses],
     failures,

@@ -61,7 +61,7 @@ function runFigures(label, run, load) {
       met: push.p99 <= load.p99BoundMs,
     },
     {
-      name: `${label}: pushes answered per second, sustained (asked)`,
+      name: `${label}: pushes answered 2xx per second, sustained (asked)`,
       value: `${fmt(Math.round(push.answeredPerSecond))} (${fmt(
         load.pushRate,
       )})`,
