@@ -19,9 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Backend, ROOT, freePort, started } from './lib/backend.mjs';
+import { Backend, ROOT, freePort } from './lib/backend.mjs';
 import { demoSetup, waitForCatalog } from './lib/catalog.mjs';
-import { dropPgDatabases, pgUrl } from './lib/count.mjs';
+import { pgUrl } from './lib/count.mjs';
+import { startProbe } from './lib/probeRun.mjs';
 import { DeliveryPlan, DeploymentPlan } from './lib/traffic.mjs';
 import {
   auditPush,
@@ -82,47 +83,9 @@ if (flag('--clients')) C.clients = Number(flag('--clients'));
 const databases = (flag('--db') ?? 'sqlite,pg').split(',');
 const basePort = Number(flag('--port') ?? process.env.RELIABILITY_PORT ?? 7107);
 const pgConnection = process.env.RELIABILITY_PG_CONNECTION;
-const OUT = path.resolve(
-  process.env.RELIABILITY_OUT ?? path.join(ROOT, 'test-results/reliability'),
-);
-
-const t0 = Date.now();
-const log = message =>
-  console.error(
-    `[crash ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${message}`,
-  );
-
-// ---- cleanup: every child process group and temp dir, whatever ends the run ----
-const tempDirs = new Set();
-const pgPrefixes = new Set();
-async function cleanup() {
-  for (const backend of started) backend.kill();
-  await Promise.all([...started].map(b => b.waitGone(15_000)));
-  for (const prefix of pgPrefixes) {
-    try {
-      await dropPgDatabases(pgConnection, prefix);
-    } catch (error) {
-      log(`could not drop the databases ${prefix}*: ${error.message}`);
-    }
-    pgPrefixes.delete(prefix);
-  }
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-  ['SIGHUP', 129],
-]) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the backends and removing the temp files`);
-    cleanup().finally(() => process.exit(code));
-  });
-}
-process.on('exit', () => {
-  // Last resort (an uncaught error): what can be done synchronously.
-  for (const backend of started) backend.kill();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+const { log, tempDirs, pgPrefixes, run } = startProbe({
+  id: 'crash',
+  pgConnection,
 });
 
 function backendConfig({ port, dir, db, prefix }) {
@@ -384,79 +347,21 @@ function scanLog(logPath, into) {
   }
 }
 
-/** A failed run's backend logs, kept beside crash.json (the temp dir is removed). */
-function keepLogs(r) {
-  const dir = path.join(OUT, 'crash-logs');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const file of r.logs)
-    if (fs.existsSync(file))
-      fs.copyFileSync(file, path.join(dir, `${r.db}-${path.basename(file)}`));
-  log(`${r.label}: backend logs kept in ${path.relative(ROOT, dir)}`);
-}
-
-async function main() {
-  const startedAt = new Date(t0).toISOString();
-  const setup = demoSetup();
-  log(
-    `profile ${profileName}: ${fmt(profile.events)} events and ${fmt(
-      profile.deliveries,
-    )} deliveries per database; ${setup.components.length} Components`,
-  );
-  const results = [];
-  for (const db of databases) {
-    const r = {
-      db,
-      label: db === 'sqlite' ? 'SQLite file' : 'PostgreSQL',
-      logs: [],
-    };
-    results.push(r);
-    if (db === 'pg' && !pgConnection) {
-      r.skipped =
-        'RELIABILITY_PG_CONNECTION is not set (e.g. postgresql://postgres@127.0.0.1:5434)';
-      log(`PostgreSQL skipped: ${r.skipped}`);
-      continue;
-    }
-    try {
-      await runDatabase(r, setup);
-    } catch (error) {
-      r.error = error.message;
-      log(`${r.label}: FAILED: ${error.stack ?? error}`);
-      for (const b of started)
-        log(`${b.name}, last lines of its log:\n${b.tail(40)}`);
-    }
-    if (!holds(r)) keepLogs(r);
-    await cleanup();
-  }
-  const ok = results.every(holds);
-  const output = {
-    probe: 'crash',
-    title: 'Crash: a backend killed mid-ingest and restarted',
-    profile: profileName,
-    startedAt,
-    durationSeconds: Math.round((Date.now() - t0) / 100) / 10,
-    ok,
+const setup = demoSetup();
+log(
+  `profile ${profileName}: ${fmt(profile.events)} events and ${fmt(
+    profile.deliveries,
+  )} deliveries per database; ${setup.components.length} Components`,
+);
+run({
+  title: 'Crash: a backend killed mid-ingest and restarted',
+  profile: profileName,
+  databases,
+  runDatabase: r => runDatabase(r, setup),
+  holds,
+  report: results => ({
     figures: results.flatMap(r => figuresOf(r, C)),
     tables: tablesOf(results, C),
     notes: notesOf(results, C),
-  };
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'crash.json');
-  fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
-  log(
-    `${ok ? 'holds' : 'FAILED'}: ${path.relative(ROOT, file)} written after ${
-      output.durationSeconds
-    } s`,
-  );
-  return ok;
-}
-
-main()
-  .then(async ok => {
-    await cleanup();
-    process.exit(ok ? 0 : 1);
-  })
-  .catch(async error => {
-    log(`FAILED: ${error.stack ?? error}`);
-    await cleanup();
-    process.exit(1);
-  });
+  }),
+});

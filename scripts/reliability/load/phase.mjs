@@ -194,10 +194,9 @@ export async function runLoad({
     log(`audit ${attempt}: stragglers still arriving, again in a second`);
     await new Promise(resolve => setTimeout(resolve, 1000));
   }
-  const { expectedProduction, ...counts } = audit;
-  Object.assign(out, counts);
-  const expected = { production: expectedProduction };
-  out.expectedProduction = expected.production + rankedBefore;
+  Object.assign(out, audit, {
+    expectedProduction: audit.expectedProduction + rankedBefore,
+  });
   // The dev server restarts the backend when a file it loaded changes (someone editing the
   // tree): a restart the probe did not make, which spoils the figures.
   out.devServerRestarts = backends.reduce(
