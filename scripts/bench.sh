@@ -12,3 +12,4 @@ start_postgres
 export BENCH_PG_CONNECTION="$BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING"
 cd "$ROOT/plugins/devops-maturity-backend"
 node --max-old-space-size=8192 "$ROOT/node_modules/sucrase/bin/sucrase-node" bench/bench.ts
+node "$ROOT/node_modules/sucrase/bin/sucrase-node" bench/smallBatches.ts

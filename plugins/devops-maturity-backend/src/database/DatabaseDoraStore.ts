@@ -21,7 +21,8 @@ import {
   MirroredGroup,
   WriteResult,
 } from './types';
-import { writeDeployments } from './writeDeployments';
+import { writeEventBatch } from './writeEventBatch';
+import { GroupCommit } from './groupCommit';
 import {
   assessmentHistory,
   checkHistory,
@@ -32,9 +33,6 @@ import {
   readCheckSignals,
   recordCheckHistory,
 } from './maturity';
-import { writeIncidents } from './writeIncidents';
-import { relinkIncidents } from './relinkIncidents';
-import { deleteUnmatchedCopies, writeUnmatched } from './writeUnmatched';
 import { moveDepartedEntities, recordDepartures } from './departedEntities';
 import {
   listUnmatched,
@@ -54,6 +52,7 @@ import { readFacts } from './readFacts';
 import { exclusively } from './exclusiveRecompute';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 import { letEventLoopTurnBeforeQueries } from './sqliteTurns';
+import { reusePreparedStatements } from './sqliteStatementCache';
 import { DatabaseCommitHistory } from './commitHistory';
 import { listDeployments, listIncidents } from './lists';
 import { deploymentBase } from './deploymentBase';
@@ -88,9 +87,15 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     skipMigrations?: boolean;
     /** Told of problems that do not stop the store, such as a failed background checkpoint. */
     logger?: LoggerService;
+    /**
+     * On SQLite, whether batches that arrive during a write share the next commit (default
+     * true; false only to measure the difference, see `bench/smallBatches.ts`).
+     */
+    groupCommits?: boolean;
   }) {
     const knex = await options.database.getClient();
     letEventLoopTurnBeforeQueries(knex);
+    reusePreparedStatements(knex);
     if (isSqlite(knex)) {
       // SQLite's defaults (a rollback journal written and synced twice per commit, a 2 MB
       // page cache) make each batch wait on the disk. Write-ahead logging appends a batch
@@ -108,13 +113,36 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
       onError: message =>
         options.logger?.warn(`SQLite background checkpoint failed: ${message}`),
     });
-    return new DatabaseDoraStore(knex, checkpointer);
+    return new DatabaseDoraStore(
+      knex,
+      checkpointer,
+      options.groupCommits ?? true,
+    );
   }
+
+  private readonly groupedWrites?: GroupCommit<
+    { batch: EventBatch; options: DoraOptions },
+    WriteResult
+  >;
 
   private constructor(
     private readonly knex: Knex,
     private readonly checkpointer?: { stop(): Promise<void> },
-  ) {}
+    groupCommits = true,
+  ) {
+    // PostgreSQL syncs the commits of concurrent transactions together by itself, and runs
+    // them on several connections; SQLite has one connection and syncs each commit alone.
+    if (groupCommits && isSqlite(knex)) {
+      this.groupedWrites = new GroupCommit(
+        knex,
+        (trx, { batch, options }) => writeEventBatch(trx, batch, options),
+        ({ batch }) =>
+          batch.deployments.length +
+          batch.incidents.length +
+          batch.unmatched.length,
+      );
+    }
+  }
 
   /** Stops background work (SQLite checkpoints); the database connection stays knex's. */
   async close() {
@@ -275,31 +303,15 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     return [...new Set([groupRef, ...rows.map(r => r.group_ref)])];
   }
 
-  async writeBatch(
-    batch: EventBatch,
-    options: DoraOptions,
-  ): Promise<WriteResult> {
-    return transactionRetryingConflicts(this.knex, async trx => {
-      const d = await writeDeployments(trx, batch.deployments, options);
-      await relinkIncidents(trx, d.relink, options);
-      const i = await writeIncidents(trx, batch.incidents, options);
-      const u = await writeUnmatched(trx, batch.unmatched);
-      await deleteUnmatchedCopies(trx, batch);
-      // With the facts, in the same transaction: the rows of these entities are stale for
-      // every replica from the moment the batch is acknowledged.
-      const touched = new Set([
-        ...batch.deployments.map(e => e.entityRef),
-        ...batch.incidents.map(e => e.entityRef),
-        ...d.relink.keys(),
-      ]);
-      if (touched.size) await markStale(trx, touched);
-      return {
-        inserted: d.inserted + i.inserted,
-        updated: d.updated + i.updated,
-        unmatched: u.kept,
-        stale: d.stale + i.stale + u.stale,
-      };
-    });
+  /**
+   * Writes a batch in one transaction; on SQLite, with the batches that arrive meanwhile in the
+   * next (see `GroupCommit`).
+   */
+  writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult> {
+    if (this.groupedWrites) return this.groupedWrites.write({ batch, options });
+    return transactionRetryingConflicts(this.knex, trx =>
+      writeEventBatch(trx, batch, options),
+    );
   }
 
   /** The commit history of a source's repositories, kept in this database. */
