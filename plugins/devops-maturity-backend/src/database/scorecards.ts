@@ -192,9 +192,6 @@ export async function queryScorecards(knex: Knex, query: RankingQuery) {
     )
     .limit(query.limit)
     .offset(query.offset);
-  const [{ n }] = await applyFilters(knex('dm_scorecards'), query, true).count({
-    n: '*',
-  });
   const tiers = await applyFilters(knex('dm_scorecards'), query, false)
     .select('overall_score')
     .count({ n: '*' })
@@ -207,9 +204,15 @@ export async function queryScorecards(knex: Knex, query: RankingQuery) {
         : TIERS_WORST_FIRST[toNumber(t.overall_score)];
     distribution[key] += toNumber(t.n);
   }
+  // The tier filter is a filter on overall_score alone, so the rows it keeps are counted
+  // by the distribution already: no count query of its own.
+  const counted = query.tiers?.length
+    ? [...new Set(query.tiers)]
+    : (Object.keys(distribution) as Array<keyof typeof distribution>);
+  const totalCount = counted.reduce((sum, tier) => sum + distribution[tier], 0);
   return {
     items: rows.map((r: { metrics: string }) => JSON.parse(r.metrics)),
-    totalCount: toNumber(n),
+    totalCount,
     distribution,
     computedAt: rows.length ? toNumber(rows[0].computed_at) : undefined,
   };
