@@ -203,7 +203,7 @@ export function notesOf(results, load, profile) {
     `Open loop: ${load.pushRate} pushes/s (${load.batch} deployments each, 1-3 commits each, 90% to production) and ${load.readRate} ranking reads/s (the ranking page's first query, the 90-day ranking and the team ranking) for ${profile.seconds} s, with the health route ${load.healthRate} times a second; the idle baseline sends the same requests ${load.idleRate} a second each for ${profile.idleSeconds} s. A request's latency runs from the instant it was due, so a stall counts for every request it delayed.`,
     `The backend is packages/backend as the demo runs it, with a generated catalog of ${load.catalog.services} services of ${load.catalog.teams} teams in ${load.catalog.departments} departments, and the rankings job every 5 s (hourly by default) so that it runs under load. The load generator runs on the same machine as the backend and its database.`,
     "Two replicas: the same load, each request sent to the replicas in turn; afterwards every read route is asked of both (for a sample of services and teams), and the replicas' logs must show no two runs of the rankings job at once.",
-    'Why the latency bounds are missed: the backend answers fewer pushes a second than are sent, so a queue builds and every request waits in it, reads too. A push of 10 deployments costs about 7 ms of the main thread: a CPU profile of the backend under 150 pushes/s on SQLite (`NODE_OPTIONS=--cpu-prof`, 2026-11-28) spent 35% of it in knex and SQLite (a statement prepared anew for each query, a commit per push), 13% collecting garbage, 7% in request validation (zod) and most of the rest in request handling, authentication and the write path. What would raise it: several pushes committed together (one transaction for the pushes waiting), statements prepared once, and lighter validation; and, on PostgreSQL, fewer rows written per deployment (see the README). The promises (nothing acknowledged lost, every deployment counted, replicas alike) hold under the overload.',
+    "Why the latency bounds are missed: the asked load needs more main-thread time than one Node process of this backend has on this machine, so a queue builds and every request waits in it, reads too. CPU profiles of the backend (`NODE_OPTIONS=--cpu-prof`, 2026-11-28, after pushes that arrive during a write were made to share its commit and knex statements to be prepared once): on SQLite a push of 10 deployments costs about 3 ms of the main thread (the backend was saturated at 300 pushes/s alone: garbage collection 18%, validation 11%, knex and SQLite 11%, Backstage's HTTP middleware (helmet, CORS, compression, authentication) about 20%, the write path the rest), a ranking read about 6 ms (150 reads/s alone: SQLite 27%, encoding and compressing the JSON answer 16%). 500 pushes and 200 reads a second would need about 2.7 s of main thread a second. On PostgreSQL a fifth of the main thread under pushes is spent writing queries to the socket, one write per query and about 16 queries per push. The promises (nothing acknowledged lost, every deployment counted, replicas alike) hold under the overload.",
   ];
   for (const r of results) {
     if (r.skipped) notes.push(`${r.label}: not run: ${r.skipped}`);
@@ -213,8 +213,15 @@ export function notesOf(results, load, profile) {
         notes.push(
           `${r.label}: the dev server restarted the backend ${run.devServerRestarts} times (files changed during the run): these figures are spoilt.`,
         );
-      for (const f of run.failures)
-        notes.push(`${r.label}: an error answer: ${f}`);
+      // Samples of the failures, each distinct one once with how often it was sampled.
+      const sampled = new Map();
+      for (const f of run.failures) sampled.set(f, (sampled.get(f) ?? 0) + 1);
+      for (const [f, n] of sampled)
+        notes.push(
+          `${r.label}: an error answer${
+            n > 1 ? ` (${n} of the sampled)` : ''
+          }: ${f}`,
+        );
     }
     for (const d of r.replicas?.compare?.differences ?? [])
       notes.push(
