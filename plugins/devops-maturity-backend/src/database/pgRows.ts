@@ -26,7 +26,30 @@ export function pgRowsSelect(
   };
 }
 
-/** `upsertRows` on PostgreSQL: the whole batch in one statement (see `pgRowsSelect`). */
+/** Orders rows by the values of `keys` (nulls first), the same order for every caller. */
+export function inKeyOrder<R extends Record<string, unknown>>(
+  rows: R[],
+  keys: string[],
+): R[] {
+  return [...rows].sort((a, b) => {
+    for (const k of keys) {
+      const x = a[k] as any;
+      const y = b[k] as any;
+      if (x === y) continue;
+      if (x === null || x === undefined) return -1;
+      if (y === null || y === undefined) return 1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
+/**
+ * `upsertRows` on PostgreSQL: the whole batch in one statement (see `pgRowsSelect`), its rows
+ * in the order of their conflict key. PostgreSQL locks the rows in the order it writes them,
+ * so two concurrent batches writing some of the same rows wait for each other rather than
+ * each holding a row the other needs (a deadlock, which one of them pays with a retry).
+ */
 export async function pgUpsertRows(
   knex: Knex | Knex.Transaction,
   table: string,
@@ -34,7 +57,10 @@ export async function pgUpsertRows(
   options: UpsertOptions,
 ): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
-  const { columns, sql, bindings } = pgRowsSelect(table, rows);
+  const { columns, sql, bindings } = pgRowsSelect(
+    table,
+    inKeyOrder(rows, options.conflict),
+  );
   const result = await knex.raw(
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) ${sql} ` +
       `${onConflictSql(table, columns, options)}`,
