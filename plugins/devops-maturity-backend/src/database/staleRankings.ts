@@ -60,8 +60,8 @@ export async function countStale(
   const [row] = await knex('dm_stale_rankings').select(
     knex.raw('count(*) as ??', ['all']),
     knex.raw(
-      `coalesce(sum(case when subject_ref like '${TEAMS_OF}%' then 1 else 0 end), 0) as ??`,
-      ['teams'],
+      'coalesce(sum(case when subject_ref like ? then 1 else 0 end), 0) as ??',
+      [`${TEAMS_OF}%`, 'teams'],
     ),
   );
   const teams = Number(row.teams);
