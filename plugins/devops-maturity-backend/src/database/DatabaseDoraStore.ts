@@ -94,6 +94,13 @@ export class DatabaseDoraStore implements DoraStore, MaturityStore {
     groupCommits?: boolean;
   }) {
     const knex = await options.database.getClient();
+    if (isSqlite(knex) && knex.client.driverName !== 'better-sqlite3') {
+      // The write path runs better-sqlite3's synchronous statements (see fastWrites.ts).
+      throw new Error(
+        `The devops-maturity backend stores SQLite data through better-sqlite3; ` +
+          `set backend.database.client to better-sqlite3 (it is ${knex.client.driverName})`,
+      );
+    }
     letEventLoopTurnBeforeQueries(knex);
     reusePreparedStatements(knex);
     if (isSqlite(knex)) {
