@@ -9,7 +9,6 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { DoraStore, MirroredEntity, MirroredGroup } from '../database/types';
-import { chunks } from '../database/util';
 import type { UnscoredKindLookup } from './IngestService';
 
 /** Annotations that identify an entity to event sources, by default. */
@@ -21,10 +20,34 @@ export const DEFAULT_IDENTITY_ANNOTATIONS = [
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 /**
- * Annotation filters per catalog request. Each is a `filter=` parameter of about 60-100
- * characters; Node's HTTP server refuses request heads over 16 KB.
+ * Characters of annotation filters per catalog request, as sent (URL-encoded): Node's HTTP
+ * server refuses request heads over 16 KB, and the head carries the token and more besides.
  */
-const ANNOTATION_FILTERS_PER_REQUEST = 50;
+export const ANNOTATION_FILTER_CHARACTERS_PER_REQUEST = 8_000;
+
+/** A filter's length in the query string: `filter=metadata.annotations.<a>%3D<v>&`. */
+const filterLength = (p: { annotation: string; value: string }) =>
+  encodeURIComponent(`metadata.annotations.${p.annotation}=${p.value}`).length +
+  8;
+
+/** Consecutive parts of `items` whose lengths add up to at most `max` (one item at least). */
+function partsWithin<T>(items: T[], length: (item: T) => number, max: number) {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const n = length(item);
+    if (part.length && used + n > max) {
+      parts.push(part);
+      part = [];
+      used = 0;
+    }
+    part.push(item);
+    used += n;
+  }
+  if (part.length) parts.push(part);
+  return parts;
+}
 
 function relationTarget(
   entity: Entity,
@@ -109,9 +132,13 @@ export function catalogUnscoredKinds(deps: {
         ...new Map(pairs.map(p => [`${p.annotation}=${p.value}`, p])).values(),
       ];
       const items: Entity[] = [];
-      // An array of filters is their union, sent in the query string: a few dozen per request,
-      // since a batch's thousand would overflow the URL (431 from the catalog's server).
-      for (const part of chunks(unique, ANNOTATION_FILTERS_PER_REQUEST)) {
+      // An array of filters is their union, sent in the query string: as many per request as
+      // fit, since a batch's thousand would overflow the URL (431 from the catalog's server).
+      for (const part of partsWithin(
+        unique,
+        filterLength,
+        ANNOTATION_FILTER_CHARACTERS_PER_REQUEST,
+      )) {
         const page = await deps.catalog.getEntities(
           {
             filter: part.map(p => ({
