@@ -155,6 +155,11 @@ export interface GoldenPathHealth {
   levels: Array<{ level: number; name: string }>;
   organisation: GoldenPathHealthRow;
   teams: GoldenPathHealthRow[];
+  /**
+   * Present when answered before the entities' rows caught up with the latest events (many
+   * services had new events; their rows are recomputed within seconds), as the rankings say.
+   */
+  updating?: true;
 }
 
 /** A service that fails a golden-path check, with what the check found. @public */
@@ -199,6 +204,11 @@ export interface GoldenPathFailing {
   applicable: number;
   /** Sorted by team name (owner title, else ref), then service name; unowned last. */
   items: GoldenPathFailure[];
+  /**
+   * Present when answered before the entities' rows caught up with the latest events (many
+   * services had new events; their rows are recomputed within seconds), as the rankings say.
+   */
+  updating?: true;
 }
 
 /** A team's row in the ranking: figures pooled over every entity it owns. @public */

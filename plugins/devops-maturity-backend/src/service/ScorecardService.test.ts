@@ -209,35 +209,45 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       limit: 10,
       offset: 0,
     };
-    await store.writeBatch(
-      {
-        deployments: [
-          {
-            id: 'd',
-            source: 'api',
-            entityRef: 'component:default/a',
-            environment: 'production',
-            status: 'success',
-            finishedAt: new Date(NOW - DAY_MS).toISOString(),
-            commits: [],
-            kind: 'normal',
-          },
-        ],
-        incidents: [],
-        unmatched: [],
-      },
-      settings.options,
-    );
-    scorecards.markDirty(['component:default/a']);
-    jest
-      .spyOn(store, 'readFacts')
-      .mockRejectedValueOnce(new Error('database unavailable'));
+    const deploy = (id: string) =>
+      store.writeBatch(
+        {
+          deployments: [
+            {
+              id,
+              source: 'api',
+              entityRef: 'component:default/a',
+              environment: 'production',
+              status: 'success',
+              finishedAt: new Date(NOW - DAY_MS).toISOString(),
+              commits: [],
+              kind: 'normal',
+            },
+          ],
+          incidents: [],
+          unmatched: [],
+        },
+        settings.options,
+      );
+    const readFacts = jest.spyOn(store, 'readFacts');
+    await deploy('d');
+    readFacts.mockRejectedValueOnce(new Error('database unavailable'));
     // The failed recomputation does not fail the read: the rows as they were, said to lag.
     const failed = await scorecards.rank(query);
     expect(failed.updating).toBe(true);
     expect(failed.items[0].deploymentFrequency.deployments).toBe(0);
     const page = await scorecards.rank(query);
     expect(page.items[0].deploymentFrequency.deployments).toBe(1);
+
+    // The golden-path matrix's rows follow the same rule.
+    await deploy('d2');
+    readFacts.mockRejectedValueOnce(new Error('database unavailable'));
+    const lagging = await scorecards.maturityRows(30, 'dora-2021');
+    expect(lagging.updating).toBe(true);
+    expect(lagging.rows.map(r => r.entityRef)).toEqual(['component:default/a']);
+    expect(await scorecards.maturityRows(30, 'dora-2021')).not.toHaveProperty(
+      'updating',
+    );
   });
 
   it('shares one flush among the reads that arrive while another runs, and each sees what came before it', async () => {

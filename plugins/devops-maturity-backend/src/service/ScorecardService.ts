@@ -367,10 +367,17 @@ export class ScorecardService {
     return PRESET_WINDOW_DAYS.includes(days) ? days : undefined;
   }
 
-  /** Every entity's level and check statuses, up to date with every stored event. */
-  async maturityRows(windowDays: number, profile: string) {
-    await this.flush('entity');
-    return this.store.maturityRows(windowDays, profile);
+  /**
+   * Every entity's level and check statuses, caught up with the stored events as a ranking
+   * read is; `updating` when answered before they caught up (see `caughtUp`).
+   */
+  async maturityRows(
+    windowDays: number,
+    profile: string,
+  ): Promise<{ rows: MaturityRow[]; updating?: true }> {
+    const updating = !(await this.caughtUp('entity'));
+    const rows = await this.store.maturityRows(windowDays, profile);
+    return updating ? { rows, updating: true } : { rows };
   }
 
   /** A page of a ranking; `updating` when it was answered before the rows caught up. */

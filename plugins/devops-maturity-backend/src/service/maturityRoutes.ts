@@ -160,21 +160,31 @@ export function registerMaturityRoutes(
         'days: golden-path health is kept for 30, 90, 180 or 365 days ending now',
       );
     const profile = dora.profile(q.profile).id;
-    const rows = (await scorecards.maturityRows(days, profile)).filter(
-      r => visibility.all || visibility.refs.has(r.entityRef),
-    );
-    return { q, rows, days, profile, seesAll: visibility.all };
+    const { rows, updating } = await scorecards.maturityRows(days, profile);
+    return {
+      q,
+      rows: rows.filter(
+        r => visibility.all || visibility.refs.has(r.entityRef),
+      ),
+      days,
+      profile,
+      seesAll: visibility.all,
+      lag: updating ? { updating } : {},
+    };
   }
 
   router.get('/golden-path', async (req, res) => {
-    const { rows, days, profile } = await goldenPathRows(req, () =>
+    const { rows, days, profile, lag } = await goldenPathRows(req, () =>
       parseQuery(goldenPathQuery, req.query),
     );
-    res.json(await maturity.goldenPathHealth(rows, { days }, profile));
+    res.json({
+      ...(await maturity.goldenPathHealth(rows, { days }, profile)),
+      ...lag,
+    });
   });
 
   router.get('/golden-path/failing', async (req, res) => {
-    const { q, rows, days, profile, seesAll } = await goldenPathRows(
+    const { q, rows, days, profile, seesAll, lag } = await goldenPathRows(
       req,
       () => {
         const query = parseQuery(goldenPathFailingQuery, req.query);
@@ -199,7 +209,7 @@ export function registerMaturityRoutes(
       res.type('text/csv').send(failingCsv(failing));
       return;
     }
-    res.json(failing);
+    res.json({ ...failing, ...lag });
   });
 }
 

@@ -86,9 +86,11 @@ const FAILING: Record<string, GoldenPathFailure[]> = {
   ],
 };
 
-function api(options: { fail?: boolean } = {}) {
+function api(options: { fail?: boolean; updating?: true } = {}) {
   return {
-    getGoldenPathHealth: jest.fn(async () => health),
+    getGoldenPathHealth: jest.fn(async () =>
+      options.updating ? { ...health, updating: options.updating } : health,
+    ),
     getGoldenPathFailing: jest.fn(
       async (q: GoldenPathFailingQuery): Promise<GoldenPathFailing> => {
         if (options.fail) throw new Error('the backend is down');
@@ -242,6 +244,18 @@ describe('GoldenPathHealthView', () => {
 
     await userEvent.click(screen.getByTestId(`cell-${CATALOG}-runbook`));
     expect(await screen.findByTestId('failing-list')).toBeInTheDocument();
+  });
+
+  it('says the matrix may lag when the backend answered before it caught up', async () => {
+    await render(api({ updating: true }));
+    expect(screen.getByTestId('golden-path-updating')).toHaveTextContent(
+      'this matrix may lag them by a few seconds',
+    );
+  });
+
+  it('says nothing of a lag when the matrix is up to date', async () => {
+    await render(api());
+    expect(screen.queryByTestId('golden-path-updating')).toBeNull();
   });
 
   it('shows the error when the list cannot be had', async () => {

@@ -19,6 +19,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
+import Alert from '@material-ui/lab/Alert';
 import {
   GoldenPathHealth,
   GoldenPathHealthRow,
@@ -196,6 +197,15 @@ export function GoldenPathHealthView(props: {
       title="Golden-path health"
       subheader="Share of each team's services passing each check (teams include their sub-teams). Click a cell for the services that fail, a check's title for every service that fails it."
     >
+      {value.updating && (
+        <Box mb={2}>
+          <Alert severity="info" data-testid="golden-path-updating">
+            Many services have new deployments or incidents: their levels and
+            checks are being recomputed, and this matrix may lag them by a few
+            seconds.
+          </Alert>
+        </Box>
+      )}
       <Box className={classes.scroll} data-testid="golden-path-scroll">
         <Table size="small" stickyHeader data-testid="golden-path-health">
           <TableHead>
