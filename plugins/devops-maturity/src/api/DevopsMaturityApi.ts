@@ -42,6 +42,15 @@ export interface ScorecardQuery extends DoraQuery {
   q?: string;
 }
 
+/**
+ * The team ranking's query: the service ranking's without the filters of services, which the
+ * team ranking refuses. @public
+ */
+export type OwnerScorecardQuery = Omit<
+  ScorecardQuery,
+  'owner' | 'system' | 'lifecycle'
+>;
+
 /** Which check, and whose services, to list as failing it. @public */
 export interface GoldenPathFailingQuery extends DoraQuery {
   /** The check's id, as `GET /golden-path` lists it. */
@@ -82,7 +91,7 @@ export interface DevopsMaturityApi {
     query?: ScorecardQuery,
   ): Promise<ScorecardsResponse<EntityScorecard>>;
   getOwnerScorecards(
-    query?: ScorecardQuery,
+    query?: OwnerScorecardQuery,
   ): Promise<ScorecardsResponse<OwnerScorecard>>;
   /** Events whose entity the catalog does not have yet (needs the unmatched-read permission). */
   getUnmatched(page: {

@@ -5,6 +5,7 @@ import {
   DevopsMaturityApi,
   DoraQuery,
   GoldenPathFailingQuery,
+  OwnerScorecardQuery,
   ScorecardQuery,
 } from './DevopsMaturityApi';
 
@@ -112,7 +113,7 @@ export class DevopsMaturityClient implements DevopsMaturityApi {
     return this.request<any>(`/scorecards${queryString({ ...query })}`);
   }
 
-  getOwnerScorecards(query?: ScorecardQuery) {
+  getOwnerScorecards(query?: OwnerScorecardQuery) {
     return this.request<any>(`/scorecards/owners${queryString({ ...query })}`);
   }
 
