@@ -17,7 +17,7 @@ import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
 import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { generateCatalog, generateDay } from './generate';
-import { StallMeter } from './stalls';
+import { PhaseStalls, StallMeter } from './stalls';
 import { pct, quietLogger, timed } from './measure';
 
 const SERVICES = Number(process.env.BENCH_SKEWED_SERVICES ?? 26);
@@ -26,13 +26,15 @@ const DAYS = Number(process.env.BENCH_SKEWED_DAYS ?? 365);
 
 export async function runSkewed(knex: Knex, now: number) {
   const stalls = new StallMeter();
-  await stalls.during(() => measure(knex, now));
+  const phases = new PhaseStalls();
+  await stalls.during(() => measure(knex, now, phases));
   console.log(
     `| event loop's longest stall over the run | ${stalls.longest} |`,
   );
+  console.log(`| longest stall by phase | ${phases.summary} |`);
 }
 
-async function measure(knex: Knex, now: number) {
+async function measure(knex: Knex, now: number, phases: PhaseStalls) {
   const { entities, groups } = generateCatalog(SERVICES);
   const store = await DatabaseDoraStore.create({
     database: { getClient: async () => knex },
@@ -67,21 +69,29 @@ async function measure(knex: Knex, now: number) {
   const last = utcDayStart(now) - DAY_MS;
   let events = 0;
   let ingestMs = 0;
-  for (let day = first; day < last; day += DAY_MS) {
-    const d = dayOf(day);
-    events += d.deployments.length + d.incidents.length;
-    ingestMs += (await timed(() => push(d)))[1];
-  }
+  await phases.during('ingestion', async () => {
+    for (let day = first; day < last; day += DAY_MS) {
+      const d = dayOf(day);
+      events += d.deployments.length + d.incidents.length;
+      ingestMs += (await timed(() => push(d)))[1];
+    }
+  });
   // The last day, new, then the same day again, as a pipeline's retries or a redelivery would.
   const lastDay = dayOf(last);
-  const [, newDayMs] = await timed(() => push(lastDay));
-  const [, resentDayMs] = await timed(() => push(lastDay));
+  const [, newDayMs] = await phases.during('ingestion', () =>
+    timed(() => push(lastDay)),
+  );
+  const [, resentDayMs] = await phases.during('resend', () =>
+    timed(() => push(lastDay)),
+  );
   const busiest = 'component:default/svc-0';
   const [{ n: busiestCount }] = await knex('dm_deployments')
     .where('entity_ref', busiest)
     .count({ n: '*' });
 
-  const [, refreshMs] = await timed(() => scorecards.refreshAll());
+  const [, refreshMs] = await phases.during('recomputation', () =>
+    timed(() => scorecards.refreshAll()),
+  );
   const window = dora.window({});
   const year = dora.window({ days: 365 });
   const profile = dora.profile();
@@ -90,22 +100,26 @@ async function measure(knex: Knex, now: number) {
     for (let i = 0; i < n; i++) times.push((await timed(fn))[1]);
     return pct(times, 0.95);
   };
-  const entity90 = await read(() =>
-    dora.entityMetrics(busiest, window, profile),
+  const entity90 = await phases.during('entity reads', () =>
+    read(() => dora.entityMetrics(busiest, window, profile)),
   );
-  const entity365 = await read(() =>
-    dora.entityMetrics(busiest, year, profile),
+  const entity365 = await phases.during('entity reads', () =>
+    read(() => dora.entityMetrics(busiest, year, profile)),
   );
-  const page = await read(() =>
-    store.listDeployments(busiest, { limit: 50, offset: 0, window }),
+  const page = await phases.during('deployment pages', () =>
+    read(() =>
+      store.listDeployments(busiest, { limit: 50, offset: 0, window }),
+    ),
   );
-  const lastPage = await read(
-    () =>
-      store.listDeployments(busiest, {
-        limit: 50,
-        offset: Math.max(0, Number(busiestCount) - 50),
-      }),
-    5,
+  const lastPage = await phases.during('deployment pages', () =>
+    read(
+      () =>
+        store.listDeployments(busiest, {
+          limit: 50,
+          offset: Math.max(0, Number(busiestCount) - 50),
+        }),
+      5,
+    ),
   );
   await store.close();
   await knex.destroy();

@@ -28,3 +28,24 @@ export class StallMeter {
     return `${this.longestMs.toFixed(0)} ms`;
   }
 }
+
+/** A StallMeter per phase of a run, so that a long stall can be traced to what caused it. */
+export class PhaseStalls {
+  private readonly meters = new Map<string, StallMeter>();
+
+  during<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    let meter = this.meters.get(phase);
+    if (!meter) {
+      meter = new StallMeter();
+      this.meters.set(phase, meter);
+    }
+    return meter.during(fn);
+  }
+
+  /** `phase longest, ...`, in the order the phases first ran. */
+  get summary(): string {
+    return [...this.meters]
+      .map(([phase, meter]) => `${phase} ${meter.longest}`)
+      .join(', ');
+  }
+}
