@@ -5,17 +5,22 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
+import { readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
 import {
   causedIncidentExpression,
   fixedLater,
   latestFixes,
 } from './failedDeployments';
 
-/** Reads the DORA facts of each entity for a window, with six indexed queries per chunk. */
+/**
+ * Reads the DORA facts of each entity for a window, with six indexed queries per chunk (more
+ * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`).
+ */
 export async function readFacts(
   knex: Knex,
   entityRefs: string[],
   window: TimeWindow,
+  pageRows = SQLITE_PAGE_ROWS,
 ): Promise<Map<string, DoraFacts>> {
   const facts = new Map<string, DoraFacts>();
   for (const ref of entityRefs) facts.set(ref, emptyFacts());
@@ -23,20 +28,31 @@ export async function readFacts(
 
   for (const refs of chunks([...new Set(entityRefs)])) {
     const fixes = await latestFixes(knex, refs);
-    const deployments = await knex('dm_deployments as d')
-      .whereIn('d.entity_ref', refs)
-      .where('d.counts', true)
-      .where('d.finished_at', '>=', window.from)
-      .where('d.finished_at', '<', window.to)
-      .select(
-        'd.entity_ref',
-        'd.external_id',
-        'd.finished_at',
-        'd.kind',
-        'd.fixes',
-        'd.commits_complete',
-        causedIncidentExpression(knex),
-      );
+    const deployments = await readByEntity<any>(
+      knex,
+      refs,
+      'd.entity_ref',
+      () =>
+        knex('dm_deployments as d')
+          .where('d.counts', true)
+          .where('d.finished_at', '>=', window.from)
+          .where('d.finished_at', '<', window.to)
+          .select(
+            'd.pk',
+            'd.entity_ref',
+            'd.external_id',
+            'd.finished_at',
+            'd.kind',
+            'd.fixes',
+            'd.commits_complete',
+            causedIncidentExpression(knex),
+          ),
+      [
+        { column: 'd.finished_at', field: 'finished_at' },
+        { column: 'd.pk', field: 'pk' },
+      ],
+      pageRows,
+    );
     for (const d of deployments) {
       get(d.entity_ref).deployments.push({
         finishedAt: toNumber(d.finished_at),
@@ -54,11 +70,18 @@ export async function readFacts(
       .select('entity_ref');
     for (const b of before) get(b.entity_ref).deployedBefore = true;
 
-    const changes = await knex('dm_entity_changes')
-      .whereIn('entity_ref', refs)
-      .where('first_deployed_at', '>=', window.from)
-      .where('first_deployed_at', '<', window.to)
-      .select('entity_ref', 'first_deployed_at', 'committed_at');
+    const changes = await readByEntity<any>(
+      knex,
+      refs,
+      'entity_ref',
+      () =>
+        knex('dm_entity_changes')
+          .where('first_deployed_at', '>=', window.from)
+          .where('first_deployed_at', '<', window.to)
+          .select('entity_ref', 'sha', 'first_deployed_at', 'committed_at'),
+      [{ column: 'sha', field: 'sha' }],
+      pageRows,
+    );
     for (const c of changes) {
       const deployedAt = toNumber(c.first_deployed_at);
       get(c.entity_ref).changes.push({
