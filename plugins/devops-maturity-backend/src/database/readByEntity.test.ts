@@ -73,6 +73,9 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     const byPk = (rows: Array<Record<string, unknown>>) =>
       [...rows].sort((x, y) => Number(x.pk) - Number(y.pk));
     const whole = await query().whereIn('entity_ref', refs);
+    // On SQLite the first query of several entities may answer a page and one row more; on
+    // PostgreSQL everything is one query.
+    const largestAnswer = databaseId.startsWith('SQLITE') ? 4 : whole.length;
 
     for (const asked of [refs, [refs[1]]]) {
       const longest = longestAnswer(knex);
@@ -90,11 +93,8 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
       expect(byPk(paged)).toEqual(
         byPk(whole.filter(r => asked.includes(r.entity_ref))),
       );
-      if (databaseId.startsWith('SQLITE')) {
-        // the first query of several entities may answer a page and one row more
-        expect(longest.rows).toBeGreaterThan(0);
-        expect(longest.rows).toBeLessThanOrEqual(4);
-      }
+      expect(longest.rows).toBeGreaterThan(0);
+      expect(longest.rows).toBeLessThanOrEqual(largestAnswer);
       knex.removeAllListeners('query-response');
     }
   });
