@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { DoraOptions } from '@devops-maturity/backstage-plugin-common';
 import { sqlitePrepare } from './fastWrites';
-import { selectWhereIn, toNumber } from './util';
+import { toNumber, whereAnyOf } from './util';
 import { findCauses } from './writeIncidents';
 import { RelinkScope } from './writeDeployments';
 
@@ -19,46 +19,49 @@ const RELINK_COLUMNS = [
  * Re-links the incidents whose cause may have changed because deployments arrived or changed:
  * per entity, those opened after the earliest of them, those naming one of them or one of
  * their commits, and those linked to one of them. Each of the four is its own indexed lookup
- * (an OR of them would scan every incident of every entity in the batch); only the incidents
- * found are looked at again.
+ * (an OR of them would scan every incident of every entity in the batch), sent as one query
+ * (`UNION ALL`: one round trip per batch instead of four); only the incidents found are looked
+ * at again.
  */
 export async function relinkIncidents(
   trx: Knex.Transaction,
   scopes: Map<string, RelinkScope>,
   options: DoraOptions,
 ): Promise<void> {
+  if (scopes.size === 0) return;
   const found = new Map<number, any>();
-  const collect = (rows: any[]) =>
-    rows.forEach(r => found.set(toNumber(r.pk), r));
   const keys = [...scopes.keys()];
   const minOpened = keys.reduce(
     (min, e) => Math.min(min, scopes.get(e)!.openedAfter),
     Infinity,
   );
-  collect(
-    await selectWhereIn(
-      () =>
-        trx('dm_incidents')
-          .where('opened_at', '>', minOpened)
-          .select(RELINK_COLUMNS),
+  const all = [...scopes.values()];
+  const lookups = [
+    whereAnyOf(
+      trx('dm_incidents')
+        .where('opened_at', '>', minOpened)
+        .select(RELINK_COLUMNS),
       'entity_ref',
       keys,
     ),
-  );
-  const all = [...scopes.values()];
+  ];
   for (const [column, values] of [
     ['deployment_id', all.flatMap(s => [...s.deploymentIds])],
     ['cause_sha', all.flatMap(s => [...s.shas])],
     ['cause_deployment_pk', all.flatMap(s => [...s.deploymentPks])],
   ] as const) {
-    collect(
-      await selectWhereIn(
-        () => trx('dm_incidents').select(RELINK_COLUMNS),
-        column,
-        [...new Set<string | number>(values)],
-      ),
+    const unique = [...new Set<string | number>(values)];
+    if (unique.length === 0) continue;
+    lookups.push(
+      whereAnyOf(trx('dm_incidents').select(RELINK_COLUMNS), column, unique),
     );
   }
+  // an incident found by several lookups is kept once
+  const rows =
+    lookups.length > 1
+      ? await lookups[0].unionAll(lookups.slice(1))
+      : await lookups[0];
+  for (const r of rows) found.set(toNumber(r.pk), r);
   const candidates: any[] = [];
   for (const r of found.values()) {
     const s = scopes.get(r.entity_ref);

@@ -70,17 +70,25 @@ export async function selectWhereIn<T = any>(
   values: Array<string | number>,
 ): Promise<T[]> {
   if (values.length === 0) return [];
-  const q = query();
+  return (await whereAnyOf(query(), column, values)) as T[];
+}
+
+/** `query` restricted to rows whose `column` is one of `values` (not empty), as `selectWhereIn`. */
+export function whereAnyOf(
+  q: Knex.QueryBuilder,
+  column: string,
+  values: Array<string | number>,
+): Knex.QueryBuilder {
   if (isSqlite(q)) {
-    return (await q.whereRaw('?? IN (SELECT value FROM json_each(?))', [
+    return q.whereRaw('?? IN (SELECT value FROM json_each(?))', [
       column,
       JSON.stringify(values),
-    ])) as T[];
+    ]);
   }
-  return (await q.whereRaw(`?? = ANY(?::${pgArrayOf(values)})`, [
+  return q.whereRaw(`?? = ANY(?::${pgArrayOf(values)})`, [
     column,
     values as string[] | number[],
-  ])) as T[];
+  ]);
 }
 
 /**
