@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
+import { DAY_MS, DoraOptions } from '@devops-maturity/backstage-plugin-common';
 import {
   createTestDatabases,
   createTestStore,
@@ -28,6 +28,32 @@ const profiles = [
   'no-incident-tooling',
   'none',
 ];
+
+/** Stores one production deployment of component:default/a, finished a day before NOW. */
+const deployToA = (
+  store: Awaited<ReturnType<typeof createTestStore>>['store'],
+  options: DoraOptions,
+  id: string,
+) =>
+  store.writeBatch(
+    {
+      deployments: [
+        {
+          id,
+          source: 'api',
+          entityRef: 'component:default/a',
+          environment: 'production',
+          status: 'success',
+          finishedAt: new Date(NOW - DAY_MS).toISOString(),
+          commits: [],
+          kind: 'normal',
+        },
+      ],
+      incidents: [],
+      unmatched: [],
+    },
+    options,
+  );
 
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('ranks from precomputed rows exactly as a live computation does, and sees new events at once', async () => {
@@ -209,26 +235,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       limit: 10,
       offset: 0,
     };
-    const deploy = (id: string) =>
-      store.writeBatch(
-        {
-          deployments: [
-            {
-              id,
-              source: 'api',
-              entityRef: 'component:default/a',
-              environment: 'production',
-              status: 'success',
-              finishedAt: new Date(NOW - DAY_MS).toISOString(),
-              commits: [],
-              kind: 'normal',
-            },
-          ],
-          incidents: [],
-          unmatched: [],
-        },
-        settings.options,
-      );
+    const deploy = (id: string) => deployToA(store, settings.options, id);
     const readFacts = jest.spyOn(store, 'readFacts');
     await deploy('d');
     readFacts.mockRejectedValueOnce(new Error('database unavailable'));
@@ -277,25 +284,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       offset: 0,
     };
     const deploy = async (id: string) => {
-      await store.writeBatch(
-        {
-          deployments: [
-            {
-              id,
-              source: 'api',
-              entityRef: 'component:default/a',
-              environment: 'production',
-              status: 'success',
-              finishedAt: new Date(NOW - DAY_MS).toISOString(),
-              commits: [],
-              kind: 'normal',
-            },
-          ],
-          incidents: [],
-          unmatched: [],
-        },
-        settings.options,
-      );
+      await deployToA(store, settings.options, id);
       await scorecards.markDirty(['component:default/a']);
     };
     const deployments = (page: any) =>
