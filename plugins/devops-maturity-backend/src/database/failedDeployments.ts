@@ -1,15 +1,28 @@
 import { Knex } from 'knex';
+import { TimeWindow } from '@devops-maturity/backstage-plugin-common';
 import { chunks, isSqlite, toNumber, whereInList } from './util';
 
 /**
- * SQL for "an incident names this deployment as its cause": one probe of the incidents'
- * cause index per deployment.
+ * The deployments of these entities finished in the window that an incident names as its
+ * cause, by pk: half of "this deployment failed".
+ *
+ * Why from the incidents: an incident's cause is always a deployment of its own entity (see
+ * docs/metrics.md, change failure rate), and incidents are few beside deployments. A probe of
+ * the incidents' cause index per deployment cost more than reading the deployments themselves
+ * (16 ms of 29 for 10,000 deployments of the busiest service).
  */
-export function causedIncidentExpression(knex: Knex, alias = 'd') {
-  return knex.raw(
-    `(CASE WHEN EXISTS (SELECT 1 FROM dm_incidents i WHERE i.cause_deployment_pk = ${alias}.pk)
-     THEN 1 ELSE 0 END) AS caused_incident`,
-  );
+export async function causedIncidents(
+  knex: Knex,
+  entityRefs: string[],
+  window: TimeWindow,
+): Promise<Set<number>> {
+  const rows = await knex('dm_incidents as i')
+    .join('dm_deployments as d', 'd.pk', 'i.cause_deployment_pk')
+    .whereIn('i.entity_ref', entityRefs)
+    .where('d.finished_at', '>=', window.from)
+    .where('d.finished_at', '<', window.to)
+    .distinct('i.cause_deployment_pk');
+  return new Set(rows.map(r => toNumber(r.cause_deployment_pk)));
 }
 
 /** The key of `latestFixes`' answer: an entity and the id of the deployment fixed. */
@@ -67,9 +80,12 @@ export async function latestFixes(
  * entity's latest fixes. The other half of "failed" is an incident naming it as cause.
  */
 export function fixedLater(
-  row: { entity_ref: string; external_id: string; finished_at: unknown },
+  entityRef: string,
+  deploymentId: string,
+  finishedAt: unknown,
   fixes: Map<string, number>,
 ): boolean {
-  const fixedAt = fixes.get(fixKey(row.entity_ref, row.external_id));
-  return fixedAt !== undefined && fixedAt > toNumber(row.finished_at);
+  if (fixes.size === 0) return false;
+  const fixedAt = fixes.get(fixKey(entityRef, deploymentId));
+  return fixedAt !== undefined && fixedAt > toNumber(finishedAt);
 }

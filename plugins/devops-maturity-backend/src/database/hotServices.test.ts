@@ -10,6 +10,7 @@ import {
 } from '../__testUtils__/databases';
 import { deployment, ENTITY, incident } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { readFacts } from './readFacts';
 
 /**
  * What keeps a busy service (tens of thousands of deployments) fast: the plans of the read
@@ -105,8 +106,8 @@ describe('a busy service on SQLite', () => {
       p.some(d => d.includes('dm_deployments_entity_fixes_idx')),
     );
     expect(fixes).toHaveLength(1);
-    // The incidents are probed once per deployment by their cause index; the deployments
-    // themselves never (that made a page of a busy service take 54 s).
+    // The deployments are read once per query, never probed per deployment (that made a
+    // page of a busy service take 54 s).
     for (const p of plans) {
       const reads = p.filter(d =>
         /^(SEARCH|SCAN) (dm_deployments|d|f)\b/.test(d),
@@ -134,6 +135,30 @@ describe('a busy service on SQLite', () => {
         .sort(),
     ).toEqual(['d18', 'd28', 'd3', 'd38', 'd8']);
   });
+
+  it.each([
+    ['in one query', 10_000],
+    ['in pages', 3],
+  ])(
+    "reads a window's changes %s by the primary key, in its order",
+    async (_, pageRows) => {
+      const queries = await selectsOf(knex, () =>
+        readFacts(knex, [ENTITY], window, pageRows),
+      );
+      const changes = queries.filter(q => /dm_entity_changes/.test(q.sql));
+      expect(changes.length).toBeGreaterThan(pageRows === 3 ? 2 : 0);
+      for (const q of changes) {
+        // The table is clustered by (entity, sha): one range of the entity's changes, each
+        // page starting with a seek after the last sha of the one before. No temporary
+        // b-tree: a page is read in the key's order and stops at its limit.
+        expect(await plan(knex, q)).toEqual([
+          expect.stringMatching(
+            /^SEARCH dm_entity_changes USING PRIMARY KEY \(entity_ref=\?( AND sha>\?)?\)$/,
+          ),
+        ]);
+      }
+    },
+  );
 
   it('reads no deployment again for a resent batch that changes nothing', async () => {
     const queries = await selectsOf(knex, () =>

@@ -62,24 +62,26 @@ async function seed(databaseId: Parameters<typeof createTestStore>[1]) {
     },
     DEFAULT_DORA_OPTIONS,
   );
-  return { knex, refs: ['a', 'b', 'c'].map(ref) };
+  return { knex, store, refs: ['a', 'b', 'c'].map(ref) };
 }
 
 describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
   it('reads what one query reads, in pages of bounded size on SQLite', async () => {
     const { knex, refs } = await seed(databaseId);
-    const query = () =>
-      knex('dm_deployments').select('pk', 'entity_ref', 'finished_at');
+    const query = () => knex('dm_deployments').select('pk', 'finished_at');
     const byPk = (rows: Array<Record<string, unknown>>) =>
       [...rows].sort((x, y) => Number(x.pk) - Number(y.pk));
-    const whole = await query().whereIn('entity_ref', refs);
+    const whole = await query()
+      .select('entity_ref')
+      .whereIn('entity_ref', refs);
     // On SQLite the first query of several entities may answer a page and one row more; on
     // PostgreSQL everything is one query.
     const largestAnswer = databaseId.startsWith('SQLITE') ? 4 : whole.length;
 
     for (const asked of [refs, [refs[1]]]) {
       const longest = longestAnswer(knex);
-      const paged = await readByEntity(
+      const paged: Array<Record<string, unknown>> = [];
+      await readByEntity<Record<string, unknown>>(
         knex,
         asked,
         'entity_ref',
@@ -88,6 +90,12 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
           { column: 'finished_at', field: 'finished_at' },
           { column: 'pk', field: 'pk' },
         ],
+        (entityRef, row) =>
+          paged.push({
+            pk: row.pk,
+            finished_at: row.finished_at,
+            entity_ref: entityRef,
+          }),
         3,
       );
       expect(byPk(paged)).toEqual(
@@ -112,5 +120,41 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     expect(paged.get(refs[1])!.deployments.filter(d => d.failed)).toHaveLength(
       1,
     );
+  });
+
+  it("reads one snapshot though a write lands between readFacts' pages", async () => {
+    const { knex, store, refs } = await seed(databaseId);
+    // The first deployment of b, resent finished later: it moves from the first page of the
+    // deployments to the last. The write is sent as the first page is read (on PostgreSQL,
+    // the one query).
+    const moved = deployment('b0', at(20), {
+      entityRef: refs[1],
+      commits: [],
+    });
+    let write: Promise<unknown> | undefined;
+    const sendWrite = (q: { sql: string }) => {
+      if (!write && /from [`"]dm_deployments[`"] as [`"]d[`"]/i.test(q.sql)) {
+        write = store.writeBatch(
+          { deployments: [moved], incidents: [], unmatched: [] },
+          DEFAULT_DORA_OPTIONS,
+        );
+      }
+    };
+    knex.on('query', sendWrite);
+    const facts = await readFacts(knex, [refs[1]], window, 2);
+    knex.off('query', sendWrite);
+    await write;
+
+    const finished = (f: typeof facts) =>
+      f.get(refs[1])!.deployments.map(d => (d.finishedAt - T0) / H);
+    // Before the write or after it, never a mix: b0 neither read twice nor missed.
+    expect([
+      [1, 2, 2, 5, 8, 8, 9],
+      [2, 2, 5, 8, 8, 9, 20],
+    ]).toContainEqual(finished(facts).sort((x, y) => x - y));
+    // The write did move it.
+    expect(
+      finished(await readFacts(knex, [refs[1]], window)).sort((x, y) => x - y),
+    ).toEqual([2, 2, 5, 8, 8, 9, 20]);
   });
 });

@@ -4,6 +4,9 @@ import { isSqlite } from './util';
 /** Rows per query on SQLite when an answer is large (see `readByEntity`). */
 export const SQLITE_PAGE_ROWS = 10_000;
 
+/** The field that carries the entity of a row of a query that reads several. */
+const ENTITY_FIELD = 'read_by_entity_ref';
+
 /** A column of a page's order, and the field of a row that holds it. */
 export interface PageKey {
   column: string;
@@ -11,8 +14,8 @@ export interface PageKey {
 }
 
 /**
- * The rows `query` selects for the entities `entityRefs` (the filter on `entityColumn` is
- * added here), in no particular order.
+ * Visits the rows `query` selects for the entities `entityRefs` (the filter on `entityColumn`
+ * is added here), each with its entity, in no particular order across entities.
  *
  * On SQLite a large answer is read entity by entity, in pages of `pageRows` rows ordered by
  * `key` (unique within an entity), each page after the last row of the one before. Why:
@@ -21,12 +24,16 @@ export interface PageKey {
  * it every plugin of the backend; a page holds it for a few milliseconds, and the loop turns
  * between pages (see `sqliteTurns`). A small answer, the common case, is still one query:
  * for several entities the first asks for the whole answer, limited to one row more than a
- * page; for one, the first page is that query. On PostgreSQL the
- * driver parses an answer as it arrives, between turns of the loop: always one query.
+ * page; for one, the first page is that query. On PostgreSQL the driver parses an answer as
+ * it arrives, between turns of the loop: always one query.
+ *
+ * A query of one entity does not select the entity column: each row would carry a copy of the
+ * same string, which was the larger part of reading a busy service's year of changes
+ * (203 ms of 150,000 rows against 117 ms without it).
  *
  * `key` must follow an index of `entityColumn` then its columns, so that each page starts
- * with a seek: the primary key of the changes (entity, sha), the entity-time index of the
- * deployments (entity, counts, finished_at, then the row id).
+ * with a seek: the primary key of the changes (entity, sha), the entity-time index of the deployments (entity, counts, finished_at, then the row id).
+ * The pages of one read are one snapshot only inside a transaction (see `readFacts`).
  */
 export async function readByEntity<R extends Record<string, unknown>>(
   knex: Knex,
@@ -34,18 +41,28 @@ export async function readByEntity<R extends Record<string, unknown>>(
   entityColumn: string,
   query: () => Knex.QueryBuilder,
   key: PageKey[],
+  visit: (entityRef: string, row: R) => void,
   pageRows = SQLITE_PAGE_ROWS,
-): Promise<R[]> {
-  if (entityRefs.length === 0) return [];
-  if (!isSqlite(knex)) return query().whereIn(entityColumn, entityRefs);
+): Promise<void> {
+  if (entityRefs.length === 0) return;
+  const sqlite = isSqlite(knex);
+  if (entityRefs.length === 1 && !sqlite) {
+    const [ref] = entityRefs;
+    for (const row of await query().where(entityColumn, ref)) visit(ref, row);
+    return;
+  }
   if (entityRefs.length > 1) {
-    const whole: R[] = await query()
-      .whereIn(entityColumn, entityRefs)
-      .limit(pageRows + 1);
-    if (whole.length <= pageRows) return whole;
+    const whole = query()
+      .select({ [ENTITY_FIELD]: entityColumn })
+      .whereIn(entityColumn, entityRefs);
+    if (sqlite) whole.limit(pageRows + 1);
+    const rows: R[] = await whole;
+    if (!sqlite || rows.length <= pageRows) {
+      for (const row of rows) visit(row[ENTITY_FIELD] as string, row);
+      return;
+    }
   }
 
-  const rows: R[] = [];
   for (const ref of entityRefs) {
     let after: unknown[] | undefined;
     for (;;) {
@@ -63,11 +80,10 @@ export async function readByEntity<R extends Record<string, unknown>>(
         );
       }
       const found: R[] = await page;
-      for (const row of found) rows.push(row);
+      for (const row of found) visit(ref, row);
       if (found.length < pageRows) break;
       const last = found[found.length - 1];
       after = key.map(k => last[k.field]);
     }
   }
-  return rows;
 }

@@ -4,23 +4,37 @@ import {
   emptyFacts,
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toBoolean, toNumber } from './util';
+import { chunks, isSqlite, toBoolean, toNumber } from './util';
 import { readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
-import {
-  causedIncidentExpression,
-  fixedLater,
-  latestFixes,
-} from './failedDeployments';
+import { causedIncidents, fixedLater, latestFixes } from './failedDeployments';
 
 /**
- * Reads the DORA facts of each entity for a window, with six indexed queries per chunk (more
+ * Reads the DORA facts of each entity for a window, with seven indexed queries per chunk (more
  * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`).
+ *
+ * On SQLite the queries run in one read transaction: one snapshot, so a write that lands
+ * between two pages of a large answer (the loop turns between them) cannot make a deployment
+ * whose time a resend moved be read twice or missed. On PostgreSQL each table is one query.
  */
-export async function readFacts(
+export function readFacts(
   knex: Knex,
   entityRefs: string[],
   window: TimeWindow,
   pageRows = SQLITE_PAGE_ROWS,
+): Promise<Map<string, DoraFacts>> {
+  if (isSqlite(knex)) {
+    return knex.transaction(trx =>
+      readFactsFrom(trx, entityRefs, window, pageRows),
+    );
+  }
+  return readFactsFrom(knex, entityRefs, window, pageRows);
+}
+
+async function readFactsFrom(
+  knex: Knex,
+  entityRefs: string[],
+  window: TimeWindow,
+  pageRows: number,
 ): Promise<Map<string, DoraFacts>> {
   const facts = new Map<string, DoraFacts>();
   for (const ref of entityRefs) facts.set(ref, emptyFacts());
@@ -28,7 +42,8 @@ export async function readFacts(
 
   for (const refs of chunks([...new Set(entityRefs)])) {
     const fixes = await latestFixes(knex, refs);
-    const deployments = await readByEntity<any>(
+    const caused = await causedIncidents(knex, refs, window);
+    await readByEntity<any>(
       knex,
       refs,
       'd.entity_ref',
@@ -39,28 +54,31 @@ export async function readFacts(
           .where('d.finished_at', '<', window.to)
           .select(
             'd.pk',
-            'd.entity_ref',
-            'd.external_id',
             'd.finished_at',
-            'd.kind',
-            'd.fixes',
             'd.commits_complete',
-            causedIncidentExpression(knex),
+            knex.raw(
+              `(CASE WHEN d.kind IN ('rollback', 'hotfix') OR d.fixes IS NOT NULL
+                THEN 1 ELSE 0 END) AS rework`,
+            ),
+            // Numbers rather than strings where it can: a busy service has tens of
+            // thousands of rows, and each string is a copy (the ids matter only if fixed).
+            ...(fixes.size > 0 ? ['d.external_id'] : []),
           ),
       [
         { column: 'd.finished_at', field: 'finished_at' },
         { column: 'd.pk', field: 'pk' },
       ],
+      (entityRef, d) =>
+        get(entityRef).deployments.push({
+          finishedAt: toNumber(d.finished_at),
+          failed:
+            caused.has(toNumber(d.pk)) ||
+            fixedLater(entityRef, d.external_id, d.finished_at, fixes),
+          rework: toBoolean(d.rework),
+          commitsComplete: toBoolean(d.commits_complete),
+        }),
       pageRows,
     );
-    for (const d of deployments) {
-      get(d.entity_ref).deployments.push({
-        finishedAt: toNumber(d.finished_at),
-        failed: toBoolean(d.caused_incident) || fixedLater(d, fixes),
-        rework: d.kind === 'rollback' || d.kind === 'hotfix' || !!d.fixes,
-        commitsComplete: toBoolean(d.commits_complete),
-      });
-    }
 
     const before = await knex('dm_deployments')
       .whereIn('entity_ref', refs)
@@ -70,7 +88,7 @@ export async function readFacts(
       .select('entity_ref');
     for (const b of before) get(b.entity_ref).deployedBefore = true;
 
-    const changes = await readByEntity<any>(
+    await readByEntity<any>(
       knex,
       refs,
       'entity_ref',
@@ -78,17 +96,18 @@ export async function readFacts(
         knex('dm_entity_changes')
           .where('first_deployed_at', '>=', window.from)
           .where('first_deployed_at', '<', window.to)
-          .select('entity_ref', 'sha', 'first_deployed_at', 'committed_at'),
+          .select('sha', 'first_deployed_at', 'committed_at'),
+      // the primary key's order (SQLite stores the changes clustered by it)
       [{ column: 'sha', field: 'sha' }],
+      (entityRef, c) => {
+        const deployedAt = toNumber(c.first_deployed_at);
+        get(entityRef).changes.push({
+          deployedAt,
+          leadSeconds: (deployedAt - toNumber(c.committed_at)) / 1000,
+        });
+      },
       pageRows,
     );
-    for (const c of changes) {
-      const deployedAt = toNumber(c.first_deployed_at);
-      get(c.entity_ref).changes.push({
-        deployedAt,
-        leadSeconds: (deployedAt - toNumber(c.committed_at)) / 1000,
-      });
-    }
 
     const incidents = await knex('dm_incidents')
       .whereIn('entity_ref', refs)
