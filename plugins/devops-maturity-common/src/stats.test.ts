@@ -1,4 +1,11 @@
-import { mean, median, percentile, sortedNumbers } from './stats';
+import {
+  mean,
+  median,
+  numbersOf,
+  percentile,
+  percentileOfSorted,
+  percentilesOf,
+} from './stats';
 
 describe('stats', () => {
   it('interpolates the median of an even count like PERCENTILE_CONT(0.5)', () => {
@@ -27,17 +34,76 @@ describe('stats', () => {
   });
 });
 
-describe('sortedNumbers', () => {
-  it('answers the kept values ascending, numerically', () => {
+describe('numbersOf', () => {
+  it('answers the kept values in the items order', () => {
     const items = [{ v: 10 }, { v: -1 }, { v: 9 }, { v: 100 }, { v: 0 }];
     expect([
-      ...sortedNumbers(
+      ...numbersOf(
         items,
         i => i.v,
         v => v > 0,
       ),
-    ]).toEqual([9, 10, 100]);
-    expect([...sortedNumbers(items, i => i.v)]).toEqual([-1, 0, 9, 10, 100]);
-    expect(sortedNumbers([], (i: number) => i)).toHaveLength(0);
+    ]).toEqual([10, 9, 100]);
+    expect([...numbersOf(items, i => i.v)]).toEqual([10, -1, 9, 100, 0]);
+    expect(numbersOf([], (i: number) => i)).toHaveLength(0);
+  });
+});
+
+describe('percentilesOf', () => {
+  /** A deterministic sequence of pseudo-random integers below `max` (an LCG). */
+  function seeded(seed: number) {
+    let x = seed;
+    return (max: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % max;
+    };
+  }
+  const ps = [0, 0.1, 0.5, 0.5, 0.9, 0.95, 1];
+  const bySorting = (values: number[], p: number) =>
+    percentileOfSorted(
+      [...values].sort((a, b) => a - b),
+      p,
+    );
+  const orders: Record<
+    string,
+    (n: number, r: (m: number) => number) => number[]
+  > = {
+    random: (n, r) => Array.from({ length: n }, () => r(1000) / 7),
+    'few distinct values': (n, r) => Array.from({ length: n }, () => r(3)),
+    ascending: n => Array.from({ length: n }, (_, i) => i),
+    descending: n => Array.from({ length: n }, (_, i) => n - i),
+    'all equal': n => Array.from({ length: n }, () => 42),
+    'organ pipe': n =>
+      Array.from({ length: n }, (_, i) => Math.min(i, n - 1 - i)),
+  };
+
+  it.each(Object.keys(orders))(
+    'answers what sorting answers, to the bit, for values in %s order',
+    name => {
+      const r = seeded(name.length);
+      for (const n of [1, 2, 3, 4, 5, 10, 11, 64, 101, 1000, 4096]) {
+        const values = orders[name](n, r);
+        const expected = ps.map(p => bySorting(values, p));
+        const copy = Float64Array.from(values);
+        expect(percentilesOf(copy, ps)).toEqual(expected);
+        // the same values, reordered
+        expect([...copy].sort((a, b) => a - b)).toEqual(
+          [...values].sort((a, b) => a - b),
+        );
+      }
+    },
+  );
+
+  it('answers each percentile in the order asked', () => {
+    expect(
+      percentilesOf(Float64Array.from([5, 1, 4, 2, 3]), [0.9, 0.5, 0]),
+    ).toEqual([4.6, 3, 1]);
+  });
+
+  it('answers null for each percentile of no values', () => {
+    expect(percentilesOf(new Float64Array(0), [0.5, 0.9])).toEqual([
+      null,
+      null,
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
   utcMonthStart,
   utcWeekStart,
 } from '../time';
-import { mean, median, percentileOfSorted, sortedNumbers } from '../stats';
+import { mean, median, numbersOf, percentilesOf } from '../stats';
 import { DoraFacts } from './facts';
 import {
   deploymentFrequencyTier,
@@ -166,12 +166,12 @@ export function computeDoraMetrics(
   const completeDeployments = facts.deployments.filter(
     d => d.commitsComplete !== false,
   ).length;
-  const leads = sortedNumbers(
+  const leads = numbersOf(
     facts.changes,
     c => c.leadSeconds,
     s => s > 0,
   );
-  const leadMedian = percentileOfSorted(leads, 0.5);
+  const [leadMedian, leadP90] = percentilesOf(leads, [0.5, 0.9]);
   if (leadMedian === null) {
     if (deployments > 0)
       reasons.leadTime = completeDeployments
@@ -197,8 +197,10 @@ export function computeDoraMetrics(
   }
 
   // Time to restore
-  const restores = sortedNumbers(facts.restores, r => r.seconds);
-  const restoreMedian = percentileOfSorted(restores, 0.5);
+  // Sorted: the mean is summed in ascending order, so its last bit does not depend on the
+  // order the database answered in. Restores are few, unlike lead times.
+  const restores = numbersOf(facts.restores, r => r.seconds).sort();
+  const [restoreMedian, restoreP90] = percentilesOf(restores, [0.5, 0.9]);
   if (restoreMedian === null) {
     const never =
       facts.incidentsEverReported === false && facts.openIncidents.count === 0;
@@ -240,7 +242,7 @@ export function computeDoraMetrics(
     },
     leadTime: {
       medianSeconds: leadMedian,
-      p90Seconds: percentileOfSorted(leads, 0.9),
+      p90Seconds: leadP90,
       changes: leads.length,
       completeDeployments,
       deployments,
@@ -254,7 +256,7 @@ export function computeDoraMetrics(
     },
     timeToRestore: {
       medianSeconds: restoreMedian,
-      p90Seconds: percentileOfSorted(restores, 0.9),
+      p90Seconds: restoreP90,
       meanSeconds: mean(restores),
       restoredIncidents: restores.length,
       openIncidents: facts.openIncidents.count,
