@@ -7,9 +7,18 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
 import { CheckHistoryRow } from './types';
+import { inOneSnapshot, readByEntity } from './readByEntity';
 
 /** What the golden-path checks need of the events, per entity, at `now`. */
-export async function readCheckSignals(
+export function readCheckSignals(
+  knex: Knex,
+  entityRefs: string[],
+  now: number,
+): Promise<Map<string, CheckSignals>> {
+  return inOneSnapshot(knex, k => readCheckSignalsFrom(k, entityRefs, now));
+}
+
+async function readCheckSignalsFrom(
   knex: Knex,
   entityRefs: string[],
   now: number,
@@ -27,23 +36,33 @@ export async function readCheckSignals(
   const from90 = now - 90 * DAY_MS;
   const from30 = now - 30 * DAY_MS;
   for (const part of chunks(entityRefs)) {
-    const deployments = await knex('dm_deployments')
-      .whereIn('entity_ref', part)
-      .where('counts', true)
-      .where('finished_at', '>=', from90)
-      .where('finished_at', '<', now)
-      .select('entity_ref', 'finished_at', 'commit_count', 'commits_complete');
     const commits = new Map<string, number[]>();
-    for (const d of deployments) {
-      const s = out.get(d.entity_ref)!;
-      if (toNumber(d.finished_at) >= from30) s.deploymentsLast30Days += 1;
-      const n = toNumber(d.commit_count);
-      // A deployment reported without (all its) commits says nothing about batch size.
-      if (n > 0 && toBoolean(d.commits_complete)) {
-        if (!commits.has(d.entity_ref)) commits.set(d.entity_ref, []);
-        commits.get(d.entity_ref)!.push(n);
-      }
-    }
+    // In pages on SQLite: 90 days of a few busy services are tens of thousands of rows.
+    await readByEntity<any>(
+      knex,
+      part,
+      'entity_ref',
+      () =>
+        knex('dm_deployments')
+          .where('counts', true)
+          .where('finished_at', '>=', from90)
+          .where('finished_at', '<', now)
+          .select('pk', 'finished_at', 'commit_count', 'commits_complete'),
+      [
+        { column: 'finished_at', field: 'finished_at' },
+        { column: 'pk', field: 'pk' },
+      ],
+      (entityRef, d) => {
+        const s = out.get(entityRef)!;
+        if (toNumber(d.finished_at) >= from30) s.deploymentsLast30Days += 1;
+        const n = toNumber(d.commit_count);
+        // A deployment reported without (all its) commits says nothing about batch size.
+        if (n > 0 && toBoolean(d.commits_complete)) {
+          if (!commits.has(entityRef)) commits.set(entityRef, []);
+          commits.get(entityRef)!.push(n);
+        }
+      },
+    );
     for (const [ref, counts] of commits)
       out.get(ref)!.medianCommitsPerDeployment = median(counts);
 

@@ -33,7 +33,7 @@ export interface PageKey {
  *
  * `key` must follow an index of `entityColumn` then its columns, so that each page starts
  * with a seek: the primary key of the changes (entity, sha), the entity-time index of the deployments (entity, counts, finished_at, then the row id).
- * The pages of one read are one snapshot only inside a transaction (see `readFacts`).
+ * The pages of one read are one snapshot only inside a transaction (see `inOneSnapshot`).
  */
 export async function readByEntity<R extends Record<string, unknown>>(
   knex: Knex,
@@ -86,4 +86,18 @@ export async function readByEntity<R extends Record<string, unknown>>(
       after = key.map(k => last[k.field]);
     }
   }
+}
+
+/**
+ * Runs `read` so that its pages (see `readByEntity`) see one snapshot: on SQLite in one read
+ * transaction. Why: the loop turns between pages, and a write can take SQLite's one
+ * connection there; a deployment whose time a resend moved across the cursor would be read
+ * twice or missed. The transaction holds the connection, so writes wait for the read (the
+ * loop still turns). On PostgreSQL each query of a read is one statement, not paged.
+ */
+export function inOneSnapshot<T>(
+  knex: Knex,
+  read: (knex: Knex) => Promise<T>,
+): Promise<T> {
+  return isSqlite(knex) ? knex.transaction(trx => read(trx)) : read(knex);
 }

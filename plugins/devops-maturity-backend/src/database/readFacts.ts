@@ -4,17 +4,14 @@ import {
   emptyFacts,
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, isSqlite, toBoolean, toNumber } from './util';
-import { readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
+import { chunks, toBoolean, toNumber } from './util';
+import { inOneSnapshot, readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
 import { causedIncidents, fixedLater, latestFixes } from './failedDeployments';
 
 /**
  * Reads the DORA facts of each entity for a window, with seven indexed queries per chunk (more
- * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`).
- *
- * On SQLite the queries run in one read transaction: one snapshot, so a write that lands
- * between two pages of a large answer (the loop turns between them) cannot make a deployment
- * whose time a resend moved be read twice or missed. On PostgreSQL each table is one query.
+ * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`),
+ * in one snapshot on SQLite (see `inOneSnapshot`).
  */
 export function readFacts(
   knex: Knex,
@@ -22,12 +19,9 @@ export function readFacts(
   window: TimeWindow,
   pageRows = SQLITE_PAGE_ROWS,
 ): Promise<Map<string, DoraFacts>> {
-  if (isSqlite(knex)) {
-    return knex.transaction(trx =>
-      readFactsFrom(trx, entityRefs, window, pageRows),
-    );
-  }
-  return readFactsFrom(knex, entityRefs, window, pageRows);
+  return inOneSnapshot(knex, k =>
+    readFactsFrom(k, entityRefs, window, pageRows),
+  );
 }
 
 async function readFactsFrom(
