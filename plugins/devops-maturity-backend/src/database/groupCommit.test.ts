@@ -146,6 +146,41 @@ describe('GroupCommit', () => {
     expect(await knex('items').count({ n: '*' }).first()).toEqual({ n: 9 });
   });
 
+  it('counts an empty batch, or one of unknown size, as one towards a group', async () => {
+    const knex = await itemsTable();
+    const groups: string[][][] = [];
+    const seen = new Set<Knex.Transaction>();
+    const group = new GroupCommit(
+      knex,
+      async (trx, keys: string[]) => {
+        if (!seen.has(trx)) groups.push([]);
+        seen.add(trx);
+        groups[groups.length - 1].push(keys);
+        return upsertKeys(trx, keys);
+      },
+      keys => {
+        if (keys[0] === 'unknown') throw new Error('no size');
+        return keys.length;
+      },
+      2,
+    );
+
+    const answers = await Promise.allSettled(
+      [['first'], [], [], [], ['unknown'], ['last']].map(keys =>
+        group.write(keys),
+      ),
+    );
+
+    expect(answers.map(a => a.status)).toEqual(
+      Array.from({ length: 6 }, () => 'fulfilled'),
+    );
+    expect(groups).toEqual([
+      [['first'], []],
+      [[], []],
+      [['unknown'], ['last']],
+    ]);
+  });
+
   it('answers every waiting batch with the error when no transaction can begin', async () => {
     const knex = await itemsTable();
     const group = new GroupCommit(knex, upsertKeys, keys => keys.length);

@@ -61,11 +61,24 @@ export class GroupCommit<B, R> {
     let size = 0;
     let count = 0;
     while (count < this.queue.length) {
-      size += this.sizeOf(this.queue[count].batch);
+      size += this.weightOf(this.queue[count].batch);
       if (count > 0 && size > this.maxGroupSize) break;
       count++;
     }
     return this.queue.splice(0, count);
+  }
+
+  /**
+   * A batch's share of a group: at least one, so that empty batches (each still a
+   * transaction's worth of statements) cannot make a group unbounded; one should its size
+   * not be known (the write itself will then answer that batch's error).
+   */
+  private weightOf(batch: B): number {
+    try {
+      return Math.max(1, this.sizeOf(batch));
+    } catch {
+      return 1;
+    }
   }
 
   private async writeGroup() {
