@@ -15,7 +15,14 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { deployment, ENTITY, incident } from '../__testUtils__/events';
+import {
+  at,
+  deployment,
+  ENTITY,
+  H,
+  incident,
+  T0,
+} from '../__testUtils__/events';
 import { seededRandom } from '../demo/random';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 
@@ -23,9 +30,6 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const options = DEFAULT_DORA_OPTIONS;
-const H = 3_600_000;
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const window: TimeWindow = { from: T0, to: T0 + 30 * DAY_MS };
 
 function write(

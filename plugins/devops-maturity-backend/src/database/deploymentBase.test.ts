@@ -8,7 +8,7 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { deployment, ENTITY } from '../__testUtils__/events';
+import { at, deployment, ENTITY, T0 } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { isSqlite } from './util';
 import { DeploymentBaseQuery, MirroredEntity } from './types';
@@ -16,9 +16,6 @@ import { DeploymentBaseQuery, MirroredEntity } from './types';
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-const H = 3_600_000;
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const OTHER = 'component:default/b';
 
 const entity = (entityRef: string): MirroredEntity => ({

@@ -8,7 +8,7 @@ import {
   createTestDatabases,
   createTestStore,
 } from '../__testUtils__/databases';
-import { deployment, ENTITY, incident } from '../__testUtils__/events';
+import { at, deployment, ENTITY, incident, T0 } from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { readFacts } from './readFacts';
 
@@ -19,8 +19,6 @@ import { readFacts } from './readFacts';
  * plans a busy service gets.
  */
 const databases = createTestDatabases();
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();
 const window = { from: T0, to: T0 + 30 * DAY_MS };
 
 function history(): DeploymentEvent[] {

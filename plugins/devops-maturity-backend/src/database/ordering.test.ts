@@ -13,7 +13,14 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { deployment, ENTITY, incident } from '../__testUtils__/events';
+import {
+  at,
+  deployment,
+  ENTITY,
+  H,
+  incident,
+  T0,
+} from '../__testUtils__/events';
 import { DatabaseDoraStore } from './DatabaseDoraStore';
 import { upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
@@ -22,9 +29,6 @@ import { writeIncidents } from './writeIncidents';
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const H = 3_600_000;
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const window: TimeWindow = { from: T0, to: T0 + 30 * 24 * H };
 
 const write = (

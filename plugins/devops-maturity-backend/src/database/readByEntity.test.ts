@@ -9,16 +9,13 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { deployment, incident } from '../__testUtils__/events';
+import { at, deployment, H, incident, T0 } from '../__testUtils__/events';
 import { readByEntity } from './readByEntity';
 import { readFacts } from './readFacts';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const H = 3_600_000;
-const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const window = { from: T0, to: T0 + 30 * 24 * H };
 
 /** The longest answer (in rows) of any query `knex` runs from now on. */

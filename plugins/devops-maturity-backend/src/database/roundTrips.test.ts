@@ -9,15 +9,12 @@ import {
   createTestStore,
   databaseIds,
 } from '../__testUtils__/databases';
-import { deployment, incident } from '../__testUtils__/events';
+import { at, deployment, incident, T0 } from '../__testUtils__/events';
 import { UnmatchedEvent } from './types';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const H = 3_600_000;
-const T0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (hours: number) => new Date(T0 + hours * H).toISOString();
 const entity = (k: number) => `component:default/s-${k}`;
 
 /** One event of each kind per entity, so that every per-entity step scales with the batch. */
