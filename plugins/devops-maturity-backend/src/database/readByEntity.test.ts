@@ -104,6 +104,41 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     }
   });
 
+  it('lets the event loop turn between pages, or slices of one answer', async () => {
+    const { knex, refs } = await seed(databaseId);
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turnOfEachRow: number[] = [];
+    try {
+      await readByEntity(
+        knex,
+        refs,
+        'entity_ref',
+        () => knex('dm_deployments').select('pk', 'finished_at'),
+        [
+          { column: 'finished_at', field: 'finished_at' },
+          { column: 'pk', field: 'pk' },
+        ],
+        () => turnOfEachRow.push(turns),
+        2,
+      );
+    } finally {
+      ticking = false;
+    }
+    // 9 rows, at most 2 between two turns
+    expect(turnOfEachRow).toHaveLength(9);
+    for (const turn of new Set(turnOfEachRow)) {
+      expect(turnOfEachRow.filter(t => t === turn).length).toBeLessThanOrEqual(
+        2,
+      );
+    }
+  });
+
   it('gives readFacts the same metrics whatever the page size', async () => {
     const { knex, refs } = await seed(databaseId);
     const paged = await readFacts(knex, refs, window, 2);

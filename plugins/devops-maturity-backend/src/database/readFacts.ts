@@ -90,7 +90,7 @@ async function readFactsFrom(
         knex('dm_entity_changes')
           .where('first_deployed_at', '>=', window.from)
           .where('first_deployed_at', '<', window.to)
-          .select('sha', 'first_deployed_at', 'committed_at'),
+          .select('first_deployed_at', 'committed_at'),
       // the primary key's order (SQLite stores the changes clustered by it)
       [{ column: 'sha', field: 'sha' }],
       (entityRef, c) => {
