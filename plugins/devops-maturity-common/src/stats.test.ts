@@ -54,8 +54,8 @@ describe('percentilesOf', () => {
   function seeded(seed: number) {
     let x = seed;
     return (max: number) => {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      return x % max;
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % max;
     };
   }
   const ps = [0, 0.1, 0.5, 0.5, 0.9, 0.95, 1];
@@ -93,6 +93,18 @@ describe('percentilesOf', () => {
       }
     },
   );
+
+  it('answers the same when a selection gives up and sorts the rest', () => {
+    const r = seeded(7);
+    for (const rounds of [0, 1, 2]) {
+      for (const n of [1, 2, 5, 100, 1001]) {
+        const values = Array.from({ length: n }, () => r(50));
+        expect(percentilesOf(Float64Array.from(values), ps, rounds)).toEqual(
+          ps.map(p => bySorting(values, p)),
+        );
+      }
+    }
+  });
 
   it('answers each percentile in the order asked', () => {
     expect(

@@ -72,6 +72,8 @@ export function numbersOf<T>(
 export function percentilesOf(
   values: Float64Array,
   ps: readonly number[],
+  /** Partitions a selection may take before it sorts what is left (for tests). */
+  roundsBeforeSort?: number,
 ): Array<number | null> {
   const n = values.length;
   if (n === 0) return ps.map(() => null);
@@ -84,7 +86,7 @@ export function percentilesOf(
   // smaller: the next rank up is found among the values from k on.
   let from = 0;
   for (const k of needed) {
-    valueAt.set(k, selectInPlace(values, k, from, n - 1));
+    valueAt.set(k, selectInPlace(values, k, from, n - 1, roundsBeforeSort));
     from = k;
   }
   return ranks.map(rank => {
@@ -105,12 +107,13 @@ function selectInPlace(
   k: number,
   first: number,
   last: number,
+  rounds = 2 * Math.ceil(Math.log2(last - first + 2)) + 8,
 ): number {
   let lo = first;
   let hi = last;
-  let rounds = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 8;
+  let left = rounds;
   while (hi > lo) {
-    if (--rounds < 0) {
+    if (--left < 0) {
       a.subarray(lo, hi + 1).sort();
       return a[k];
     }

@@ -146,7 +146,7 @@ describe('GroupCommit', () => {
     expect(await knex('items').count({ n: '*' }).first()).toEqual({ n: 9 });
   });
 
-  it('counts an empty batch, or one of unknown size, as one towards a group', async () => {
+  it('counts an empty batch, or one of unknown or unnumbered size, as one towards a group', async () => {
     const knex = await itemsTable();
     const groups: string[][][] = [];
     const seen = new Set<Knex.Transaction>();
@@ -160,24 +160,25 @@ describe('GroupCommit', () => {
       },
       keys => {
         if (keys[0] === 'unknown') throw new Error('no size');
-        return keys.length;
+        return keys[0] === 'nan' ? NaN : keys.length;
       },
       2,
     );
 
     const answers = await Promise.allSettled(
-      [['first'], [], [], [], ['unknown'], ['last']].map(keys =>
+      [['first'], [], [], [], ['unknown'], ['nan'], ['last']].map(keys =>
         group.write(keys),
       ),
     );
 
     expect(answers.map(a => a.status)).toEqual(
-      Array.from({ length: 6 }, () => 'fulfilled'),
+      Array.from({ length: 7 }, () => 'fulfilled'),
     );
     expect(groups).toEqual([
       [['first'], []],
       [[], []],
-      [['unknown'], ['last']],
+      [['unknown'], ['nan']],
+      [['last']],
     ]);
   });
 

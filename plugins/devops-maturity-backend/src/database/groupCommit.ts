@@ -71,11 +71,12 @@ export class GroupCommit<B, R> {
   /**
    * A batch's share of a group: at least one, so that empty batches (each still a
    * transaction's worth of statements) cannot make a group unbounded; one should its size
-   * not be known (the write itself will then answer that batch's error).
+   * not be known, or not be a number (the write itself will then answer that batch's error).
    */
   private weightOf(batch: B): number {
     try {
-      return Math.max(1, this.sizeOf(batch));
+      const size = this.sizeOf(batch);
+      return Number.isFinite(size) ? Math.max(1, size) : 1;
     } catch {
       return 1;
     }

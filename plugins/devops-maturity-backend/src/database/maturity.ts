@@ -7,18 +7,10 @@ import {
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
 import { CheckHistoryRow } from './types';
-import { inOneSnapshot, readByEntity } from './readByEntity';
+import { readByEntity } from './readByEntity';
 
 /** What the golden-path checks need of the events, per entity, at `now`. */
-export function readCheckSignals(
-  knex: Knex,
-  entityRefs: string[],
-  now: number,
-): Promise<Map<string, CheckSignals>> {
-  return inOneSnapshot(knex, k => readCheckSignalsFrom(k, entityRefs, now));
-}
-
-async function readCheckSignalsFrom(
+export async function readCheckSignals(
   knex: Knex,
   entityRefs: string[],
   now: number,
@@ -42,8 +34,8 @@ async function readCheckSignalsFrom(
       knex,
       part,
       'entity_ref',
-      () =>
-        knex('dm_deployments')
+      k =>
+        k('dm_deployments')
           .where('counts', true)
           .where('finished_at', '>=', from90)
           .where('finished_at', '<', now)

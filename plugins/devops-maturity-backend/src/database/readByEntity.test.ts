@@ -65,10 +65,10 @@ async function seed(databaseId: Parameters<typeof createTestStore>[1]) {
 describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
   it('reads what one query reads, in pages of bounded size on SQLite', async () => {
     const { knex, refs } = await seed(databaseId);
-    const query = () => knex('dm_deployments').select('pk', 'finished_at');
+    const query = (k: Knex) => k('dm_deployments').select('pk', 'finished_at');
     const byPk = (rows: Array<Record<string, unknown>>) =>
       [...rows].sort((x, y) => Number(x.pk) - Number(y.pk));
-    const whole = await query()
+    const whole = await query(knex)
       .select('entity_ref')
       .whereIn('entity_ref', refs);
     // On SQLite the first query of several entities may answer a page and one row more; on
@@ -119,7 +119,7 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
         knex,
         refs,
         'entity_ref',
-        () => knex('dm_deployments').select('pk', 'finished_at'),
+        k => k('dm_deployments').select('pk', 'finished_at'),
         [
           { column: 'finished_at', field: 'finished_at' },
           { column: 'pk', field: 'pk' },

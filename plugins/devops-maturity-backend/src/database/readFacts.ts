@@ -5,30 +5,18 @@ import {
   TimeWindow,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toBoolean, toNumber } from './util';
-import { inOneSnapshot, readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
+import { readByEntity, SQLITE_PAGE_ROWS } from './readByEntity';
 import { causedIncidents, fixedLater, latestFixes } from './failedDeployments';
 
 /**
  * Reads the DORA facts of each entity for a window, with seven indexed queries per chunk (more
- * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`),
- * in one snapshot on SQLite (see `inOneSnapshot`).
+ * on SQLite when the deployments or changes of a chunk exceed `pageRows`, see `readByEntity`).
  */
-export function readFacts(
+export async function readFacts(
   knex: Knex,
   entityRefs: string[],
   window: TimeWindow,
   pageRows = SQLITE_PAGE_ROWS,
-): Promise<Map<string, DoraFacts>> {
-  return inOneSnapshot(knex, k =>
-    readFactsFrom(k, entityRefs, window, pageRows),
-  );
-}
-
-async function readFactsFrom(
-  knex: Knex,
-  entityRefs: string[],
-  window: TimeWindow,
-  pageRows: number,
 ): Promise<Map<string, DoraFacts>> {
   const facts = new Map<string, DoraFacts>();
   for (const ref of entityRefs) facts.set(ref, emptyFacts());
@@ -41,8 +29,8 @@ async function readFactsFrom(
       knex,
       refs,
       'd.entity_ref',
-      () =>
-        knex('dm_deployments as d')
+      k =>
+        k('dm_deployments as d')
           .where('d.counts', true)
           .where('d.finished_at', '>=', window.from)
           .where('d.finished_at', '<', window.to)
@@ -50,7 +38,7 @@ async function readFactsFrom(
             'd.pk',
             'd.finished_at',
             'd.commits_complete',
-            knex.raw(
+            k.raw(
               `(CASE WHEN d.kind IN ('rollback', 'hotfix') OR d.fixes IS NOT NULL
                 THEN 1 ELSE 0 END) AS rework`,
             ),
@@ -86,8 +74,8 @@ async function readFactsFrom(
       knex,
       refs,
       'entity_ref',
-      () =>
-        knex('dm_entity_changes')
+      k =>
+        k('dm_entity_changes')
           .where('first_deployed_at', '>=', window.from)
           .where('first_deployed_at', '<', window.to)
           .select('first_deployed_at', 'committed_at'),

@@ -197,9 +197,10 @@ export function computeDoraMetrics(
   }
 
   // Time to restore
-  // Sorted: the mean is summed in ascending order, so its last bit does not depend on the
-  // order the database answered in. Restores are few, unlike lead times.
+  // Sorted, and the mean taken before the percentiles reorder them: summed in ascending order,
+  // its last bit does not depend on the order the database answered in. Restores are few.
   const restores = numbersOf(facts.restores, r => r.seconds).sort();
+  const restoreMean = mean(restores);
   const [restoreMedian, restoreP90] = percentilesOf(restores, [0.5, 0.9]);
   if (restoreMedian === null) {
     const never =
@@ -257,7 +258,7 @@ export function computeDoraMetrics(
     timeToRestore: {
       medianSeconds: restoreMedian,
       p90Seconds: restoreP90,
-      meanSeconds: mean(restores),
+      meanSeconds: restoreMean,
       restoredIncidents: restores.length,
       openIncidents: facts.openIncidents.count,
       oldestOpenSeconds:
