@@ -1,20 +1,3 @@
-/**
- * Percentile by linear interpolation between the closest ranks, as SQL's
- * PERCENTILE_CONT: for p = 0.5 and an even count, the mean of the two middle values.
- * Returns null for an empty list. `sorted` must be ascending.
- * @internal
- */
-export function percentileOfSorted(
-  sorted: ArrayLike<number>,
-  p: number,
-): number | null {
-  if (sorted.length === 0) return null;
-  const rank = p * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Interpolated percentile of unsorted values (copied first). @internal */
 export function percentile(
   values: readonly number[],
@@ -60,9 +43,10 @@ export function numbersOf<T>(
 }
 
 /**
- * Interpolated percentiles of `values`, one per `ps` (each from 0 to 1), each exactly what
- * `percentileOfSorted` answers from the values sorted; null each for no values. Reorders
- * `values` in place.
+ * Interpolated percentiles of `values`, one per `ps` (each from 0 to 1); null each for no
+ * values. Reorders `values` in place. Each is SQL's PERCENTILE_CONT: linear interpolation
+ * between the closest ranks of the values sorted (rank p * (n - 1)); for p = 0.5 and an even
+ * count, the mean of the two middle values.
  *
  * Why not sort: only the ranks around each percentile matter, and selecting them takes linear
  * time. Sorting a busy team's 577,167 lead times took ~85 ms of the ~115 ms its metrics took,
