@@ -9,6 +9,7 @@ import { readSettings } from '../config';
 import { generateDemoEvents } from '../demo/seedDemoData';
 import { sortRows } from './ranking';
 import { servicesAt } from '../__testUtils__/services';
+import { deployment } from '../__testUtils__/events';
 import {
   deploymentItemSchema,
   incidentItemSchema,
@@ -29,7 +30,7 @@ const profiles = [
   'none',
 ];
 
-/** Stores one production deployment of component:default/a, finished a day before NOW. */
+/** Stores one production deployment of component:default/a (ENTITY), finished a day before NOW. */
 const deployToA = (
   store: Awaited<ReturnType<typeof createTestStore>>['store'],
   options: DoraOptions,
@@ -37,18 +38,7 @@ const deployToA = (
 ) =>
   store.writeBatch(
     {
-      deployments: [
-        {
-          id,
-          source: 'api',
-          entityRef: 'component:default/a',
-          environment: 'production',
-          status: 'success',
-          finishedAt: new Date(NOW - DAY_MS).toISOString(),
-          commits: [],
-          kind: 'normal',
-        },
-      ],
+      deployments: [deployment(id, new Date(NOW - DAY_MS).toISOString())],
       incidents: [],
       unmatched: [],
     },
