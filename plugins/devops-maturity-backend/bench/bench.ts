@@ -22,7 +22,7 @@ import {
   utcDayStart,
   BUILT_IN_CHECKS,
 } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { openDatabaseStores } from '../src/database/openStores';
 import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { ConfigReader } from '@backstage/config';
@@ -175,12 +175,12 @@ async function run(kind: 'sqlite' | 'pg') {
 
   // Ours
   const knex = await openDatabase(kind, 'ours');
-  const store = await DatabaseDoraStore.create({
+  const stores = await openDatabaseStores({
     database: { getClient: async () => knex },
   });
-  await store.replaceCatalog(entities, groups);
+  await stores.catalog.replaceCatalog(entities, groups);
   const { dora, scorecards, ingest } = createServices({
-    store,
+    stores,
     settings,
     logger: quietLogger,
     checks: BUILT_IN_CHECKS,
@@ -217,7 +217,7 @@ async function run(kind: 'sqlite' | 'pg') {
         2,
       )}x`,
     );
-    await store.close();
+    await stores.close();
     await knex.destroy();
     await naiveOnly.destroy();
     return;
@@ -349,7 +349,7 @@ async function run(kind: 'sqlite' | 'pg') {
   console.log(
     `| event loop's longest stall in our ingestion, recomputation and reads | ${stalls.longest} | | |`,
   );
-  await store.close();
+  await stores.close();
   await knex.destroy();
   await naive.destroy();
 }

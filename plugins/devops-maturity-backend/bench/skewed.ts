@@ -13,7 +13,7 @@ import {
   DAY_MS,
   utcDayStart,
 } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { openDatabaseStores } from '../src/database/openStores';
 import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { generateCatalog, generateDay } from './generate';
@@ -36,12 +36,12 @@ export async function runSkewed(knex: Knex, now: number) {
 
 async function measure(knex: Knex, now: number, phases: PhaseStalls) {
   const { entities, groups } = generateCatalog(SERVICES);
-  const store = await DatabaseDoraStore.create({
+  const stores = await openDatabaseStores({
     database: { getClient: async () => knex },
   });
-  await store.replaceCatalog(entities, groups);
+  await stores.catalog.replaceCatalog(entities, groups);
   const { dora, scorecards, ingest } = createServices({
-    store,
+    stores,
     settings: readSettings(new ConfigReader({})),
     logger: quietLogger,
     checks: BUILT_IN_CHECKS,
@@ -108,20 +108,20 @@ async function measure(knex: Knex, now: number, phases: PhaseStalls) {
   );
   const page = await phases.during('deployment pages', () =>
     read(() =>
-      store.listDeployments(busiest, { limit: 50, offset: 0, window }),
+      stores.events.listDeployments(busiest, { limit: 50, offset: 0, window }),
     ),
   );
   const lastPage = await phases.during('deployment pages', () =>
     read(
       () =>
-        store.listDeployments(busiest, {
+        stores.events.listDeployments(busiest, {
           limit: 50,
           offset: Math.max(0, Number(busiestCount) - 50),
         }),
       5,
     ),
   );
-  await store.close();
+  await stores.close();
   await knex.destroy();
 
   console.log(

@@ -10,7 +10,7 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { BUILT_IN_CHECKS } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../src/database/DatabaseDoraStore';
+import { openDatabaseStores } from '../src/database/openStores';
 import { createServices } from '../src/service/createServices';
 import { readSettings } from '../src/config';
 import { deploymentItemSchema, parseBatch } from '../src/service/validation';
@@ -30,14 +30,14 @@ async function pushesPerSecond(groupCommits: boolean, callers: number) {
     connection: { filename: file },
     useNullAsDefault: true,
   });
-  const store = await DatabaseDoraStore.create({
+  const stores = await openDatabaseStores({
     database: { getClient: async () => knex },
     groupCommits,
   });
   const { entities, groups } = generateCatalog(ENTITIES);
-  await store.replaceCatalog(entities, groups);
+  await stores.catalog.replaceCatalog(entities, groups);
   const { ingest } = createServices({
-    store,
+    stores,
     settings: readSettings(new ConfigReader({})),
     logger: quietLogger,
     checks: BUILT_IN_CHECKS,
@@ -84,7 +84,7 @@ async function pushesPerSecond(groupCommits: boolean, callers: number) {
   if (Number(stored?.n) !== (PUSHES + 100) * 10) {
     throw new Error(`stored ${stored?.n}, expected ${(PUSHES + 100) * 10}`);
   }
-  await store.close();
+  await stores.close();
   await knex.destroy();
   return (PUSHES / ms) * 1000;
 }

@@ -16,7 +16,7 @@ import {
 } from './tasks/factsRebuildTask';
 import { scheduleRankingsTask } from './tasks/rankingsTask';
 import { assertProductionConfig } from './productionConfig';
-import { DatabaseDoraStore } from './database/DatabaseDoraStore';
+import { openDatabaseStores } from './database/openStores';
 import {
   CatalogMirror,
   catalogUnscoredKinds,
@@ -110,11 +110,11 @@ export const devopsMaturityPlugin = createBackendPlugin({
           installedChecks.map(c => c.id),
           config.has('devopsMaturity.maturity.levels'),
         );
-        const store = await DatabaseDoraStore.create({ database, logger });
-        lifecycle.addShutdownHook(() => store.close());
+        const stores = await openDatabaseStores({ database, logger });
+        lifecycle.addShutdownHook(() => stores.close());
         const { dora, maturity, scorecards, ingest, teamHistory } =
           createServices({
-            store,
+            stores,
             settings,
             logger,
             unscoredKinds: catalogUnscoredKinds({
@@ -125,7 +125,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             checks: installedChecks,
           });
         const factsRebuild = new FactsRebuild(
-          store.factRules(),
+          stores.factRules,
           settings.options,
           logger.child({ task: FACTS_REBUILD_TASK }),
           () => scorecards.refreshAll(),
@@ -137,7 +137,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
               catalog,
               auth,
               ingest,
-              store,
+              store: stores.maturity,
               logger: logger.child({ task: 'demo-seed' }),
               today: demoToday({
                 dora,
@@ -148,7 +148,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
           : undefined;
         const followUp = new CatalogRefreshFollowUp({
           ingest,
-          store,
+          stores,
           refreshRankings: () => scorecards.refreshAll(),
           seedNewServices: seeder && (() => seeder.seedNewServices()),
           retentionMs: settings.unmatchedRetentionMs,
@@ -157,7 +157,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
         const mirror = new CatalogMirror({
           catalog,
           auth,
-          store,
+          stores,
           logger,
           kinds: settings.kinds,
           identityAnnotations: [...identityAnnotations],
@@ -183,8 +183,8 @@ export const devopsMaturityPlugin = createBackendPlugin({
                   dora.eventTimeRange(),
                 ),
               ),
-            handleOnce: createHandleOnce(store.deliveries(source.id)),
-            commits: store.commitHistory(source.id, settings.options),
+            handleOnce: createHandleOnce(stores.sources.deliveries(source.id)),
+            commits: stores.sources.commitHistory(source.id, settings.options),
           });
           logger.info(`Connected event source ${source.id}`);
         }
@@ -195,7 +195,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             logger,
-            store,
+            stores,
             ingest,
             dora,
             scorecards,
@@ -208,7 +208,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
               catalog,
               kinds: settings.kinds,
               scoredEntities: async () =>
-                (await store.listEntities()).map(e => e.entityRef),
+                (await stores.catalog.listEntities()).map(e => e.entityRef),
             }),
             catalogHas: catalogLookup({ catalog, auth }),
           }),

@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
+import { openDatabaseStores } from '../database/openStores';
 
 /**
  * SQLite always; PostgreSQL when a server is given through
@@ -24,14 +24,14 @@ export const databaseIds = (
   databases: TestDatabases,
 ): Array<[TestDatabaseId]> => databases.eachSupportedId();
 
-/** A migrated store on a fresh database of `databaseId`, and that database's knex. */
+/** Migrated stores on a fresh database of `databaseId`, and that database's knex. */
 export async function createTestStore(
   databases: TestDatabases,
   databaseId: TestDatabaseId,
 ) {
   const knex = await databases.init(databaseId);
-  const store = await DatabaseDoraStore.create({
+  const stores = await openDatabaseStores({
     database: { getClient: async () => knex },
   });
-  return { knex, store };
+  return { knex, stores };
 }

@@ -55,19 +55,19 @@ describe.each(databaseIds(databases))(
       deployments: DeploymentEvent[],
       incidents: IncidentEvent[],
     ) {
-      const { knex, store } = await createTestStore(databases, databaseId);
+      const { knex, stores } = await createTestStore(databases, databaseId);
       await localeCollated(knex);
       const write = (d: DeploymentEvent[], i: IncidentEvent[] = []) =>
-        store.writeBatch(
+        stores.events.writeBatch(
           { deployments: d, incidents: i, unmatched: [] },
           DEFAULT_DORA_OPTIONS,
         );
       const entityRef = deployments[0].entityRef!;
       const figures = async () => {
-        const facts = (await store.readFacts([entityRef], window)).get(
+        const facts = (await stores.facts.readFacts([entityRef], window)).get(
           entityRef,
         )!;
-        const listed = await store.listDeployments(entityRef, {
+        const listed = await stores.events.listDeployments(entityRef, {
           limit: 10,
           offset: 0,
         });

@@ -19,7 +19,7 @@ describe.each(databases.eachSupportedId())(
   'migration 20261128000000_check_history_calms on %p',
   databaseId => {
     it('keeps the days recorded before it with no CALMS score, and stores it from then on', async () => {
-      const { knex, store } = await createTestStore(databases, databaseId);
+      const { knex, stores } = await createTestStore(databases, databaseId);
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
       expect(
         await knex.schema.hasColumn('dm_check_history', 'calms_score'),
@@ -32,11 +32,11 @@ describe.each(databases.eachSupportedId())(
       });
 
       await knex.migrate.latest({ directory: migrationsDir });
-      await store.recordCheckHistory([
+      await stores.maturity.recordCheckHistory([
         { entityRef: ref, day: 2 * DAY, level: 3, calmsScore: 64, results: [] },
       ]);
       expect(
-        (await store.checkHistorySince(ref, 0)).map(r => [
+        (await stores.maturity.checkHistorySince(ref, 0)).map(r => [
           r.day,
           r.level,
           r.calmsScore,

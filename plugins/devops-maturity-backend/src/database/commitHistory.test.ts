@@ -23,7 +23,7 @@ const shas = (set: { commits: Array<{ sha: string }> }) =>
 
 describe.each(databaseIds(databases))('commit history on %p', databaseId => {
   async function setUp(maxPerRepository?: number) {
-    const { knex, store } = await createTestStore(databases, databaseId);
+    const { knex, stores } = await createTestStore(databases, databaseId);
     const history = new DatabaseCommitHistory(
       knex,
       'github',
@@ -54,7 +54,7 @@ describe.each(databaseIds(databases))('commit history on %p', databaseId => {
         environment,
         finishedAt: at(minute),
       });
-    return { knex, store, history, push, deploy };
+    return { knex, stores, history, push, deploy };
   }
 
   it('brings the commits a sha contains that no earlier production deployment brought', async () => {

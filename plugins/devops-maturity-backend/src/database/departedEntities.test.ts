@@ -16,7 +16,7 @@ import {
   databaseIds,
 } from '../__testUtils__/databases';
 import { at, deployment, incident, T0 } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DoraStores } from './openStores';
 import { MirroredEntity } from './types';
 
 jest.setTimeout(60_000);
@@ -39,17 +39,20 @@ function entity(name: string, slug?: string): MirroredEntity {
   };
 }
 
-const mirror = (store: DatabaseDoraStore, ...entities: MirroredEntity[]) =>
-  store.replaceCatalog(entities, []);
+const mirror = (stores: DoraStores, ...entities: MirroredEntity[]) =>
+  stores.catalog.replaceCatalog(entities, []);
 
 const write = (
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   deployments: DeploymentEvent[],
   incidents: IncidentEvent[] = [],
-) => store.writeBatch({ deployments, incidents, unmatched: [] }, options);
+) =>
+  stores.events.writeBatch({ deployments, incidents, unmatched: [] }, options);
 
-async function storeMetrics(store: DatabaseDoraStore, entityRef: string) {
-  const facts = (await store.readFacts([entityRef], window)).get(entityRef)!;
+async function storeMetrics(stores: DoraStores, entityRef: string) {
+  const facts = (await stores.facts.readFacts([entityRef], window)).get(
+    entityRef,
+  )!;
   return computeDoraMetrics(facts, window, DORA_2021);
 }
 
@@ -125,11 +128,11 @@ describe.each(databaseIds(databases))(
   'Entities that leave the catalog, on %p',
   databaseId => {
     it("lists a deleted service's events as no longer in the catalog, after newer arrivals", async () => {
-      const { store } = await createTestStore(databases, databaseId);
-      await mirror(store, entity('gone', 'acme/gone'), entity('quiet'));
+      const { stores } = await createTestStore(databases, databaseId);
+      await mirror(stores, entity('gone', 'acme/gone'), entity('quiet'));
       const { deployments, incidents } = historyOf('gone');
-      await write(store, deployments, incidents);
-      await store.writeBatch(
+      await write(stores, deployments, incidents);
+      await stores.events.writeBatch(
         {
           deployments: [],
           incidents: [],
@@ -147,11 +150,11 @@ describe.each(databaseIds(databases))(
         },
         options,
       );
-      expect((await store.listUnmatched(page)).totalCount).toBe(1);
+      expect((await stores.unmatched.listUnmatched(page)).totalCount).toBe(1);
 
       const before = Date.now();
-      await mirror(store); // both leave; only the one with events is remembered
-      const listed = await store.listUnmatched(page);
+      await mirror(stores); // both leave; only the one with events is remembered
+      const listed = await stores.unmatched.listUnmatched(page);
       expect(listed.totalCount).toBe(7);
       const departed = listed.items.slice(0, 6);
       expect(departed.map(u => `${u.eventType} ${u.id}`).sort()).toEqual([
@@ -184,29 +187,32 @@ describe.each(databaseIds(databases))(
       });
       expect(listed.items[6].id).toBe('never-matched');
       // Pages follow the same order.
-      const second = await store.listUnmatched({ limit: 4, offset: 4 });
+      const second = await stores.unmatched.listUnmatched({
+        limit: 4,
+        offset: 4,
+      });
       expect(second.items.map(u => u.id)).toEqual(
         listed.items.slice(4).map(u => u.id),
       );
       expect(second.totalCount).toBe(7);
 
       // Nothing carries it: it stays listed, and its figures are nobody's.
-      expect(await store.moveDepartedEntities(options)).toEqual([]);
-      expect((await store.listUnmatched(page)).totalCount).toBe(7);
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([]);
+      expect((await stores.unmatched.listUnmatched(page)).totalCount).toBe(7);
     });
 
     it('moves the history of a service renamed with its annotation, in the same refresh; nothing moves twice', async () => {
-      const { store, knex } = await createTestStore(databases, databaseId);
-      await mirror(store, entity('old-name', 'acme/svc'));
+      const { stores, knex } = await createTestStore(databases, databaseId);
+      await mirror(stores, entity('old-name', 'acme/svc'));
       const { deployments, incidents } = historyOf('old-name');
-      await write(store, deployments, incidents);
-      await store.insertAssessment({
+      await write(stores, deployments, incidents);
+      await stores.maturity.insertAssessment({
         entityRef: ref('old-name'),
         answers: { q: 3 } as any,
         author: 'user:default/me',
         submittedAt: at(5),
       });
-      await store.recordCheckHistory([
+      await stores.maturity.recordCheckHistory([
         {
           entityRef: ref('old-name'),
           day: T0,
@@ -215,37 +221,43 @@ describe.each(databaseIds(databases))(
           results: [],
         },
       ]);
-      const before = await storeMetrics(store, ref('old-name'));
+      const before = await storeMetrics(stores, ref('old-name'));
       expect(before.deploymentFrequency.deployments).toBe(3);
       expect(before).toEqual(
         referenceMetrics(ref('old-name'), deployments, incidents),
       );
-      const listedBefore = await store.listDeployments(ref('old-name'), page);
+      const listedBefore = await stores.events.listDeployments(
+        ref('old-name'),
+        page,
+      );
 
-      await mirror(store, entity('new-name', 'acme/svc'));
-      expect(await store.moveDepartedEntities(options)).toEqual([
+      await mirror(stores, entity('new-name', 'acme/svc'));
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([
         { from: ref('old-name'), to: ref('new-name') },
       ]);
-      expect(await storeMetrics(store, ref('new-name'))).toEqual(before);
+      expect(await storeMetrics(stores, ref('new-name'))).toEqual(before);
       expect(
-        (await store.listDeployments(ref('new-name'), page)).items,
+        (await stores.events.listDeployments(ref('new-name'), page)).items,
       ).toEqual(
         listedBefore.items.map(d => ({ ...d, entityRef: ref('new-name') })),
       );
       expect(
-        (await store.latestAssessments([ref('new-name')])).get(ref('new-name'))
-          ?.author,
+        (await stores.maturity.latestAssessments([ref('new-name')])).get(
+          ref('new-name'),
+        )?.author,
       ).toBe('user:default/me');
       expect(
-        (await store.checkHistory(ref('new-name'), 10)).map(h => h.level),
+        (await stores.maturity.checkHistory(ref('new-name'), 10)).map(
+          h => h.level,
+        ),
       ).toEqual([2]);
       // The CALMS score moves with the level.
       expect(
-        (await store.checkHistorySince(ref('new-name'), 0)).map(
+        (await stores.maturity.checkHistorySince(ref('new-name'), 0)).map(
           h => h.calmsScore,
         ),
       ).toEqual([61]);
-      expect((await store.listUnmatched(page)).totalCount).toBe(0);
+      expect((await stores.unmatched.listUnmatched(page)).totalCount).toBe(0);
       for (const table of ['dm_deployments', 'dm_incidents']) {
         const [{ n }] = await knex(table)
           .where('entity_ref', ref('old-name'))
@@ -254,50 +266,50 @@ describe.each(databaseIds(databases))(
       }
 
       // A second settlement, or the old name showing up again empty, moves nothing back.
-      expect(await store.moveDepartedEntities(options)).toEqual([]);
-      await mirror(store, entity('new-name', 'acme/svc'), entity('old-name'));
-      expect(await store.moveDepartedEntities(options)).toEqual([]);
-      expect(await storeMetrics(store, ref('new-name'))).toEqual(before);
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([]);
+      await mirror(stores, entity('new-name', 'acme/svc'), entity('old-name'));
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([]);
+      expect(await storeMetrics(stores, ref('new-name'))).toEqual(before);
     });
 
     it('keeps the events of a ref that comes back, and moves to a later carrier of the annotation', async () => {
-      const { store, knex } = await createTestStore(databases, databaseId);
+      const { stores, knex } = await createTestStore(databases, databaseId);
       await mirror(
-        store,
+        stores,
         entity('flaky', 'acme/flaky'),
         entity('moved', 'acme/m'),
       );
-      await write(store, historyOf('flaky').deployments);
-      await write(store, historyOf('moved').deployments);
-      const flaky = await storeMetrics(store, ref('flaky'));
-      const moved = await storeMetrics(store, ref('moved'));
+      await write(stores, historyOf('flaky').deployments);
+      await write(stores, historyOf('moved').deployments);
+      const flaky = await storeMetrics(stores, ref('flaky'));
+      const moved = await storeMetrics(stores, ref('moved'));
 
-      await mirror(store); // a catalog answering nothing for a while
+      await mirror(stores); // a catalog answering nothing for a while
       expect((await departedRows(knex)).map(d => d.entityRef)).toEqual([
         ref('flaky'),
         ref('moved'),
       ]);
-      await mirror(store, entity('unrelated'));
-      expect(await store.moveDepartedEntities(options)).toEqual([]);
+      await mirror(stores, entity('unrelated'));
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([]);
 
-      await mirror(store, entity('flaky'), entity('successor', 'acme/m'));
+      await mirror(stores, entity('flaky'), entity('successor', 'acme/m'));
       expect(
-        (await store.moveDepartedEntities(options)).sort((a, b) =>
+        (await stores.unmatched.moveDepartedEntities(options)).sort((a, b) =>
           a.from.localeCompare(b.from),
         ),
       ).toEqual([
         { from: ref('flaky'), to: ref('flaky') },
         { from: ref('moved'), to: ref('successor') },
       ]);
-      expect(await storeMetrics(store, ref('flaky'))).toEqual(flaky);
-      expect(await storeMetrics(store, ref('successor'))).toEqual(moved);
+      expect(await storeMetrics(stores, ref('flaky'))).toEqual(flaky);
+      expect(await storeMetrics(stores, ref('successor'))).toEqual(moved);
       expect(await departedRows(knex)).toEqual([]);
-      expect((await store.listUnmatched(page)).totalCount).toBe(0);
+      expect((await stores.unmatched.listUnmatched(page)).totalCount).toBe(0);
     });
 
     it('merges into an entity with events of its own: a shared sha keeps its earliest deployment, incidents relink', async () => {
-      const { store, knex } = await createTestStore(databases, databaseId);
-      await mirror(store, entity('old', 'acme/svc'), entity('new'));
+      const { stores, knex } = await createTestStore(databases, databaseId);
+      await mirror(stores, entity('old', 'acme/svc'), entity('new'));
       const oldEvents = {
         deployments: [
           withCommits('o1', 3, 'old', [['y', 1]]),
@@ -330,18 +342,18 @@ describe.each(databaseIds(databases))(
           incident('ni1', at(9), { entityRef: ref('new'), resolvedAt: at(11) }),
         ],
       };
-      await write(store, oldEvents.deployments, oldEvents.incidents);
-      await write(store, newEvents.deployments, newEvents.incidents);
+      await write(stores, oldEvents.deployments, oldEvents.incidents);
+      await write(stores, newEvents.deployments, newEvents.incidents);
 
-      await mirror(store, entity('new', 'acme/svc'));
-      expect(await store.moveDepartedEntities(options)).toEqual([
+      await mirror(stores, entity('new', 'acme/svc'));
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([
         { from: ref('old'), to: ref('new') },
       ]);
       const all = {
         deployments: [...oldEvents.deployments, ...newEvents.deployments],
         incidents: [...oldEvents.incidents, ...newEvents.incidents],
       };
-      expect(await storeMetrics(store, ref('new'))).toEqual(
+      expect(await storeMetrics(stores, ref('new'))).toEqual(
         referenceMetrics(ref('new'), all.deployments, all.incidents),
       );
       const changes = await knex('dm_entity_changes')
@@ -353,7 +365,7 @@ describe.each(databaseIds(databases))(
         ['y', 'o1'],
         ['z', 'o2'],
       ]);
-      const causes = (await store.listIncidents(ref('new'), page)).items
+      const causes = (await stores.events.listIncidents(ref('new'), page)).items
         .map(i => [i.id, i.causeDeployment?.id])
         .sort();
       expect(causes).toEqual([
@@ -364,18 +376,18 @@ describe.each(databaseIds(databases))(
     });
 
     it('does not guess between several carriers, nor keep an annotation the entity shared', async () => {
-      const { store, knex } = await createTestStore(databases, databaseId);
+      const { stores, knex } = await createTestStore(databases, databaseId);
       await mirror(
-        store,
+        stores,
         entity('single', 'acme/single'),
         entity('mono-a', 'acme/mono'),
         entity('mono-b', 'acme/mono'),
       );
-      await write(store, historyOf('single').deployments);
-      await write(store, historyOf('mono-a').deployments);
+      await write(stores, historyOf('single').deployments);
+      await write(stores, historyOf('mono-a').deployments);
 
       await mirror(
-        store,
+        stores,
         entity('twin-1', 'acme/single'),
         entity('twin-2', 'acme/single'),
         entity('mono-b', 'acme/mono'),
@@ -387,21 +399,21 @@ describe.each(databaseIds(databases))(
           identities: [{ annotation: SLUG, value: 'acme/single' }],
         },
       ]);
-      expect(await store.moveDepartedEntities(options)).toEqual([]);
-      expect((await store.listUnmatched(page)).totalCount).toBe(8);
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([]);
+      expect((await stores.unmatched.listUnmatched(page)).totalCount).toBe(8);
       expect(
-        (await storeMetrics(store, ref('mono-b'))).deploymentFrequency
+        (await storeMetrics(stores, ref('mono-b'))).deploymentFrequency
           .deployments,
       ).toBe(0);
 
       // Once the catalog tells them apart, the history moves.
       await mirror(
-        store,
+        stores,
         entity('twin-1', 'acme/single'),
         entity('twin-2'),
         entity('mono-b', 'acme/mono'),
       );
-      expect(await store.moveDepartedEntities(options)).toEqual([
+      expect(await stores.unmatched.moveDepartedEntities(options)).toEqual([
         { from: ref('single'), to: ref('twin-1') },
       ]);
     });

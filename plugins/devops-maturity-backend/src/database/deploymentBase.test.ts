@@ -9,7 +9,7 @@ import {
   databaseIds,
 } from '../__testUtils__/databases';
 import { at, deployment, ENTITY, T0 } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DoraStores } from './openStores';
 import { isSqlite } from './util';
 import { DeploymentBaseQuery, MirroredEntity } from './types';
 
@@ -30,18 +30,18 @@ const entity = (entityRef: string): MirroredEntity => ({
 const cli = (id: string, hours: number, extra: Partial<DeploymentEvent> = {}) =>
   deployment(id, at(hours), { source: 'cli', ...extra });
 
-const write = (store: DatabaseDoraStore, deployments: DeploymentEvent[]) =>
-  store.writeBatch(
+const write = (stores: DoraStores, deployments: DeploymentEvent[]) =>
+  stores.events.writeBatch(
     { deployments, incidents: [], unmatched: [] },
     DEFAULT_DORA_OPTIONS,
   );
 
 /** The previous deployment's source and id, and its sha. */
 async function previousOf(
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   query: Partial<DeploymentBaseQuery>,
 ) {
-  const { previous } = await store.deploymentBase({
+  const { previous } = await stores.events.deploymentBase({
     entityRef: ENTITY,
     source: 'cli',
     ...query,
@@ -50,11 +50,11 @@ async function previousOf(
 }
 
 describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
-  let store: DatabaseDoraStore;
+  let stores: DoraStores;
   beforeEach(async () => {
-    ({ store } = await createTestStore(databases, databaseId));
-    await store.replaceCatalog([entity(ENTITY), entity(OTHER)], []);
-    await write(store, [
+    ({ stores } = await createTestStore(databases, databaseId));
+    await stores.catalog.replaceCatalog([entity(ENTITY), entity(OTHER)], []);
+    await write(stores, [
       cli('d1', 1, { sha: 's1', version: 'v1', startedAt: at(0.5) }),
       cli('d2', 2), // sent without a sha
       cli('d6', 6, { sha: 's6' }),
@@ -67,7 +67,7 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
 
   it("answers the entity's latest successful production deployment, with what it deployed", async () => {
     expect(
-      await store.deploymentBase({ entityRef: ENTITY, source: 'cli' }),
+      await stores.events.deploymentBase({ entityRef: ENTITY, source: 'cli' }),
     ).toEqual({
       entityRef: ENTITY,
       previous: {
@@ -80,16 +80,16 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
       stored: null,
     });
     // A deployment not stored yet starts from the latest too.
-    expect(await previousOf(store, { id: 'd7' })).toBe('cli/d6@s6');
+    expect(await previousOf(stores, { id: 'd7' })).toBe('cli/d6@s6');
   });
 
   it('never answers the deployment asked about, and says null for a deployment sent without a sha', async () => {
     expect(
-      await previousOf(store, { id: 'd6', before: Date.parse(at(10)) }),
+      await previousOf(stores, { id: 'd6', before: Date.parse(at(10)) }),
     ).toBe('cli/d2@null');
     // The same id from another source is another deployment.
     expect(
-      await previousOf(store, {
+      await previousOf(stores, {
         id: 'd6',
         source: 'api',
         before: Date.parse(at(10)),
@@ -99,7 +99,7 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
 
   it("starts before the stored copy's finish time, and answers that copy for a retry", async () => {
     expect(
-      await store.deploymentBase({
+      await stores.events.deploymentBase({
         entityRef: ENTITY,
         source: 'cli',
         id: 'd2',
@@ -124,7 +124,7 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
     });
     // A stored copy that does not count still bounds its base and is answered.
     expect(
-      await store.deploymentBase({
+      await stores.events.deploymentBase({
         entityRef: ENTITY,
         source: 'cli',
         id: 'failed',
@@ -133,42 +133,42 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
       previous: { id: 'd6' },
       stored: { status: 'failure', sha: 'fa', finishedAt: at(8) },
     });
-    expect(await previousOf(store, { id: 'd1' })).toBeNull();
+    expect(await previousOf(stores, { id: 'd1' })).toBeNull();
   });
 
   it('starts before `before` when given, the id breaking a tie', async () => {
-    expect(await previousOf(store, { before: Date.parse(at(5)) })).toBe(
+    expect(await previousOf(stores, { before: Date.parse(at(5)) })).toBe(
       'cli/d2@null',
     );
     // Without an id, only what finished strictly earlier.
-    expect(await previousOf(store, { before: Date.parse(at(2)) })).toBe(
+    expect(await previousOf(stores, { before: Date.parse(at(2)) })).toBe(
       'cli/d1@s1',
     );
     // With one, what finished at the same time and sorts before it.
     expect(
-      await previousOf(store, { id: 'd3', before: Date.parse(at(2)) }),
+      await previousOf(stores, { id: 'd3', before: Date.parse(at(2)) }),
     ).toBe('cli/d2@null');
     expect(
-      await previousOf(store, { id: 'a', before: Date.parse(at(2)) }),
+      await previousOf(stores, { id: 'a', before: Date.parse(at(2)) }),
     ).toBe('cli/d1@s1');
     // `before` wins over the stored copy's time.
     expect(
-      await previousOf(store, { id: 'd2', before: Date.parse(at(10)) }),
+      await previousOf(stores, { id: 'd2', before: Date.parse(at(10)) }),
     ).toBe('cli/d6@s6');
-    expect(await previousOf(store, { before: Date.parse(at(1)) })).toBeNull();
+    expect(await previousOf(stores, { before: Date.parse(at(1)) })).toBeNull();
   });
 
   it('orders deployments of the same millisecond by source, then id, in byte order', async () => {
     // In byte order `B` < `a`; a locale's collation would put `a` first.
-    await write(store, [
+    await write(stores, [
       cli('a', 20, { sha: 'sa' }),
       cli('B', 20, { sha: 'sB' }),
       deployment('z', at(20), { source: 'api', sha: 'sz' }),
     ]);
-    expect(await previousOf(store, {})).toBe('cli/a@sa');
-    expect(await previousOf(store, { id: 'a' })).toBe('cli/B@sB');
-    expect(await previousOf(store, { id: 'B' })).toBe('api/z@sz');
-    expect(await previousOf(store, { id: 'z', source: 'api' })).toBe(
+    expect(await previousOf(stores, {})).toBe('cli/a@sa');
+    expect(await previousOf(stores, { id: 'a' })).toBe('cli/B@sB');
+    expect(await previousOf(stores, { id: 'B' })).toBe('api/z@sz');
+    expect(await previousOf(stores, { id: 'z', source: 'api' })).toBe(
       'cli/d6@s6',
     );
   });
@@ -176,14 +176,18 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
   it('answers nothing for an entity the catalog does not have, even one that left with deployments', async () => {
     const nobody = 'component:default/nobody';
     expect(
-      await store.deploymentBase({ entityRef: nobody, source: 'cli', id: 'x' }),
+      await stores.events.deploymentBase({
+        entityRef: nobody,
+        source: 'cli',
+        id: 'x',
+      }),
     ).toEqual({ entityRef: nobody, previous: null, stored: null });
     expect(
-      await store.deploymentBase({ entityRef: OTHER, source: 'cli' }),
+      await stores.events.deploymentBase({ entityRef: OTHER, source: 'cli' }),
     ).toMatchObject({ previous: { id: 'other' } });
-    await store.replaceCatalog([entity(ENTITY)], []);
+    await stores.catalog.replaceCatalog([entity(ENTITY)], []);
     expect(
-      await store.deploymentBase({
+      await stores.events.deploymentBase({
         entityRef: OTHER,
         source: 'cli',
         id: 'other',
@@ -193,7 +197,7 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
 
   it("answers no stored copy of another entity's deployment", async () => {
     expect(
-      await store.deploymentBase({
+      await stores.events.deploymentBase({
         entityRef: ENTITY,
         source: 'cli',
         id: 'other',
@@ -202,15 +206,15 @@ describe.each(databaseIds(databases))('deploymentBase on %p', databaseId => {
   });
 
   it('keeps the sha of the latest copy', async () => {
-    await write(store, [cli('d6', 6, { sha: 's6-amended' })]);
-    expect(await previousOf(store, {})).toBe('cli/d6@s6-amended');
+    await write(stores, [cli('d6', 6, { sha: 's6-amended' })]);
+    expect(await previousOf(stores, {})).toBe('cli/d6@s6-amended');
     const listed = (
-      await store.listDeployments(ENTITY, { limit: 10, offset: 0 })
+      await stores.events.listDeployments(ENTITY, { limit: 10, offset: 0 })
     ).items;
     expect(listed.find(d => d.id === 'd6')?.sha).toBe('s6-amended');
     // A copy without one says the sender no longer tells: none is kept.
-    await write(store, [cli('d6', 6)]);
-    expect(await previousOf(store, {})).toBe('cli/d6@null');
+    await write(stores, [cli('d6', 6)]);
+    expect(await previousOf(stores, {})).toBe('cli/d6@null');
   });
 });
 
@@ -280,14 +284,14 @@ describe.each(databaseIds(databases))(
   'deploymentBase of a service with 50,000 deployments on %p',
   databaseId => {
     let knex: Knex;
-    let store: DatabaseDoraStore;
+    let stores: DoraStores;
     const N = 50_000;
     beforeAll(async () => {
-      ({ knex, store } = await createTestStore(databases, databaseId));
-      await store.replaceCatalog([entity(ENTITY)], []);
+      ({ knex, stores } = await createTestStore(databases, databaseId));
+      await stores.catalog.replaceCatalog([entity(ENTITY)], []);
       for (let from = 0; from < N; from += 5000) {
         await write(
-          store,
+          stores,
           // one a minute
           Array.from({ length: 5000 }, (_, n) =>
             deployment(
@@ -310,7 +314,7 @@ describe.each(databaseIds(databases))(
       ['before a time', { before: Date.parse(at(100)) }, 'cli/d5999@s5999'],
     ])('finds %s reading a handful of rows', async (_, query, expected) => {
       const queries = await selectsOf(knex, async () =>
-        expect(await previousOf(store, query)).toBe(expected),
+        expect(await previousOf(stores, query)).toBe(expected),
       );
       expect(queries.length).toBeLessThanOrEqual(2);
       for (const q of queries) {

@@ -201,13 +201,13 @@ describe('GroupCommit', () => {
   });
 
   it('gives each of the store’s concurrent pushes its own counts, a resend in the same group included', async () => {
-    const { knex, store } = await createTestStore(databases, 'SQLITE_3');
+    const { knex, stores } = await createTestStore(databases, 'SQLITE_3');
     const commits = countCommits(knex);
     const d = (id: string) => deployment(id, '2026-06-01T10:00:00Z');
 
     const results = await Promise.all(
       [['d1', 'd2'], ['d3'], ['d2', 'd4'], ['d1']].map(ids =>
-        store.writeBatch(
+        stores.events.writeBatch(
           { deployments: ids.map(d), incidents: [], unmatched: [] },
           DEFAULT_DORA_OPTIONS,
         ),

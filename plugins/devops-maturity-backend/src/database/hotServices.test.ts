@@ -9,7 +9,7 @@ import {
   createTestStore,
 } from '../__testUtils__/databases';
 import { at, deployment, ENTITY, incident, T0 } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DoraStores } from './openStores';
 import { readFacts } from './readFacts';
 
 /**
@@ -35,8 +35,8 @@ function history(): DeploymentEvent[] {
 }
 
 async function storeWithHistory() {
-  const { knex, store } = await createTestStore(databases, 'SQLITE_3');
-  await store.writeBatch(
+  const { knex, stores } = await createTestStore(databases, 'SQLITE_3');
+  await stores.events.writeBatch(
     {
       deployments: history(),
       incidents: [incident('i1', at(3.5), { deploymentId: 'd3' })],
@@ -44,7 +44,7 @@ async function storeWithHistory() {
     },
     DEFAULT_DORA_OPTIONS,
   );
-  return { knex, store };
+  return { knex, stores };
 }
 
 /** The SELECTs `fn` sends through knex. */
@@ -72,16 +72,17 @@ const TABLES = 'dm_deployments|dm_entity_changes|dm_incidents|d|i|f';
 
 describe('a busy service on SQLite', () => {
   let knex: Knex;
-  let store: DatabaseDoraStore;
+  let stores: DoraStores;
   beforeAll(async () => {
-    ({ knex, store } = await storeWithHistory());
+    ({ knex, stores } = await storeWithHistory());
   });
 
   it.each([
-    ['the DORA facts', () => store.readFacts([ENTITY], window)],
+    ['the DORA facts', () => stores.facts.readFacts([ENTITY], window)],
     [
       'a page of deployments',
-      () => store.listDeployments(ENTITY, { limit: 50, offset: 0, window }),
+      () =>
+        stores.events.listDeployments(ENTITY, { limit: 50, offset: 0, window }),
     ],
   ])('reads %s by index, scanning no table', async (_, read) => {
     const queries = await selectsOf(knex, read);
@@ -97,7 +98,7 @@ describe('a busy service on SQLite', () => {
 
   it('finds the fixes of deployments by the index that holds only fixes, with no subquery per deployment', async () => {
     const queries = await selectsOf(knex, () =>
-      store.readFacts([ENTITY], window),
+      stores.facts.readFacts([ENTITY], window),
     );
     const plans = await Promise.all(queries.map(q => plan(knex, q)));
     const fixes = plans.filter(p =>
@@ -112,7 +113,7 @@ describe('a busy service on SQLite', () => {
       );
       expect(reads.length).toBeLessThanOrEqual(1);
     }
-    const facts = (await store.readFacts([ENTITY], window)).get(ENTITY)!;
+    const facts = (await stores.facts.readFacts([ENTITY], window)).get(ENTITY)!;
     // d3 caused an incident; d8, d18, d28 and d38 were rolled back
     expect(
       facts.deployments
@@ -121,7 +122,7 @@ describe('a busy service on SQLite', () => {
         .sort((a, b) => a - b),
     ).toEqual([3, 8, 18, 28, 38]);
     // The list marks the same deployments, by incident and by fix.
-    const page = await store.listDeployments(ENTITY, {
+    const page = await stores.events.listDeployments(ENTITY, {
       limit: 50,
       offset: 0,
       window,
@@ -160,7 +161,7 @@ describe('a busy service on SQLite', () => {
 
   it('reads no deployment again for a resent batch that changes nothing', async () => {
     const queries = await selectsOf(knex, () =>
-      store.writeBatch(
+      stores.events.writeBatch(
         { deployments: history(), incidents: [], unmatched: [] },
         DEFAULT_DORA_OPTIONS,
       ),

@@ -21,7 +21,7 @@ import {
   incident,
   T0,
 } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DoraStores } from './openStores';
 import { upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
 import { writeIncidents } from './writeIncidents';
@@ -32,17 +32,17 @@ const databases = createTestDatabases();
 const window: TimeWindow = { from: T0, to: T0 + 30 * 24 * H };
 
 const write = (
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   deployments: DeploymentEvent[],
   incidents: IncidentEvent[] = [],
 ) =>
-  store.writeBatch(
+  stores.events.writeBatch(
     { deployments, incidents, unmatched: [] },
     DEFAULT_DORA_OPTIONS,
   );
 
-async function metrics(store: DatabaseDoraStore) {
-  const facts = (await store.readFacts([ENTITY], window)).get(ENTITY)!;
+async function metrics(stores: DoraStores) {
+  const facts = (await stores.facts.readFacts([ENTITY], window)).get(ENTITY)!;
   return computeDoraMetrics(facts, window, DORA_2021);
 }
 
@@ -60,25 +60,25 @@ function someoneWaitsOnALock(knex: Knex) {
 
 describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   it('never lets an older deployment copy replace a newer one, nor change its changes', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const success = deployment('1', at(2), {
       updatedAt: at(2),
       commits: [{ sha: 'a', committedAt: at(0) }],
     });
-    await write(store, [success]);
+    await write(stores, [success]);
     // GitHub's `failure` status of the same deployment, delivered late: older than the success.
     const late = deployment('1', at(1), {
       status: 'failure',
       updatedAt: at(1),
       commits: [],
     });
-    expect(await write(store, [late])).toEqual({
+    expect(await write(stores, [late])).toEqual({
       inserted: 0,
       updated: 0,
       unmatched: 0,
       stale: 1,
     });
-    const listed = await store.listDeployments(ENTITY, page);
+    const listed = await stores.events.listDeployments(ENTITY, page);
     expect(listed.items).toEqual([
       expect.objectContaining({
         status: 'success',
@@ -87,41 +87,41 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
         commits: [{ sha: 'a', committedAt: at(0) }],
       }),
     ]);
-    const m = await metrics(store);
+    const m = await metrics(stores);
     expect(m.deploymentFrequency.deployments).toBe(1);
     expect(m.leadTime.changes).toBe(1);
     expect(m.leadTime.medianSeconds).toBe(7200);
 
     // The same time replaces (a redelivery of the same state); so does a copy without one.
-    expect(await write(store, [{ ...success, version: 'v2' }])).toMatchObject({
+    expect(await write(stores, [{ ...success, version: 'v2' }])).toMatchObject({
       updated: 1,
       stale: 0,
     });
-    expect((await store.listDeployments(ENTITY, page)).items[0].version).toBe(
-      'v2',
-    );
+    expect(
+      (await stores.events.listDeployments(ENTITY, page)).items[0].version,
+    ).toBe('v2');
     const untimed = { ...late, updatedAt: undefined };
-    expect(await write(store, [untimed])).toMatchObject({
+    expect(await write(stores, [untimed])).toMatchObject({
       updated: 1,
       stale: 0,
     });
-    expect((await store.listDeployments(ENTITY, page)).items).toEqual([
+    expect((await stores.events.listDeployments(ENTITY, page)).items).toEqual([
       expect.objectContaining({ status: 'failure', updatedAt: undefined }),
     ]);
     // The stored copy has no time now: the last write wins again.
-    expect(await write(store, [late])).toMatchObject({ updated: 1, stale: 0 });
-    expect((await metrics(store)).deploymentFrequency.deployments).toBe(0);
+    expect(await write(stores, [late])).toMatchObject({ updated: 1, stale: 0 });
+    expect((await metrics(stores)).deploymentFrequency.deployments).toBe(0);
   });
 
   it('does not relink incidents for a stale deployment copy', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     await write(
-      store,
+      stores,
       [deployment('1', at(1)), deployment('2', at(20), { updatedAt: at(20) })],
       [incident('i', at(10), { resolvedAt: at(11) })],
     );
     const failed = async () =>
-      (await store.listDeployments(ENTITY, page)).items.map(d => [
+      (await stores.events.listDeployments(ENTITY, page)).items.map(d => [
         d.id,
         d.failed,
       ]);
@@ -131,7 +131,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
     ]);
     // Applied, this copy would move 2 before the incident and make it the cause.
     expect(
-      await write(store, [deployment('2', at(5), { updatedAt: at(19) })]),
+      await write(stores, [deployment('2', at(5), { updatedAt: at(19) })]),
     ).toMatchObject({ stale: 1 });
     expect(await failed()).toEqual([
       ['2', false],
@@ -140,7 +140,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('keeps a resolved incident resolved when its trigger arrives late, and reopens it only on a newer reopen', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const opened = at(10);
     const resolved = incident('p', opened, {
       resolvedAt: at(10.75),
@@ -148,36 +148,36 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
     });
     const triggered = incident('p', opened, { updatedAt: opened });
     // Resolved delivered before triggered.
-    await write(store, [], [resolved]);
-    expect(await write(store, [], [triggered])).toEqual({
+    await write(stores, [], [resolved]);
+    expect(await write(stores, [], [triggered])).toEqual({
       inserted: 0,
       updated: 0,
       unmatched: 0,
       stale: 1,
     });
-    let m = await metrics(store);
+    let m = await metrics(stores);
     expect(m.timeToRestore.restoredIncidents).toBe(1);
     expect(m.timeToRestore.medianSeconds).toBe(45 * 60);
     expect(m.timeToRestore.openIncidents).toBe(0);
 
     // Reopened after the resolve: open again, no restore time.
-    await write(store, [], [incident('p', opened, { updatedAt: at(11.5) })]);
-    m = await metrics(store);
+    await write(stores, [], [incident('p', opened, { updatedAt: at(11.5) })]);
+    m = await metrics(stores);
     expect(m.timeToRestore.restoredIncidents).toBe(0);
     expect(m.timeToRestore.openIncidents).toBe(1);
     // Resolved again: restored at the last resolve, measured from the first open.
     await write(
-      store,
+      stores,
       [],
       [incident('p', opened, { resolvedAt: at(12), updatedAt: at(12) })],
     );
-    m = await metrics(store);
+    m = await metrics(stores);
     expect(m.timeToRestore.medianSeconds).toBe(2 * 3600);
     expect(m.timeToRestore.openIncidents).toBe(0);
   });
 
   it('keeps the newer of two unmatched copies, for the replay', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const unmatched = (updatedAt: string, resolvedAt: string | null) => ({
       eventType: 'incident' as const,
       source: 'pagerduty',
@@ -188,7 +188,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
       receivedAt: T0,
     });
     const batch = (u: ReturnType<typeof unmatched>) =>
-      store.writeBatch(
+      stores.events.writeBatch(
         { deployments: [], incidents: [], unmatched: [u] },
         DEFAULT_DORA_OPTIONS,
       );
@@ -200,7 +200,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
       unmatched: 0,
       stale: 1,
     });
-    const kept = await store.listUnmatched(page);
+    const kept = await stores.unmatched.listUnmatched(page);
     expect(kept.items.map(u => u.payload)).toEqual([
       expect.objectContaining({ resolvedAt: at(11) }),
     ]);
@@ -237,7 +237,7 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
   });
 
   it('keeps the resolve when a trigger read the incident before the resolve was committed', async () => {
-    const { knex, store } = await createTestStore(databases, databaseId);
+    const { knex, stores } = await createTestStore(databases, databaseId);
     const opened = at(10);
     const resolved = incident('p', opened, {
       resolvedAt: at(11),
@@ -254,14 +254,14 @@ describe.each(databaseIds(databases))('Late copies on %p', databaseId => {
       await committing;
     });
     await written;
-    const second = write(store, [], [triggered]);
+    const second = write(stores, [], [triggered]);
     // On PostgreSQL the trigger's batch has read no incident and now waits on the resolve's
     // row; SQLite runs one transaction at a time, so it waits before reading.
     if (databaseId === 'POSTGRES_15') await someoneWaitsOnALock(knex);
     commit();
     await first;
     expect(await second).toMatchObject({ inserted: 0, updated: 0, stale: 1 });
-    const listed = await store.listIncidents(ENTITY, page);
+    const listed = await stores.events.listIncidents(ENTITY, page);
     expect(listed.items).toEqual([
       expect.objectContaining({ resolvedAt: at(11), restoreSeconds: 3600 }),
     ]);

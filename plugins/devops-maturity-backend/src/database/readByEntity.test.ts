@@ -30,14 +30,14 @@ function longestAnswer(knex: Knex) {
 
 /** Entity b: 7 deployments, two pairs finishing at the same instant; c: 2; a: none. */
 async function seed(databaseId: Parameters<typeof createTestStore>[1]) {
-  const { knex, store } = await createTestStore(databases, databaseId);
+  const { knex, stores } = await createTestStore(databases, databaseId);
   const ref = (name: string) => `component:default/${name}`;
   const commits = (n: number) => [
     { sha: `${n}a`.padEnd(40, '0'), committedAt: at(n - 2) },
     { sha: `${n}b`.padEnd(40, '0'), committedAt: at(n - 1) },
   ];
   const hours = [1, 2, 2, 5, 8, 8, 9];
-  await store.writeBatch(
+  await stores.events.writeBatch(
     {
       deployments: [
         ...hours.map((h, n) =>
@@ -59,7 +59,7 @@ async function seed(databaseId: Parameters<typeof createTestStore>[1]) {
     },
     DEFAULT_DORA_OPTIONS,
   );
-  return { knex, store, refs: ['a', 'b', 'c'].map(ref) };
+  return { knex, stores, refs: ['a', 'b', 'c'].map(ref) };
 }
 
 describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
@@ -155,7 +155,7 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
   });
 
   it("reads one snapshot though a write lands between readFacts' pages", async () => {
-    const { knex, store, refs } = await seed(databaseId);
+    const { knex, stores, refs } = await seed(databaseId);
     // The first deployment of b, resent finished later: it moves from the first page of the
     // deployments to the last. The write is sent as the second page is read (on SQLite,
     // where b's pages are read in a transaction; on PostgreSQL, as the one query is).
@@ -170,7 +170,7 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
         /from [`"]dm_deployments[`"] as [`"]d[`"]/i.test(q.sql) &&
         (!databaseId.startsWith('SQLITE') || /\) > \(/.test(q.sql))
       ) {
-        write = store.writeBatch(
+        write = stores.events.writeBatch(
           { deployments: [moved], incidents: [], unmatched: [] },
           DEFAULT_DORA_OPTIONS,
         );

@@ -56,13 +56,15 @@ function events(size: number) {
 
 /** The queries each step of a batch of `size` events per kind makes, and what it stored. */
 async function queriesPerStep(databaseId: TestDatabaseId, size: number) {
-  const { store, knex } = await createTestStore(databases, databaseId);
+  const { stores, knex } = await createTestStore(databases, databaseId);
   const { incidents, unmatched, first, resent } = events(size);
   let queries = 0;
   knex.on('query', () => queries++);
-  const counted = async (batch: Parameters<typeof store.writeBatch>[0]) => {
+  const counted = async (
+    batch: Parameters<typeof stores.events.writeBatch>[0],
+  ) => {
     queries = 0;
-    await store.writeBatch(batch, DEFAULT_DORA_OPTIONS);
+    await stores.events.writeBatch(batch, DEFAULT_DORA_OPTIONS);
     return queries;
   };
   const steps = {

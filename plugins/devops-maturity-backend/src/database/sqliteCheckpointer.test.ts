@@ -7,7 +7,7 @@ import {
   DeploymentEvent,
 } from '@devops-maturity/backstage-plugin-common';
 import { deployment, ENTITY } from '../__testUtils__/events';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { openDatabaseStores } from './openStores';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
 
 jest.setTimeout(60_000);
@@ -38,15 +38,15 @@ describe('the SQLite background checkpointer', () => {
   const storeWith = async (deployments: DeploymentEvent[]) => {
     const filename = path.join(directory, 'devops-maturity.sqlite');
     const knex = open(filename);
-    const store = await DatabaseDoraStore.create({
+    const stores = await openDatabaseStores({
       database: { getClient: async () => knex },
     });
     const sizeAfterMigrations = fs.statSync(filename).size;
-    await store.writeBatch(
+    await stores.events.writeBatch(
       { deployments, incidents: [], unmatched: [] },
       DEFAULT_DORA_OPTIONS,
     );
-    return { filename, knex, store, sizeAfterMigrations };
+    return { filename, knex, stores, sizeAfterMigrations };
   };
 
   beforeEach(() => {
@@ -59,7 +59,7 @@ describe('the SQLite background checkpointer', () => {
 
   it('copies committed pages into the database file, and the data reads back after a reopen', async () => {
     // Far fewer pages than the writer's own fallback threshold: only the worker copies them.
-    const { filename, knex, store, sizeAfterMigrations } = await storeWith(
+    const { filename, knex, stores, sizeAfterMigrations } = await storeWith(
       Array.from({ length: 300 }, (_, n) =>
         deployment(`d${n}`, new Date(Date.UTC(2026, 5, 1, n)).toISOString(), {
           commits: [{ sha: `s${n}`, committedAt: '2026-05-31T00:00:00Z' }],
@@ -67,7 +67,7 @@ describe('the SQLite background checkpointer', () => {
       ),
     );
     await waitFor(() => fs.statSync(filename).size > sizeAfterMigrations);
-    await store.close();
+    await stores.close();
     await knex.destroy();
     opened.splice(opened.indexOf(knex), 1);
 
@@ -79,22 +79,22 @@ describe('the SQLite background checkpointer', () => {
   });
 
   it('gives the log file back once writes stop', async () => {
-    const { filename, store } = await storeWith([
+    const { filename, stores } = await storeWith([
       deployment('d1', '2026-06-01T00:00:00Z'),
     ]);
     expect(fs.statSync(`${filename}-wal`).size).toBeGreaterThan(0);
     await waitFor(() => fs.statSync(`${filename}-wal`).size === 0);
-    await store.close();
+    await stores.close();
   });
 
   it('stops when the worker said something else first', async () => {
-    const { store } = await storeWith([
+    const { stores } = await storeWith([
       deployment('d1', '2026-06-01T00:00:00Z'),
     ]);
     // Keep this thread from taking messages (as a long chain of synchronous database calls
     // does) until the worker has found the log quiet and said so.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);
-    await store.close(); // hung when stopping listened to the next message only
+    await stores.close(); // hung when stopping listened to the next message only
   });
 
   it('is not started for in-memory databases', async () => {

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { openDatabaseStores } from './openStores';
 
-describe('DatabaseDoraStore on SQLite', () => {
+describe('openDatabaseStores on SQLite', () => {
   it('refuses to start on the sqlite3 driver, naming the setting to change', async () => {
     // A knex of the sqlite3 dialect as far as the store looks before any query: the driver
     // itself is not installed here, and the store must refuse before it would be used.
@@ -10,7 +10,7 @@ describe('DatabaseDoraStore on SQLite', () => {
     } as unknown as Knex;
 
     await expect(
-      DatabaseDoraStore.create({ database: { getClient: async () => knex } }),
+      openDatabaseStores({ database: { getClient: async () => knex } }),
     ).rejects.toThrow(
       'set backend.database.client to better-sqlite3 (it is sqlite3)',
     );

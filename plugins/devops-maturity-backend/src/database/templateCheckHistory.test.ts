@@ -31,7 +31,7 @@ describe.each(databases.eachSupportedId())(
   'migration 20261128100000_template_check_history on %p',
   databaseId => {
     it('turns recorded template failures into not applicable, and leaves the rest', async () => {
-      const { knex, store } = await createTestStore(databases, databaseId);
+      const { knex, stores } = await createTestStore(databases, databaseId);
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
       // More rows than one chunk, over several entities, so every chunk is reached.
       const rows = [];
@@ -67,7 +67,7 @@ describe.each(databases.eachSupportedId())(
         value: null,
       };
       for (let e = 0; e < 3; e++) {
-        const history = await store.checkHistorySince(
+        const history = await stores.maturity.checkHistorySince(
           `component:default/svc-${e}`,
           0,
         );
@@ -86,14 +86,17 @@ describe.each(databases.eachSupportedId())(
         expect(history.every(h => h.level === 2)).toBe(true);
       }
       expect(
-        (await store.checkHistorySince('component:default/no-template', 0)).map(
-          h => h.results,
-        ),
+        (
+          await stores.maturity.checkHistorySince(
+            'component:default/no-template',
+            0,
+          )
+        ).map(h => h.results),
       ).toEqual([[ci]]);
 
       // Down is a no-op: the failures are not restored, the days stay.
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
-      const [first] = await store.checkHistorySince(
+      const [first] = await stores.maturity.checkHistorySince(
         'component:default/svc-0',
         0,
       );

@@ -12,6 +12,8 @@ import {
   CalmsAssessment,
   CheckSignals,
 } from '@devops-maturity/backstage-plugin-common';
+import { StaleMark } from './staleRankings';
+import { MaturityRow, RankingQuery, ScorecardRow } from './scorecards';
 
 /** A catalog entity as the plugin mirrors it. */
 export interface MirroredEntity {
@@ -110,11 +112,11 @@ export interface StoredIncidentQuery {
   id: string;
 }
 
-/** The plugin's storage. */
-export interface DoraStore {
+/** The catalog mirror: the scored entities, the annotations that identify them, groups. */
+export interface CatalogStore {
   /**
    * Replaces the catalog mirror in one transaction, remembering the entities with events that
-   * it drops (see `moveDepartedEntities`).
+   * it drops (see `UnmatchedStore.moveDepartedEntities`).
    */
   replaceCatalog(
     entities: MirroredEntity[],
@@ -140,13 +142,40 @@ export interface DoraStore {
     groupRef: string,
     includeChildren: boolean,
   ): Promise<string[]>;
+}
 
-  /** Writes a batch in one transaction: all of it or nothing. */
-  writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
+/** Stored deployments and incidents: batch writes, and one entity's events. */
+export interface EventStore {
   /**
-   * Events no entity matched, and those of entities that left the catalog; newest first.
-   * Without those naming one of `hiddenRefs`, nor, with `departed: false`, those of entities
-   * that left the catalog.
+   * Writes a batch in one transaction: all of it or nothing, with the facts it changes and the
+   * stale marks of its entities' ranking rows.
+   */
+  writeBatch(batch: EventBatch, options: DoraOptions): Promise<WriteResult>;
+  listDeployments(
+    entityRef: string,
+    options: ListOptions,
+  ): Promise<Page<DeploymentListItem>>;
+  listIncidents(
+    entityRef: string,
+    options: ListOptions,
+  ): Promise<Page<IncidentListItem>>;
+  /**
+   * The entity's previous production deployment before a reported one, and the stored copy of
+   * the reported one (`GET /deployments/base`); nothing for an entity the mirror lacks.
+   */
+  deploymentBase(query: DeploymentBaseQuery): Promise<DeploymentBaseResponse>;
+  /**
+   * An incident as stored for an entity (`GET /incidents/stored`), so that a pipeline can
+   * report it again without losing what it said before; nothing for an entity the mirror lacks.
+   */
+  storedIncident(query: StoredIncidentQuery): Promise<StoredIncidentResponse>;
+}
+
+/** Events no entity matched, and those of entities that left the catalog. */
+export interface UnmatchedStore {
+  /**
+   * Newest first. Without those naming one of `hiddenRefs`, nor, with `departed: false`, those
+   * of entities that left the catalog.
    */
   listUnmatched(options: {
     limit: number;
@@ -172,30 +201,38 @@ export interface DoraStore {
     limit: number,
     receivedSince?: number,
   ): Promise<Array<UnmatchedEvent & { pk: number }>>;
+}
 
+/** The facts the DORA math reads, derived from the events as they were stored. */
+export interface FactsStore {
   /** The facts of each entity for the window; entities with no events get empty facts. */
   readFacts(
     entityRefs: string[],
     window: TimeWindow,
   ): Promise<Map<string, DoraFacts>>;
-  listDeployments(
-    entityRef: string,
-    options: ListOptions,
-  ): Promise<Page<DeploymentListItem>>;
-  listIncidents(
-    entityRef: string,
-    options: ListOptions,
-  ): Promise<Page<IncidentListItem>>;
-  /**
-   * The entity's previous production deployment before a reported one, and the stored copy of
-   * the reported one (`GET /deployments/base`); nothing for an entity the mirror lacks.
-   */
-  deploymentBase(query: DeploymentBaseQuery): Promise<DeploymentBaseResponse>;
-  /**
-   * An incident as stored for an entity (`GET /incidents/stored`), so that a pipeline can
-   * report it again without losing what it said before; nothing for an entity the mirror lacks.
-   */
-  storedIncident(query: StoredIncidentQuery): Promise<StoredIncidentResponse>;
+}
+
+/** The rankings' precomputed rows, and the marks of rows that new events made stale. */
+export interface RankingStore {
+  /** Marks these entities' ranking rows stale, and every team's, for every replica. */
+  markStale(entityRefs: Iterable<string>): Promise<void>;
+  readStale(): Promise<StaleMark[]>;
+  /** How many entities' rows are stale, and how many entities' events made team rows stale. */
+  countStale(): Promise<{ entities: number; teams: number }>;
+  /** Runs `fn` while no other recomputation of every row runs, on any replica. */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
+  /** Clears the marks read; one renewed meanwhile stays. */
+  clearStale(marks: StaleMark[]): Promise<void>;
+  /** Writes rows, unless a row computed later is stored already. */
+  upsertScorecards(rows: ScorecardRow[]): Promise<void>;
+  deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
+  maturityRows(windowDays: number, profile: string): Promise<MaturityRow[]>;
+  queryScorecards(query: RankingQuery): Promise<{
+    items: any[];
+    totalCount: number;
+    distribution: any;
+    computedAt?: number;
+  }>;
 }
 
 /** One entity's check outcomes and level on one UTC day. */
@@ -209,7 +246,7 @@ export interface CheckHistoryRow {
   results: Array<{ id: string; status: string; value: number | null }>;
 }
 
-/** Storage of the maturity model: assessments and check history. */
+/** Storage of the maturity model: the teams' assessments, check signals and check history. */
 export interface MaturityStore {
   readCheckSignals(
     entityRefs: string[],

@@ -204,9 +204,9 @@ describe('demo maturity history', () => {
   const databases = createTestDatabases();
   describe.each(databases.eachSupportedId())('stored on %p', databaseId => {
     it('backfills only services without a past, so a restart writes nothing', async () => {
-      const { store } = await createTestStore(databases, databaseId);
+      const { stores } = await createTestStore(databases, databaseId);
       // Recorded yesterday already: a service the demo ran for before.
-      await store.recordCheckHistory([
+      await stores.maturity.recordCheckHistory([
         {
           entityRef: ref('old'),
           day: TODAY - DAY_MS,
@@ -216,13 +216,13 @@ describe('demo maturity history', () => {
         },
       ]);
       // Today's row only (the rankings ran first): still backfilled.
-      await store.recordCheckHistory([
+      await stores.maturity.recordCheckHistory([
         { entityRef: ref('new'), day: TODAY, level: 4, results: [] },
       ]);
       const asked: string[] = [];
       const seed = () =>
         seedDemoHistory({
-          store,
+          store: stores.maturity,
           entityRefs: [ref('old'), ref('new'), ref('gone')],
           today: async entityRef => {
             asked.push(entityRef);
@@ -232,14 +232,18 @@ describe('demo maturity history', () => {
         });
       expect(await seed()).toBe(1);
       expect(asked).toEqual([ref('new'), ref('gone')]);
-      const rows = await store.checkHistorySince(ref('new'), 0);
+      const rows = await stores.maturity.checkHistorySince(ref('new'), 0);
       expect(rows).toHaveLength(366);
       expect(rows.slice(0, 365)).toEqual(demoHistory(ref('new'), today, NOW));
       expect(rows[365]).toMatchObject({ day: TODAY, level: 4 });
-      expect(await store.checkHistorySince(ref('old'), 0)).toHaveLength(1);
+      expect(
+        await stores.maturity.checkHistorySince(ref('old'), 0),
+      ).toHaveLength(1);
 
       expect(await seed()).toBe(0);
-      expect(await store.checkHistorySince(ref('new'), 0)).toHaveLength(366);
+      expect(
+        await stores.maturity.checkHistorySince(ref('new'), 0),
+      ).toHaveLength(366);
     });
   });
 });

@@ -8,7 +8,8 @@ import {
   RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { DoraStore, MirroredEntity, MirroredGroup } from '../database/types';
+import { MirroredEntity, MirroredGroup } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import type { UnscoredKindLookup } from './IngestService';
 
 /** Annotations that identify an entity to event sources, by default. */
@@ -177,7 +178,7 @@ export class CatalogMirror {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: DoraStore;
+      stores: Pick<DoraStores, 'catalog'>;
       logger: LoggerService;
       kinds: string[];
       identityAnnotations: string[];
@@ -187,7 +188,7 @@ export class CatalogMirror {
   ) {}
 
   async refresh(): Promise<{ entities: number; groups: number }> {
-    const { catalog, auth, store, kinds, identityAnnotations } = this.deps;
+    const { catalog, auth, stores, kinds, identityAnnotations } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const [{ items: entities }, { items: groupEntities }] = await Promise.all([
       catalog.getEntities({ filter: { kind: kinds } }, { credentials }),
@@ -205,7 +206,7 @@ export class CatalogMirror {
       parentRef: relationTarget(g, RELATION_CHILD_OF),
     }));
     const mirrored = entities.map(e => mirrorEntity(e, identityAnnotations));
-    await store.replaceCatalog(mirrored, groups);
+    await stores.catalog.replaceCatalog(mirrored, groups);
     const snapshot = JSON.stringify([mirrored, groups]);
     const changed = snapshot !== this.lastSnapshot;
     await this.deps.onRefreshed?.(changed);

@@ -29,10 +29,10 @@ describe.each(databaseIds(databases))(
   'CatalogRefreshFollowUp on %p',
   databaseId => {
     it('replays waiting events only when the catalog changed, new arrivals always, and drops those past the retention', async () => {
-      const { knex, store } = await createTestStore(databases, databaseId);
+      const { knex, stores } = await createTestStore(databases, databaseId);
       let now = START;
       const ingest = new IngestService(
-        store,
+        stores,
         DEFAULT_DORA_OPTIONS,
         mockServices.logger.mock(),
         () => now,
@@ -40,7 +40,7 @@ describe.each(databaseIds(databases))(
       const rankings = jest.fn(async () => {});
       const followUp = new CatalogRefreshFollowUp({
         ingest,
-        store,
+        stores,
         refreshRankings: rankings,
         retentionMs: 30 * DAY,
         logger: mockServices.logger.mock(),
@@ -65,7 +65,7 @@ describe.each(databaseIds(databases))(
           r => r.external_id,
         );
 
-      await store.replaceCatalog([entity('a')], []);
+      await stores.catalog.replaceCatalog([entity('a')], []);
       await push('for-b', 'b');
       now += REPLAY_OVERLAP_MS + 1;
       await followUp.afterRefresh(true);
@@ -75,7 +75,10 @@ describe.each(databaseIds(databases))(
       // The mirror gains b, but this refresh says nothing changed: the waiting event, which
       // arrived well before the last replay, is not replayed (an unchanged catalog cannot
       // match it)...
-      await store.replaceCatalog([entity('a'), entity('b'), entity('c')], []);
+      await stores.catalog.replaceCatalog(
+        [entity('a'), entity('b'), entity('c')],
+        [],
+      );
       now += 1000;
       await followUp.afterRefresh(false);
       expect(await waiting()).toEqual(['for-b']);
@@ -117,14 +120,14 @@ describe.each(databaseIds(databases))(
       expect(await waiting()).toEqual(['for-x', 'for-y']);
       now += 2;
       // ...unless its entity has just appeared: replayed first, it is matched.
-      await store.replaceCatalog(
+      await stores.catalog.replaceCatalog(
         [entity('a'), entity('b'), entity('c'), entity('y')],
         [],
       );
       await followUp.afterRefresh(true);
       expect(await waiting()).toEqual([]);
       expect(
-        await store.listDeployments('component:default/y', {
+        await stores.events.listDeployments('component:default/y', {
           limit: 10,
           offset: 0,
         }),

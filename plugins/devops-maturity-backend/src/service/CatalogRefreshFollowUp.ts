@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { DoraStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { IngestService } from './IngestService';
 
 /** Longer than any transaction that stores a batch. */
@@ -23,7 +23,7 @@ export class CatalogRefreshFollowUp {
   constructor(
     private readonly deps: {
       ingest: Pick<IngestService, 'replayUnmatched'>;
-      store: Pick<DoraStore, 'deleteUnmatchedBefore'>;
+      stores: Pick<DoraStores, 'unmatched'>;
       refreshRankings: () => Promise<unknown>;
       seedNewServices?: () => Promise<unknown>;
       retentionMs: number;
@@ -33,7 +33,7 @@ export class CatalogRefreshFollowUp {
   ) {}
 
   async afterRefresh(changed: boolean): Promise<void> {
-    const { ingest, store, retentionMs, logger, clock = Date.now } = this.deps;
+    const { ingest, stores, retentionMs, logger, clock = Date.now } = this.deps;
     await this.deps.seedNewServices?.();
     const startedAt = clock();
     // By arrival time, not by pk: on PostgreSQL a pk is taken before its transaction commits,
@@ -46,7 +46,9 @@ export class CatalogRefreshFollowUp {
     );
     this.lastReplayAt = startedAt;
     // After the replay: an old event whose entity just appeared is matched, not deleted.
-    const expired = await store.deleteUnmatchedBefore(clock() - retentionMs);
+    const expired = await stores.unmatched.deleteUnmatchedBefore(
+      clock() - retentionMs,
+    );
     if (expired > 0) {
       logger.info(
         `Deleted ${expired} unmatched events that waited longer than the retention (devopsMaturity.unmatched.retention) for their entity`,

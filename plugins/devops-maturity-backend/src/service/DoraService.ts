@@ -13,7 +13,8 @@ import {
   TimeWindow,
   TrendInterval,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, MirroredEntity } from '../database/types';
+import { MirroredEntity } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DevopsMaturitySettings } from '../config';
 import { ownedEntitiesByGroup } from './ownership';
 import { EventTimeRange } from './validation';
@@ -39,7 +40,7 @@ export function scorecardIdentity(e: Omit<MirroredEntity, 'identities'>) {
 /** Reads figures: facts from the store, math from -common. */
 export class DoraService {
   constructor(
-    private readonly store: DoraStore,
+    private readonly stores: Pick<DoraStores, 'catalog' | 'facts'>,
     private readonly settings: DevopsMaturitySettings,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -100,7 +101,7 @@ export class DoraService {
   async requireEntity(
     entityRef: string,
   ): Promise<Omit<MirroredEntity, 'identities'>> {
-    const entity = await this.store.getEntity(entityRef);
+    const entity = await this.stores.catalog.getEntity(entityRef);
     if (!entity) throw this.noSuchEntity(entityRef);
     return entity;
   }
@@ -116,7 +117,7 @@ export class DoraService {
 
   /** An entity's metrics, for a caller that has checked the entity exists. */
   async metricsOf(entityRef: string, window: TimeWindow, profile: DoraProfile) {
-    const facts = (await this.store.readFacts([entityRef], window)).get(
+    const facts = (await this.stores.facts.readFacts([entityRef], window)).get(
       entityRef,
     )!;
     return { entityRef, ...computeDoraMetrics(facts, window, profile) };
@@ -135,7 +136,7 @@ export class DoraService {
     points: DoraTrendPoint[];
   }> {
     await this.requireEntity(entityRef);
-    const facts = (await this.store.readFacts([entityRef], window)).get(
+    const facts = (await this.stores.facts.readFacts([entityRef], window)).get(
       entityRef,
     )!;
     return {
@@ -152,7 +153,7 @@ export class DoraService {
 
   /** The group and, if asked, every group below it. */
   ownerGroups(ownerRef: string, includeChildren: boolean): Promise<string[]> {
-    return this.store.groupWithDescendants(ownerRef, includeChildren);
+    return this.stores.catalog.groupWithDescendants(ownerRef, includeChildren);
   }
 
   /** Entities owned by the group, by default with those of its descendant groups. */
@@ -161,9 +162,9 @@ export class DoraService {
     includeChildren: boolean,
   ): Promise<string[]> {
     const owners = new Set(
-      await this.store.groupWithDescendants(ownerRef, includeChildren),
+      await this.stores.catalog.groupWithDescendants(ownerRef, includeChildren),
     );
-    return (await this.store.listEntities())
+    return (await this.stores.catalog.listEntities())
       .filter(e => e.ownerRef && owners.has(e.ownerRef))
       .map(e => e.entityRef)
       .sort(); // byte order, as ownedEntitiesByGroup, whatever the database's collation
@@ -180,7 +181,7 @@ export class DoraService {
     visibility: Visibility = { all: true },
   ) {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const groups = await this.store.listGroups();
+    const groups = await this.stores.catalog.listGroups();
     const group = groups.find(g => g.groupRef === ownerRef);
     const entityRefs = onlyVisible(
       await this.ownedEntities(ownerRef, children),
@@ -210,7 +211,7 @@ export class DoraService {
       includeChildren,
       visibility,
     );
-    const facts = await this.store.readFacts(entityRefs, window);
+    const facts = await this.stores.facts.readFacts(entityRefs, window);
     return {
       ownerRef,
       title: group?.title,
@@ -227,10 +228,10 @@ export class DoraService {
     profile: DoraProfile,
     visibility: Visibility = { all: true },
   ): Promise<EntityScorecard[]> {
-    const entities = (await this.store.listEntities()).filter(
+    const entities = (await this.stores.catalog.listEntities()).filter(
       e => visibility.all || visibility.refs.has(e.entityRef),
     );
-    const facts = await this.store.readFacts(
+    const facts = await this.stores.facts.readFacts(
       entities.map(e => e.entityRef),
       window,
     );
@@ -248,11 +249,11 @@ export class DoraService {
     visibility: Visibility = { all: true },
   ): Promise<OwnerScorecard[]> {
     const children = includeChildren ?? this.settings.includeChildGroups;
-    const owned = (await ownedEntitiesByGroup(this.store, children))
+    const owned = (await ownedEntitiesByGroup(this.stores, children))
       .map(o => ({ ...o, entityRefs: onlyVisible(o.entityRefs, visibility) }))
       // A reader who may not see everything gets no row for a group with nothing visible.
       .filter(o => visibility.all || o.entityRefs.length > 0);
-    const facts = await this.store.readFacts(
+    const facts = await this.stores.facts.readFacts(
       [...new Set(owned.flatMap(o => o.entityRefs))],
       window,
     );

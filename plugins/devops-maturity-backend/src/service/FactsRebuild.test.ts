@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
-import { DatabaseDoraStore } from '../database/DatabaseDoraStore';
+import { DoraStores } from '../database/openStores';
 import {
   createTestDatabases,
   createTestStore,
@@ -49,8 +49,8 @@ async function ingested(
   databaseId: Parameters<typeof createTestStore>[1],
   settings: ReturnType<typeof readSettings>,
 ) {
-  const { knex, store } = await createTestStore(databases, databaseId);
-  await store.replaceCatalog(
+  const { knex, stores } = await createTestStore(databases, databaseId);
+  await stores.catalog.replaceCatalog(
     services.map(s => ({
       entityRef: s.entityRef,
       kind: 'Component',
@@ -64,7 +64,7 @@ async function ingested(
       { groupRef: 'group:default/team-1' },
     ],
   );
-  const created = servicesAt(store, settings, NOW);
+  const created = servicesAt(stores, settings, NOW);
   const events = eventsWithProdEu();
   for (let i = 0; i < events.deployments.length; i += 500) {
     await created.ingest.ingestDeployments(
@@ -77,15 +77,15 @@ async function ingested(
     parseBatch(incidentItemSchema, { items: events.incidents }),
   );
   await created.scorecards.refreshAll();
-  return { knex, store, ...created };
+  return { knex, stores, ...created };
 }
 
 /** Every figure a reader can get: metrics per window, both lists in full, the rankings. */
 async function everyFigure(
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   settings: ReturnType<typeof readSettings>,
 ) {
-  const { dora, scorecards } = servicesAt(store, settings, NOW);
+  const { dora, scorecards } = servicesAt(stores, settings, NOW);
   const figures: Record<string, unknown> = {};
   for (const { entityRef } of services) {
     for (const days of [30, 90, 365]) {
@@ -97,11 +97,11 @@ async function everyFigure(
       );
     }
     const all = { limit: 100_000, offset: 0 };
-    figures[`${entityRef} deployments`] = await store.listDeployments(
+    figures[`${entityRef} deployments`] = await stores.events.listDeployments(
       entityRef,
       all,
     );
-    figures[`${entityRef} incidents`] = await store.listIncidents(
+    figures[`${entityRef} incidents`] = await stores.events.listIncidents(
       entityRef,
       all,
     );
@@ -139,7 +139,7 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
       const before = settingsOf({});
       const after = settingsOf(newConfig);
       const old = await ingested(databaseId, before);
-      const rules = old.store.factRules();
+      const rules = old.stores.factRules;
       await new FactsRebuild(
         rules,
         before.options,
@@ -147,11 +147,11 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
         async () => {},
       ).runIfNeeded();
       const fresh = await ingested(databaseId, after);
-      const expected = await everyFigure(fresh.store, after);
+      const expected = await everyFigure(fresh.stores, after);
       // The change matters for these events: otherwise this test could not fail.
-      expect(await everyFigure(old.store, after)).not.toEqual(expected);
+      expect(await everyFigure(old.stores, after)).not.toEqual(expected);
 
-      const { scorecards } = servicesAt(old.store, after, NOW);
+      const { scorecards } = servicesAt(old.stores, after, NOW);
       const rebuild = new FactsRebuild(
         rules,
         after.options,
@@ -161,7 +161,7 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
       expect(await rebuild.isCurrent()).toBe(false);
       expect(await rebuild.runIfNeeded()).toEqual({ rebuilt: true });
       expect(await rebuild.isCurrent()).toBe(true);
-      expect(await everyFigure(old.store, after)).toEqual(expected);
+      expect(await everyFigure(old.stores, after)).toEqual(expected);
       // Done once: the next run finds the rules applied.
       expect(await rebuild.runIfNeeded()).toEqual({ rebuilt: false });
     },
@@ -169,10 +169,10 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
 
   it('records the rules of an empty store without a rebuild, and rebuilds facts stored before rules were recorded', async () => {
     const settings = settingsOf({});
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const refreshed = jest.fn(async () => {});
     const rebuild = new FactsRebuild(
-      store.factRules(),
+      stores.factRules,
       settings.options,
       mockServices.logger.mock(),
       refreshed,
@@ -182,20 +182,20 @@ describe.each(databaseIds(databases))('FactsRebuild on %p', databaseId => {
     expect(refreshed).not.toHaveBeenCalled();
 
     const upgraded = await ingested(databaseId, settings);
-    const expected = await everyFigure(upgraded.store, settings);
+    const expected = await everyFigure(upgraded.stores, settings);
     // Facts an older release derived differently (here: lost), under rules nobody recorded:
     // the rebuild derives every entity's changes again, not only where counting changed.
     await upgraded.knex('dm_entity_changes').delete();
-    expect(await everyFigure(upgraded.store, settings)).not.toEqual(expected);
+    expect(await everyFigure(upgraded.stores, settings)).not.toEqual(expected);
     const onUpgrade = new FactsRebuild(
-      upgraded.store.factRules(),
+      upgraded.stores.factRules,
       settings.options,
       mockServices.logger.mock(),
       refreshed,
     );
     expect(await onUpgrade.runIfNeeded()).toEqual({ rebuilt: true });
     expect(refreshed).toHaveBeenCalledTimes(1);
-    expect(await everyFigure(upgraded.store, settings)).toEqual(expected);
+    expect(await everyFigure(upgraded.stores, settings)).toEqual(expected);
   });
 });
 

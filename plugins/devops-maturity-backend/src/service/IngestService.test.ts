@@ -27,14 +27,14 @@ const entity = (name: string, slug?: string) => ({
 
 describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
   it('keeps events for unknown entities and matches them when the catalog gains the entity', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const ingest = new IngestService(
-      store,
+      stores,
       DEFAULT_DORA_OPTIONS,
       mockServices.logger.mock(),
       () => 42,
     );
-    await store.replaceCatalog([entity('old')], []);
+    await stores.catalog.replaceCatalog([entity('old')], []);
 
     const deployments = parseBatch(deploymentItemSchema, {
       items: [
@@ -79,7 +79,10 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
     });
     // A resend of an unmatched event stays one unmatched event.
     await ingest.ingestDeployments(deployments.slice(0, 1));
-    const before = await store.listUnmatched({ limit: 10, offset: 0 });
+    const before = await stores.unmatched.listUnmatched({
+      limit: 10,
+      offset: 0,
+    });
     expect(before.totalCount).toBe(3);
     expect(before.items.every(u => u.receivedAt === 42)).toBe(true);
 
@@ -89,18 +92,25 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
       remaining: 3,
     });
 
-    await store.replaceCatalog([entity('old'), entity('new', 'acme/new')], []);
+    await stores.catalog.replaceCatalog(
+      [entity('old'), entity('new', 'acme/new')],
+      [],
+    );
     expect(await ingest.replayUnmatched()).toMatchObject({
       matched: 3,
       remaining: 0,
     });
     expect(
-      (await store.listUnmatched({ limit: 10, offset: 0 })).totalCount,
+      (await stores.unmatched.listUnmatched({ limit: 10, offset: 0 }))
+        .totalCount,
     ).toBe(0);
-    const listed = await store.listDeployments('component:default/new', {
-      limit: 10,
-      offset: 0,
-    });
+    const listed = await stores.events.listDeployments(
+      'component:default/new',
+      {
+        limit: 10,
+        offset: 0,
+      },
+    );
     expect(listed.items.map(d => d.id)).toEqual(['d2', 'd1']);
     // What a deployment deployed waits with it.
     expect(listed.items.map(d => d.sha)).toEqual(['9f2c1e7', undefined]);
@@ -110,10 +120,10 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
     ]);
   });
   it('moves the events of a renamed entity before replaying, and has its rankings redone', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const stored: string[] = [];
     const ingest = new IngestService(
-      store,
+      stores,
       DEFAULT_DORA_OPTIONS,
       mockServices.logger.mock(),
       () => 42,
@@ -121,7 +131,7 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
         stored.push(...refs);
       },
     );
-    await store.replaceCatalog([entity('old', 'acme/svc')], []);
+    await stores.catalog.replaceCatalog([entity('old', 'acme/svc')], []);
     await ingest.ingestDeployments(
       parseBatch(deploymentItemSchema, {
         items: [
@@ -137,16 +147,19 @@ describe.each(databaseIds(databases))('IngestService on %p', databaseId => {
     );
     stored.length = 0;
 
-    await store.replaceCatalog([entity('new', 'acme/svc')], []);
+    await stores.catalog.replaceCatalog([entity('new', 'acme/svc')], []);
     expect(await ingest.replayUnmatched()).toMatchObject({
       matched: 0,
       remaining: 0,
     });
     expect(stored).toEqual(['component:default/new']);
-    const listed = await store.listDeployments('component:default/new', {
-      limit: 10,
-      offset: 0,
-    });
+    const listed = await stores.events.listDeployments(
+      'component:default/new',
+      {
+        limit: 10,
+        offset: 0,
+      },
+    );
     expect(listed.items.map(d => d.id)).toEqual(['d1']);
   });
 });

@@ -6,7 +6,8 @@ import {
   IncidentEvent,
   newestCopies,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, UnmatchedEvent } from '../database/types';
+import { UnmatchedEvent } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DeploymentItem, IncidentItem } from './validation';
 
 /** What a push answers. */
@@ -71,7 +72,10 @@ const notScored = (entityRef: string, kind: string) =>
  */
 export class IngestService {
   constructor(
-    private readonly store: DoraStore,
+    private readonly stores: Pick<
+      DoraStores,
+      'catalog' | 'events' | 'unmatched'
+    >,
     private readonly options: DoraOptions,
     private readonly logger: LoggerService,
     private readonly clock: () => number = Date.now,
@@ -123,7 +127,7 @@ export class IngestService {
         });
       }
     });
-    const result = await this.store.writeBatch(
+    const result = await this.stores.events.writeBatch(
       {
         deployments:
           type === 'deployment' ? (matched as DeploymentEvent[]) : [],
@@ -165,7 +169,7 @@ export class IngestService {
         return undefined;
       }
     });
-    const existing = await this.store.existingEntities(
+    const existing = await this.stores.catalog.existingEntities(
       refs.filter((r): r is string => !!r),
     );
     // Refs the mirror lacks may name an entity of a kind that is not scored: ask the catalog.
@@ -188,7 +192,7 @@ export class IngestService {
       })),
     );
     const byIdentity = pairs.length
-      ? await this.store.entitiesByIdentity(pairs)
+      ? await this.stores.catalog.entitiesByIdentity(pairs)
       : new Map();
     const resolved = items.map((item, i) => {
       const ref = refs[i];
@@ -271,7 +275,9 @@ export class IngestService {
       receivedSince?: number;
     } = {},
   ): Promise<{ matched: number; remaining: number }> {
-    const moves = await this.store.moveDepartedEntities(this.options);
+    const moves = await this.stores.unmatched.moveDepartedEntities(
+      this.options,
+    );
     if (moves.length) {
       await this.onStored?.(new Set(moves.map(m => m.to)));
       for (const { from, to } of moves) {
@@ -286,7 +292,7 @@ export class IngestService {
     let remaining = 0;
     let cursor = 0;
     for (;;) {
-      const page = await this.store.unmatchedAfter(
+      const page = await this.stores.unmatched.unmatchedAfter(
         cursor,
         500,
         options.receivedSince,

@@ -29,7 +29,8 @@ import {
   utcDayStart,
   validateCalmsAnswers,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, MaturityStore, MirroredEntity } from '../database/types';
+import { MirroredEntity } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DevopsMaturitySettings } from '../config';
 import { MaturityRow } from '../database/scorecards';
 import { DoraService } from './DoraService';
@@ -63,7 +64,7 @@ export class MaturityService {
   private readonly checks: GoldenPathCheck[];
 
   constructor(
-    private readonly store: DoraStore & MaturityStore,
+    private readonly stores: Pick<DoraStores, 'catalog' | 'maturity'>,
     private readonly settings: DevopsMaturitySettings,
     private readonly dora: DoraService,
     private readonly installed: GoldenPathCheck[],
@@ -83,7 +84,7 @@ export class MaturityService {
     entities: Entity[],
     now: number,
   ): Promise<Map<string, CheckResult[]>> {
-    const signals = await this.store.readCheckSignals(
+    const signals = await this.stores.maturity.readCheckSignals(
       entities.map(e => e.entityRef),
       now,
     );
@@ -147,7 +148,7 @@ export class MaturityService {
     }>,
     now: number,
   ) {
-    await this.store.recordCheckHistory(
+    await this.stores.maturity.recordCheckHistory(
       results.map(r => ({
         entityRef: r.entityRef,
         day: utcDayStart(now),
@@ -172,7 +173,7 @@ export class MaturityService {
     const [metrics, checks, assessments] = await Promise.all([
       this.dora.metricsOf(entityRef, window, profile),
       this.evaluateChecks([entity], now),
-      this.store.latestAssessments([entityRef]),
+      this.stores.maturity.latestAssessments([entityRef]),
     ]);
     const entityChecks = checks.get(entityRef)!;
     const { calms, maturity } = this.score({
@@ -191,7 +192,10 @@ export class MaturityService {
       checks: entityChecks,
       calms,
       overallTier: metrics.overallTier,
-      history: await this.store.checkHistory(entityRef, CHECK_HISTORY_DAYS),
+      history: await this.stores.maturity.checkHistory(
+        entityRef,
+        CHECK_HISTORY_DAYS,
+      ),
     };
   }
 
@@ -206,7 +210,10 @@ export class MaturityService {
   ): Promise<EntityMaturityHistory> {
     await this.dora.requireEntity(entityRef);
     const fromDay = utcDayStart(this.clock()) - (days - 1) * DAY_MS;
-    const rows = await this.store.checkHistorySince(entityRef, fromDay);
+    const rows = await this.stores.maturity.checkHistorySince(
+      entityRef,
+      fromDay,
+    );
     const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const inWindow = rows.filter(r => r.day >= fromDay);
     // All installed checks, not only those in force: a check disabled since still has its
@@ -230,7 +237,7 @@ export class MaturityService {
 
   async assessment(entityRef: string): Promise<EntityAssessment> {
     await this.dora.requireEntity(entityRef);
-    const history = await this.store.assessmentHistory(
+    const history = await this.stores.maturity.assessmentHistory(
       entityRef,
       HISTORY_LIMIT,
     );
@@ -314,8 +321,8 @@ export class MaturityService {
    * included) when teams include their sub-teams, else itself alone.
    */
   private async teamMembership() {
-    const groups = await this.store.listGroups();
-    const ancestry = await this.store.listGroupAncestry();
+    const groups = await this.stores.catalog.listGroups();
+    const ancestry = await this.stores.catalog.listGroupAncestry();
     const includeChildren = this.settings.includeChildGroups;
     const ancestorsOf = new Map<string, string[]>();
     for (const a of ancestry) {
@@ -377,7 +384,7 @@ export class MaturityService {
     });
     const failing = applicable.filter(r => r.checks[check.id] !== 'pass');
     const wanted = new Set(failing.map(r => r.entityRef));
-    const entities = (await this.store.listEntities()).filter(e =>
+    const entities = (await this.stores.catalog.listEntities()).filter(e =>
       wanted.has(e.entityRef),
     );
     const byRef = new Map(entities.map(e => [e.entityRef, e]));
@@ -448,7 +455,7 @@ export class MaturityService {
       author,
       submittedAt: new Date(this.clock()).toISOString(),
     };
-    await this.store.insertAssessment(assessment);
+    await this.stores.maturity.insertAssessment(assessment);
     return assessment;
   }
 }

@@ -32,11 +32,11 @@ const profiles = [
 
 /** Stores one production deployment of component:default/a (ENTITY), finished a day before NOW. */
 const deployToA = (
-  store: Awaited<ReturnType<typeof createTestStore>>['store'],
+  stores: Awaited<ReturnType<typeof createTestStore>>['stores'],
   options: DoraOptions,
   id: string,
 ) =>
-  store.writeBatch(
+  stores.events.writeBatch(
     {
       deployments: [deployment(id, new Date(NOW - DAY_MS).toISOString())],
       incidents: [],
@@ -47,15 +47,15 @@ const deployToA = (
 
 describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   it('ranks from precomputed rows exactly as a live computation does, and sees new events at once', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { dora, scorecards, ingest } = servicesAt(store, settings, NOW);
+    const { dora, scorecards, ingest } = servicesAt(stores, settings, NOW);
     const services = profiles.map((p, i) => ({
       entityRef: `component:default/${p}`,
       profile: p,
       owner: `group:default/team-${i % 2}`,
     }));
-    await store.replaceCatalog(
+    await stores.catalog.replaceCatalog(
       services.map(s => ({
         entityRef: s.entityRef,
         kind: 'Component',
@@ -200,10 +200,10 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   });
 
   it('answers the rows as they are when a recomputation fails, and recovers at the next read', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { scorecards } = servicesAt(store, settings, NOW);
-    await store.replaceCatalog(
+    const { scorecards } = servicesAt(stores, settings, NOW);
+    await stores.catalog.replaceCatalog(
       [
         {
           entityRef: 'component:default/a',
@@ -225,8 +225,8 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       limit: 10,
       offset: 0,
     };
-    const deploy = (id: string) => deployToA(store, settings.options, id);
-    const readFacts = jest.spyOn(store, 'readFacts');
+    const deploy = (id: string) => deployToA(stores, settings.options, id);
+    const readFacts = jest.spyOn(stores.facts, 'readFacts');
     await deploy('d');
     readFacts.mockRejectedValueOnce(new Error('database unavailable'));
     // The failed recomputation does not fail the read: the rows as they were, said to lag.
@@ -248,10 +248,10 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   });
 
   it('shares one flush among the reads that arrive while another runs, and each sees what came before it', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { scorecards } = servicesAt(store, settings, NOW);
-    await store.replaceCatalog(
+    const { scorecards } = servicesAt(stores, settings, NOW);
+    await stores.catalog.replaceCatalog(
       [
         {
           entityRef: 'component:default/a',
@@ -274,7 +274,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       offset: 0,
     };
     const deploy = async (id: string) => {
-      await deployToA(store, settings.options, id);
+      await deployToA(stores, settings.options, id);
       await scorecards.markDirty(['component:default/a']);
     };
     const deployments = (page: any) =>
@@ -286,12 +286,14 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
     const held = new Promise<void>(resolve => {
       release = resolve;
     });
-    const readFacts = store.readFacts.bind(store);
-    const readStale = jest.spyOn(store, 'readStale');
-    jest.spyOn(store, 'readFacts').mockImplementationOnce(async (...args) => {
-      await held;
-      return readFacts(...args);
-    });
+    const readFacts = stores.facts.readFacts.bind(stores.facts);
+    const readStale = jest.spyOn(stores.rankings, 'readStale');
+    jest
+      .spyOn(stores.facts, 'readFacts')
+      .mockImplementationOnce(async (...args) => {
+        await held;
+        return readFacts(...args);
+      });
     const first = scorecards.rank(query);
     while (readStale.mock.calls.length === 0)
       await new Promise(resolve => setImmediate(resolve));
@@ -309,11 +311,11 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
   });
 
   it('answers at once, saying updating, when many entities wait for recomputation; and recomputes only the teams above the ones touched', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const settings = readSettings(new ConfigReader({}));
-    const { scorecards } = servicesAt(store, settings, NOW);
+    const { scorecards } = servicesAt(stores, settings, NOW);
     const names = Array.from({ length: 60 }, (_, i) => `s${i}`);
-    await store.replaceCatalog(
+    await stores.catalog.replaceCatalog(
       names.map((name, i) => ({
         entityRef: `component:default/${name}`,
         kind: 'Component',
@@ -335,7 +337,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
       offset: 0,
     });
     const deploy = async (refs: string[]) => {
-      await store.writeBatch(
+      await stores.events.writeBatch(
         {
           deployments: refs.map(ref => ({
             id: `d-${ref}`,
@@ -376,7 +378,7 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
     expect(counted(page)).toBe(60);
 
     // One entity of team-1 touched: only team-1's rows are recomputed.
-    const upsert = jest.spyOn(store, 'upsertScorecards');
+    const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
     await deploy(['component:default/s1']);
     await scorecards.rank(query('owner'));
     const recomputed = new Set(

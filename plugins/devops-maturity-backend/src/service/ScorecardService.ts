@@ -17,7 +17,8 @@ import {
   poolFacts,
   restrictFacts,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, MaturityStore, MirroredEntity } from '../database/types';
+import { MirroredEntity, RankingStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { MaturityService } from './MaturityService';
 import {
   MaturityRow,
@@ -40,29 +41,6 @@ export const WAIT_FOR_STALE_AT_MOST = 50;
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
 
-/** What the service needs of the store beyond DoraStore. */
-export interface ScorecardStore extends DoraStore, MaturityStore {
-  /** Marks these entities' ranking rows stale, and every team's, for every replica. */
-  markStale(entityRefs: Iterable<string>): Promise<void>;
-  readStale(): Promise<StaleMark[]>;
-  /** How many entities' rows are stale, and how many entities' events made team rows stale. */
-  countStale(): Promise<{ entities: number; teams: number }>;
-  /** Runs `fn` while no other recomputation of every row runs, on any replica. */
-  exclusively<T>(fn: () => Promise<T>): Promise<T>;
-  /** Clears the marks read; one renewed meanwhile stays. */
-  clearStale(marks: StaleMark[]): Promise<void>;
-  /** Writes rows, unless a row computed later is stored already. */
-  upsertScorecards(rows: ScorecardRow[]): Promise<void>;
-  deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
-  maturityRows(windowDays: number, profile: string): Promise<MaturityRow[]>;
-  queryScorecards(query: RankingQuery): Promise<{
-    items: any[];
-    totalCount: number;
-    distribution: any;
-    computedAt?: number;
-  }>;
-}
-
 /**
  * Keeps the rankings' precomputed rows: every entity and every group, for each preset window
  * and profile. Rows of entities touched by new events are recomputed before the next ranking
@@ -76,7 +54,10 @@ export class ScorecardService {
   private nextFlush?: { owners: boolean; done: Promise<void> };
 
   constructor(
-    private readonly store: ScorecardStore,
+    private readonly stores: Pick<
+      DoraStores,
+      'catalog' | 'facts' | 'maturity' | 'rankings'
+    >,
     private readonly settings: DevopsMaturitySettings,
     private readonly logger: LoggerService,
     private readonly maturity: MaturityService,
@@ -88,7 +69,7 @@ export class ScorecardService {
    * move of history). Stored batches mark their entities in their own transaction.
    */
   async markDirty(entityRefs: Iterable<string>): Promise<void> {
-    await this.store.markStale(entityRefs);
+    await this.stores.rankings.markStale(entityRefs);
   }
 
   /** Recomputes every row; one such recomputation at a time, across replicas. */
@@ -97,21 +78,21 @@ export class ScorecardService {
     owners: number;
     ms: number;
   }> {
-    return this.store.exclusively(() => this.recomputeAll());
+    return this.stores.rankings.exclusively(() => this.recomputeAll());
   }
 
   private async recomputeAll() {
     const started = Date.now();
     // Read first: what is marked from now on is still stale after this recomputation.
-    const stale = await this.store.readStale();
-    const entities = await this.store.listEntities();
+    const stale = await this.stores.rankings.readStale();
+    const entities = await this.stores.catalog.listEntities();
     await this.refreshEntities(entities);
-    await this.store.deleteScorecardsExcept(
+    await this.stores.rankings.deleteScorecardsExcept(
       'entity',
       entities.map(e => e.entityRef),
     );
     const owners = await this.recomputeOwners();
-    await this.store.clearStale(stale);
+    await this.stores.rankings.clearStale(stale);
     const ms = Date.now() - started;
     this.logger.info(
       `Recomputed the rankings of ${entities.length} entities and ${owners} groups in ${ms} ms`,
@@ -154,12 +135,12 @@ export class ScorecardService {
   }
 
   private async flushOnce(owners: boolean): Promise<void> {
-    const stale = await this.store.readStale();
+    const stale = await this.stores.rankings.readStale();
     if (stale.length === 0) return;
     const entityMarks = stale.filter(m => !isTeamMark(m));
     if (entityMarks.length) {
       const dirty = new Set(entityMarks.map(m => m.subjectRef));
-      const entities = await this.store.listEntities();
+      const entities = await this.stores.catalog.listEntities();
       await this.refreshEntities(entities.filter(e => dirty.has(e.entityRef)));
       await this.clearMarks(entityMarks);
     }
@@ -178,7 +159,7 @@ export class ScorecardService {
    */
   private async clearMarks(marks: StaleMark[]) {
     try {
-      await this.store.clearStale(marks);
+      await this.stores.rankings.clearStale(marks);
     } catch (error) {
       this.logger.warn(`Could not clear ranking marks, kept: ${error}`);
     }
@@ -268,9 +249,9 @@ export class ScorecardService {
     for (let i = 0; i < entities.length; i += 500) {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
-      const facts = await this.store.readFacts(refs, longest);
+      const facts = await this.stores.facts.readFacts(refs, longest);
       const checks = await this.maturity.evaluateChecks(part, now);
-      const assessments = await this.store.latestAssessments(refs);
+      const assessments = await this.stores.maturity.latestAssessments(refs);
       const history: Array<{
         entityRef: string;
         checks: CheckResult[];
@@ -309,7 +290,7 @@ export class ScorecardService {
         });
         rows.push(...entityRows);
       }
-      await this.store.upsertScorecards(rows);
+      await this.stores.rankings.upsertScorecards(rows);
       await this.maturity.recordHistory(history, now);
     }
   }
@@ -322,12 +303,12 @@ export class ScorecardService {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
     const children = this.settings.includeChildGroups;
-    const ownedByGroup = await ownedEntitiesByGroup(this.store, children);
+    const ownedByGroup = await ownedEntitiesByGroup(this.stores, children);
     const stale = touched
       ? ownedByGroup.filter(o => o.entityRefs.some(ref => touched.has(ref)))
       : ownedByGroup;
     for (const { group: g, entityRefs: owned } of stale) {
-      const facts = await this.store.readFacts(owned, longest);
+      const facts = await this.stores.facts.readFacts(owned, longest);
       const identity = {
         ownerRef: g.groupRef,
         title: g.title,
@@ -335,7 +316,7 @@ export class ScorecardService {
         entityRefs: owned,
         includeChildren: children,
       };
-      await this.store.upsertScorecards(
+      await this.stores.rankings.upsertScorecards(
         await this.rowsFor(
           {
             subjectType: 'owner',
@@ -350,7 +331,7 @@ export class ScorecardService {
       );
     }
     if (!touched) {
-      await this.store.deleteScorecardsExcept(
+      await this.stores.rankings.deleteScorecardsExcept(
         'owner',
         ownedByGroup.map(o => o.group.groupRef),
       );
@@ -378,18 +359,18 @@ export class ScorecardService {
     profile: string,
   ): Promise<{ rows: MaturityRow[]; updating?: true }> {
     const updating = !(await this.caughtUp('entity'));
-    const rows = await this.store.maturityRows(windowDays, profile);
+    const rows = await this.stores.rankings.maturityRows(windowDays, profile);
     return updating ? { rows, updating: true } : { rows };
   }
 
   /** A page of a ranking; `updating` when it was answered before the rows caught up. */
   async rank(query: RankingQuery): Promise<
-    Awaited<ReturnType<ScorecardStore['queryScorecards']>> & {
+    Awaited<ReturnType<RankingStore['queryScorecards']>> & {
       updating?: true;
     }
   > {
     const updating = !(await this.caughtUp(query.subjectType));
-    const page = await this.store.queryScorecards(query);
+    const page = await this.stores.rankings.queryScorecards(query);
     return updating ? { ...page, updating: true } : page;
   }
 
@@ -399,7 +380,7 @@ export class ScorecardService {
    * running on (see WAIT_FOR_STALE_AT_MOST).
    */
   private async caughtUp(subjectType: 'entity' | 'owner'): Promise<boolean> {
-    const stale = await this.store.countStale();
+    const stale = await this.stores.rankings.countStale();
     const marks = stale.entities + (subjectType === 'owner' ? stale.teams : 0);
     if (marks === 0) return true;
     // A failed recomputation is logged once, by the read that started it; its marks stay,

@@ -8,7 +8,7 @@ import {
   utcDayStart,
   weeklyLevelMix,
 } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore, MaturityStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DevopsMaturitySettings } from '../config';
 import { DoraService } from './DoraService';
 import type { Visibility } from './ReadAccess';
@@ -32,7 +32,7 @@ function wholeWeeks(window: TimeWindow): TimeWindow {
  */
 export class TeamHistoryService {
   constructor(
-    private readonly store: DoraStore & MaturityStore,
+    private readonly stores: Pick<DoraStores, 'facts' | 'maturity'>,
     private readonly settings: DevopsMaturitySettings,
     private readonly dora: DoraService,
   ) {}
@@ -55,8 +55,8 @@ export class TeamHistoryService {
       visibility,
     );
     const [facts, recorded] = await Promise.all([
-      this.store.readFacts(entityRefs, window),
-      this.store.checkLevelsBetween(
+      this.stores.facts.readFacts(entityRefs, window),
+      this.stores.maturity.checkLevelsBetween(
         entityRefs,
         utcDayStart(window.from),
         window.to,

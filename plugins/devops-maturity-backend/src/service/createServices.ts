@@ -1,20 +1,23 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GoldenPathCheck } from '@devops-maturity/backstage-plugin-common';
 import { DevopsMaturitySettings } from '../config';
-import { MaturityStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DoraService } from './DoraService';
 import { IngestService, UnscoredKindLookup } from './IngestService';
 import { MaturityService } from './MaturityService';
-import { ScorecardService, ScorecardStore } from './ScorecardService';
+import { ScorecardService } from './ScorecardService';
 import { RANKINGS_TASK } from '../tasks/rankingsTask';
 import { TeamHistoryService } from './TeamHistoryService';
 
 /**
- * The plugin's services on a store, wired as the plugin runs them: stored events mark the
+ * The plugin's services on the stores, wired as the plugin runs them: stored events mark the
  * entities' ranking rows for recomputation. Shared by the plugin, its tests and the benchmark.
  */
 export function createServices(options: {
-  store: ScorecardStore & MaturityStore;
+  stores: Pick<
+    DoraStores,
+    'catalog' | 'events' | 'unmatched' | 'facts' | 'rankings' | 'maturity'
+  >;
   settings: DevopsMaturitySettings;
   logger: LoggerService;
   checks: GoldenPathCheck[];
@@ -22,24 +25,24 @@ export function createServices(options: {
   /** The catalog's kind of an unmatched event's entity when it is not a scored kind. */
   unscoredKinds?: UnscoredKindLookup;
 }) {
-  const { store, settings, logger, checks, clock = Date.now } = options;
-  const dora = new DoraService(store, settings, clock);
-  const maturity = new MaturityService(store, settings, dora, checks, clock);
+  const { stores, settings, logger, checks, clock = Date.now } = options;
+  const dora = new DoraService(stores, settings, clock);
+  const maturity = new MaturityService(stores, settings, dora, checks, clock);
   const scorecards = new ScorecardService(
-    store,
+    stores,
     settings,
     logger.child({ task: RANKINGS_TASK }),
     maturity,
     clock,
   );
   const ingest = new IngestService(
-    store,
+    stores,
     settings.options,
     logger,
     clock,
     refs => scorecards.markDirty(refs),
     options.unscoredKinds,
   );
-  const teamHistory = new TeamHistoryService(store, settings, dora);
+  const teamHistory = new TeamHistoryService(stores, settings, dora);
   return { dora, maturity, scorecards, ingest, teamHistory };
 }

@@ -12,21 +12,27 @@ const databases = createTestDatabases();
 
 describe.each(databaseIds(databases))('handleOnce on %p', databaseId => {
   async function setUp() {
-    const { knex, store } = await createTestStore(databases, databaseId);
+    const { knex, stores } = await createTestStore(databases, databaseId);
     let now = Date.parse('2026-06-01T00:00:00Z');
     const clock = () => now;
     const advance = (ms: number) => {
       now += ms;
     };
-    return { knex, store, clock, advance };
+    return { knex, stores, clock, advance };
   }
 
   it('handles a delivery once per source, on every replica, and any delivery without an id', async () => {
-    const { store, clock } = await setUp();
+    const { stores, clock } = await setUp();
     // Two replicas: each builds its own sink on the same database.
-    const replicaA = createHandleOnce(store.deliveries('github'), clock);
-    const replicaB = createHandleOnce(store.deliveries('github'), clock);
-    const gitlab = createHandleOnce(store.deliveries('gitlab'), clock);
+    const replicaA = createHandleOnce(
+      stores.sources.deliveries('github'),
+      clock,
+    );
+    const replicaB = createHandleOnce(
+      stores.sources.deliveries('github'),
+      clock,
+    );
+    const gitlab = createHandleOnce(stores.sources.deliveries('gitlab'), clock);
     const handled: string[] = [];
     const take = (what: string) => async () => {
       handled.push(what);
@@ -48,8 +54,11 @@ describe.each(databaseIds(databases))('handleOnce on %p', databaseId => {
   });
 
   it('remembers a delivery only once it was handled, so a failed one is taken again', async () => {
-    const { store, clock } = await setUp();
-    const handleOnce = createHandleOnce(store.deliveries('pagerduty'), clock);
+    const { stores, clock } = await setUp();
+    const handleOnce = createHandleOnce(
+      stores.sources.deliveries('pagerduty'),
+      clock,
+    );
     await expect(
       handleOnce('e-1', async () => {
         throw new Error('database unavailable');
@@ -66,8 +75,11 @@ describe.each(databaseIds(databases))('handleOnce on %p', databaseId => {
   });
 
   it('forgets deliveries after 30 days', async () => {
-    const { knex, store, clock, advance } = await setUp();
-    const handleOnce = createHandleOnce(store.deliveries('github'), clock);
+    const { knex, stores, clock, advance } = await setUp();
+    const handleOnce = createHandleOnce(
+      stores.sources.deliveries('github'),
+      clock,
+    );
     const noop = async () => {};
     await handleOnce('old', noop);
     advance(29 * DAY_MS);

@@ -1,17 +1,18 @@
-import { DoraStore, MirroredGroup } from '../database/types';
+import { MirroredGroup } from '../database/types';
+import { DoraStores } from '../database/openStores';
 
 /**
  * Every group with the entities it owns: directly, and with `includeChildren` also through
  * its descendant groups. One read of the hierarchy for all groups, sorted entity refs.
  */
 export async function ownedEntitiesByGroup(
-  store: DoraStore,
+  stores: Pick<DoraStores, 'catalog'>,
   includeChildren: boolean,
 ): Promise<Array<{ group: MirroredGroup; entityRefs: string[] }>> {
   const [groups, entities, ancestry] = await Promise.all([
-    store.listGroups(),
-    store.listEntities(),
-    includeChildren ? store.listGroupAncestry() : Promise.resolve([]),
+    stores.catalog.listGroups(),
+    stores.catalog.listEntities(),
+    includeChildren ? stores.catalog.listGroupAncestry() : Promise.resolve([]),
   ]);
   const below = new Map(groups.map(g => [g.groupRef, new Set([g.groupRef])]));
   for (const { groupRef, ancestorRef } of ancestry)

@@ -32,23 +32,27 @@ const POSTMORTEM = 'https://wiki.example.com/postmortems/p1';
 
 describe.each(databaseIds(databases))('A postmortem URL on %p', databaseId => {
   async function setUp() {
-    const { store } = await createTestStore(databases, databaseId);
-    await store.replaceCatalog([svc], []);
+    const { stores } = await createTestStore(databases, databaseId);
+    await stores.catalog.replaceCatalog([svc], []);
     const ingest = new IngestService(
-      store,
+      stores,
       DEFAULT_DORA_OPTIONS,
       mockServices.logger.mock(),
     );
     const push = (...items: object[]) =>
       ingest.ingestIncidents(parseBatch(incidentItemSchema, { items }));
     const stored = async () =>
-      (await store.listIncidents(svc.entityRef, { limit: 10, offset: 0 }))
-        .items;
-    return { store, push, stored };
+      (
+        await stores.events.listIncidents(svc.entityRef, {
+          limit: 10,
+          offset: 0,
+        })
+      ).items;
+    return { stores, push, stored };
   }
 
   it('is kept when a later copy of the incident carries none', async () => {
-    const { store, push, stored } = await setUp();
+    const { stores, push, stored } = await setUp();
     // The webhook opens it, the team pushes the postmortem, the webhook's later event
     // (which knows no postmortem) resolves it.
     await push(copy({ updatedAt: '2026-06-01T10:00:00Z' }));
@@ -74,7 +78,7 @@ describe.each(databaseIds(databases))('A postmortem URL on %p', databaseId => {
       }),
     ]);
     // ... and postmortem coverage still counts it.
-    const signals = await store.readCheckSignals(
+    const signals = await stores.maturity.readCheckSignals(
       [svc.entityRef],
       Date.parse('2026-06-10T00:00:00Z'),
     );

@@ -7,7 +7,7 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { devopsMaturityEventsCreatePermission } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DoraService } from './DoraService';
 import { IngestService } from './IngestService';
 import {
@@ -33,12 +33,12 @@ export function registerPushRoutes(
   deps: {
     httpAuth: HttpAuthService;
     permissions: PermissionsService;
-    store: DoraStore;
+    stores: Pick<DoraStores, 'events'>;
     ingest: IngestService;
     dora: DoraService;
   },
 ) {
-  const { httpAuth, permissions, store, ingest, dora } = deps;
+  const { httpAuth, permissions, stores, ingest, dora } = deps;
 
   /**
    * Services only (CI pipelines with static tokens, other plugins), never users, and only
@@ -86,7 +86,7 @@ export function registerPushRoutes(
   router.get('/deployments/base', async (req, res) => {
     await authorizePush(req);
     const q = parseQuery(deploymentBaseQuery, req.query);
-    res.json(await store.deploymentBase(q));
+    res.json(await stores.events.deploymentBase(q));
   });
 
   // A push replaces a stored incident whole: a pipeline that resolves one reads it first, to
@@ -94,6 +94,6 @@ export function registerPushRoutes(
   router.get('/incidents/stored', async (req, res) => {
     await authorizePush(req);
     const q = parseQuery(storedIncidentQuery, req.query);
-    res.json(await store.storedIncident(q));
+    res.json(await stores.events.storedIncident(q));
   });
 }

@@ -12,7 +12,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import { devopsMaturityUnmatchedReadPermission } from '@devops-maturity/backstage-plugin-common';
-import { DoraStore } from '../database/types';
+import { DoraStores } from '../database/openStores';
 import { DoraService } from './DoraService';
 import { IngestService } from './IngestService';
 import {
@@ -39,7 +39,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
-  store: DoraStore;
+  stores: Pick<DoraStores, 'catalog' | 'events' | 'unmatched'>;
   ingest: IngestService;
   dora: DoraService;
   scorecards: ScorecardService;
@@ -65,7 +65,7 @@ export async function createRouter(
   const {
     httpAuth,
     permissions,
-    store,
+    stores,
     ingest,
     dora,
     scorecards,
@@ -103,7 +103,7 @@ export async function createRouter(
     return entityRef;
   }
 
-  registerPushRoutes(router, { httpAuth, permissions, store, ingest, dora });
+  registerPushRoutes(router, { httpAuth, permissions, stores, ingest, dora });
 
   router.get('/profiles', async (req, res) => {
     await access.reader(req);
@@ -145,7 +145,9 @@ export async function createRouter(
       const entityRef = await visibleEntityRef(req);
       const q = parseQuery(eventPageQuery, req.query);
       const window = q.from || q.to || q.days ? dora.window(q) : undefined;
-      res.json(await store.listDeployments(entityRef, { ...q, window }));
+      res.json(
+        await stores.events.listDeployments(entityRef, { ...q, window }),
+      );
     },
   );
 
@@ -153,7 +155,7 @@ export async function createRouter(
     const entityRef = await visibleEntityRef(req);
     const q = parseQuery(eventPageQuery, req.query);
     const window = q.from || q.to || q.days ? dora.window(q) : undefined;
-    res.json(await store.listIncidents(entityRef, { ...q, window }));
+    res.json(await stores.events.listIncidents(entityRef, { ...q, window }));
   });
 
   router.get('/owners/:kind/:namespace/:name/dora', async (req, res) => {
@@ -205,7 +207,7 @@ export async function createRouter(
     );
     const q = parseQuery(unmatchedQuery, req.query);
     res.json(
-      await store.listUnmatched({
+      await stores.unmatched.listUnmatched({
         ...q,
         ...(await unmatchedHiddenFrom(req, credentials)),
       }),
@@ -226,14 +228,14 @@ export async function createRouter(
     if ((credentials.principal as { type: string }).type !== 'user') return {};
     const reader = await access.reader(req);
     const visibility = await reader.visibility();
-    const named = await store.unmatchedNamedRefs();
+    const named = await stores.unmatched.unmatchedNamedRefs();
     if (named.length === 0) return { departed: visibility.all };
     const [all, seen] = await Promise.all([
       options.catalogHas(named),
       options.catalogHas(named, credentials),
     ]);
     // A ref of a scored kind must also be visible by the scorecard policy.
-    const scored = await store.existingEntities(named);
+    const scored = await stores.catalog.existingEntities(named);
     const hiddenRefs: string[] = [];
     for (const ref of named) {
       const hidden =

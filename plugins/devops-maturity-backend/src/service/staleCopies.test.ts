@@ -38,9 +38,9 @@ describe('updatedAt', () => {
 
 describe.each(databaseIds(databases))('Stale copies on %p', databaseId => {
   async function setUp() {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const ingest = new IngestService(
-      store,
+      stores,
       DEFAULT_DORA_OPTIONS,
       mockServices.logger.mock(),
     );
@@ -48,12 +48,12 @@ describe.each(databaseIds(databases))('Stale copies on %p', databaseId => {
       ingest.ingestIncidents(parseBatch(incidentItemSchema, { items }));
     const listed = async () =>
       (
-        await store.listIncidents('component:default/svc', {
+        await stores.events.listIncidents('component:default/svc', {
           limit: 10,
           offset: 0,
         })
       ).items;
-    return { store, ingest, push, listed };
+    return { stores, ingest, push, listed };
   }
 
   const svc = {
@@ -65,8 +65,8 @@ describe.each(databaseIds(databases))('Stale copies on %p', databaseId => {
   };
 
   it('counts copies older than the stored one as stale, across pushes and within one', async () => {
-    const { store, push, listed } = await setUp();
-    await store.replaceCatalog([svc], []);
+    const { stores, push, listed } = await setUp();
+    await stores.catalog.replaceCatalog([svc], []);
     expect(await push(resolved)).toEqual({
       accepted: 1,
       updated: 0,
@@ -103,10 +103,10 @@ describe.each(databaseIds(databases))('Stale copies on %p', databaseId => {
   });
 
   it('replays the newest unmatched copy once the entity appears', async () => {
-    const { store, ingest, push, listed } = await setUp();
+    const { stores, ingest, push, listed } = await setUp();
     expect(await push(resolved)).toMatchObject({ unmatched: 1, stale: 0 });
     expect(await push(triggered)).toMatchObject({ unmatched: 0, stale: 1 });
-    await store.replaceCatalog([svc], []);
+    await stores.catalog.replaceCatalog([svc], []);
     expect(await ingest.replayUnmatched()).toMatchObject({
       matched: 1,
       remaining: 0,

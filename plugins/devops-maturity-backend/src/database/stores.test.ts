@@ -24,7 +24,7 @@ import {
   T0,
 } from '../__testUtils__/events';
 import { seededRandom } from '../demo/random';
-import { DatabaseDoraStore } from './DatabaseDoraStore';
+import { DoraStores } from './openStores';
 
 jest.setTimeout(60_000);
 
@@ -33,19 +33,22 @@ const options = DEFAULT_DORA_OPTIONS;
 const window: TimeWindow = { from: T0, to: T0 + 30 * DAY_MS };
 
 function write(
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   deployments: DeploymentEvent[],
   incidents: IncidentEvent[] = [],
 ) {
-  return store.writeBatch({ deployments, incidents, unmatched: [] }, options);
+  return stores.events.writeBatch(
+    { deployments, incidents, unmatched: [] },
+    options,
+  );
 }
 
 async function storeMetrics(
-  store: DatabaseDoraStore,
+  stores: DoraStores,
   entityRef: string,
   w: TimeWindow,
 ) {
-  const facts = (await store.readFacts([entityRef], w)).get(entityRef)!;
+  const facts = (await stores.facts.readFacts([entityRef], w)).get(entityRef)!;
   return computeDoraMetrics(facts, w, DORA_2021);
 }
 
@@ -67,14 +70,14 @@ function referenceMetrics(
 const repairKind = (rand: () => number) =>
   rand() < 0.5 ? 'rollback' : 'hotfix';
 
-describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
+describe.each(databaseIds(databases))('the stores on %p', databaseId => {
   it('stores a resent deployment once and lets the last copy win', async () => {
-    const { store, knex } = await createTestStore(databases, databaseId);
-    const first = await write(store, [
+    const { stores, knex } = await createTestStore(databases, databaseId);
+    const first = await write(stores, [
       deployment('1', at(1), { commits: [{ sha: 'a', committedAt: at(0) }] }),
     ]);
     expect(first).toEqual({ inserted: 1, updated: 0, unmatched: 0, stale: 0 });
-    const again = await write(store, [
+    const again = await write(stores, [
       deployment('1', at(2), { commits: [{ sha: 'b', committedAt: at(1) }] }),
       deployment('1', at(1), { source: 'github' }), // same id, other source: another deployment
     ]);
@@ -92,7 +95,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('gives the same figures as the reference on the hand-worked example', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const deployments = [
       deployment('1', at(24), { commits: [{ sha: 's1', committedAt: at(0) }] }),
       deployment('2', at(48), {
@@ -119,8 +122,8 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
       incident('i2', at(121), { resolvedAt: at(121.5) }), // latest before: 7
       incident('i3', at(130), { causeSha: 's2' }), // still open
     ];
-    await write(store, deployments, incidents);
-    const m = await storeMetrics(store, ENTITY, window);
+    await write(stores, deployments, incidents);
+    const m = await storeMetrics(stores, ENTITY, window);
     expect(m).toEqual(referenceMetrics(deployments, incidents, ENTITY, window));
     expect(m.deploymentFrequency.deployments).toBe(5);
     expect(m.changeFailureRate.failedDeployments).toBe(4); // 1 (i1), 7 (i2), 2 (i3), 3 (rollback)
@@ -130,18 +133,18 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('links an incident that arrived before its deployment once the deployment arrives', async () => {
-    const { store } = await createTestStore(databases, databaseId);
-    await write(store, [deployment('1', at(1))]);
-    await write(store, [], [incident('i', at(10), { resolvedAt: at(11) })]);
+    const { stores } = await createTestStore(databases, databaseId);
+    await write(stores, [deployment('1', at(1))]);
+    await write(stores, [], [incident('i', at(10), { resolvedAt: at(11) })]);
     expect(
-      (await storeMetrics(store, ENTITY, window)).changeFailureRate
+      (await storeMetrics(stores, ENTITY, window)).changeFailureRate
         .failedDeployments,
     ).toBe(1);
     // A later-arriving deployment that finished between 1 and the incident takes the blame.
-    await write(store, [deployment('2', at(5))]);
-    const m = await storeMetrics(store, ENTITY, window);
+    await write(stores, [deployment('2', at(5))]);
+    const m = await storeMetrics(stores, ENTITY, window);
     expect(m.changeFailureRate.failedDeployments).toBe(1);
-    const listed = await store.listDeployments(ENTITY, {
+    const listed = await stores.events.listDeployments(ENTITY, {
       limit: 10,
       offset: 0,
     });
@@ -152,15 +155,15 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('stores nothing of a batch that fails half-way', async () => {
-    const { store, knex } = await createTestStore(databases, databaseId);
+    const { stores, knex } = await createTestStore(databases, databaseId);
     await expect(
-      write(store, [deployment('1', at(1))], [incident('bad', 'not a time')]),
+      write(stores, [deployment('1', at(1))], [incident('bad', 'not a time')]),
     ).rejects.toThrow();
     expect(await knex('dm_deployments').select('pk')).toEqual([]);
   });
 
   it('matches the reference on shuffled, resent and out-of-order random events', async () => {
-    const { store } = await createTestStore(databases, databaseId);
+    const { stores } = await createTestStore(databases, databaseId);
     const rand = seededRandom(`store-${databaseId}`);
     const entities = [
       'component:default/x',
@@ -223,12 +226,12 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
       const ds = batch.filter((e): e is DeploymentEvent => 'finishedAt' in e);
       const is = batch.filter((e): e is IncidentEvent => 'openedAt' in e);
       await write(
-        store,
+        stores,
         ds.filter(d => !resends.includes(d)),
         is,
       );
     }
-    await write(store, resends);
+    await write(stores, resends);
     const finalDeployments = latestCopies(all);
     // The data must exercise every rule, or the comparison proves little.
     const x = referenceMetrics(
@@ -247,7 +250,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
         { from: T0 + 10 * DAY_MS, to: T0 + 40 * DAY_MS },
         { from: T0 - DAY_MS, to: T0 + 90 * DAY_MS },
       ]) {
-        expect(await storeMetrics(store, entityRef, w)).toEqual(
+        expect(await storeMetrics(stores, entityRef, w)).toEqual(
           referenceMetrics(finalDeployments, incidents, entityRef, w),
         );
       }
@@ -267,7 +270,7 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
   });
 
   it('keeps every change through the latest migrations, down and up', async () => {
-    const { knex, store } = await createTestStore(databases, databaseId);
+    const { knex, stores } = await createTestStore(databases, databaseId);
     const directory = resolvePackagePath(
       '@devops-maturity/backstage-plugin-backend',
       'migrations',
@@ -281,8 +284,8 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
         })),
       }),
     );
-    await write(store, deployments);
-    const before = await storeMetrics(store, ENTITY, window);
+    await write(stores, deployments);
+    const before = await storeMetrics(stores, ENTITY, window);
     expect(before.leadTime.changes).toBe(80);
     // Back before the clustered changes (SQLite) and the incident link indexes, and forth.
     const [, pending] = await knex.migrate.list({ directory });
@@ -294,6 +297,6 @@ describe.each(databaseIds(databases))('DatabaseDoraStore on %p', databaseId => {
     for (let n = names.length; n > clustered; n--)
       await knex.migrate.down({ directory });
     await knex.migrate.latest({ directory });
-    expect(await storeMetrics(store, ENTITY, window)).toEqual(before);
+    expect(await storeMetrics(stores, ENTITY, window)).toEqual(before);
   });
 });
