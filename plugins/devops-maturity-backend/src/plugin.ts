@@ -24,17 +24,12 @@ import {
 } from './service/CatalogMirror';
 import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
-import { createHandleOnce } from './service/handleOnce';
 import { FactsRebuild } from './service/FactsRebuild';
 import { CatalogRefreshFollowUp } from './service/CatalogRefreshFollowUp';
 import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
 import { demoToday } from './demo/history';
-import {
-  deploymentItemSchema,
-  incidentItemSchema,
-  parseBatch,
-} from './service/validation';
+import { connectEventSources } from './service/connectEventSources';
 import {
   devopsMaturityChecksExtensionPoint,
   devopsMaturityEventsExtensionPoint,
@@ -164,30 +159,14 @@ export const devopsMaturityPlugin = createBackendPlugin({
           onRefreshed: changed => followUp.afterRefresh(changed),
         });
 
-        // Sources write through the push API's validation and ingest: one path for every event.
-        for (const source of sources) {
-          await source.connect({
-            pushDeployments: async items =>
-              ingest.ingestDeployments(
-                parseBatch(
-                  deploymentItemSchema,
-                  { items },
-                  dora.eventTimeRange(),
-                ),
-              ),
-            pushIncidents: async items =>
-              ingest.ingestIncidents(
-                parseBatch(
-                  incidentItemSchema,
-                  { items },
-                  dora.eventTimeRange(),
-                ),
-              ),
-            handleOnce: createHandleOnce(stores.sources.deliveries(source.id)),
-            commits: stores.sources.commitHistory(source.id, settings.options),
-          });
-          logger.info(`Connected event source ${source.id}`);
-        }
+        await connectEventSources({
+          sources,
+          ingest,
+          dora,
+          stores,
+          options: settings.options,
+          logger,
+        });
 
         permissionsRegistry.addPermissions(devopsMaturityPermissions);
         httpRouter.use(
