@@ -145,6 +145,7 @@ export const devopsMaturityPlugin = createBackendPlugin({
           ingest,
           stores,
           refreshRankings: () => scorecards.refreshAll(),
+          recomputeMarkedRankings: () => scorecards.flush('owner'),
           seedNewServices: seeder && (() => seeder.seedNewServices()),
           retentionMs: settings.unmatchedRetentionMs,
           logger,

@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
 import { CatalogStore, MirroredEntity, MirroredGroup } from './types';
 import { recordDepartures } from './departedEntities';
+import { catalogChanges, readMirror } from './catalogChanges';
+import { markGroupsStale, markStale } from './staleRankings';
 import {
   chunks,
   selectWhereIn,
@@ -12,10 +14,16 @@ import {
 export class DatabaseCatalogStore implements CatalogStore {
   constructor(private readonly knex: Knex) {}
 
+  /**
+   * Replaces the mirror, and marks stale, in the same transaction, the ranking rows that the
+   * change makes stale (see `catalogChanges`): every replica sees them, and a refresh that
+   * changed 1% of the catalog recomputes about 1% of the rows.
+   */
   async replaceCatalog(entities: MirroredEntity[], groups: MirroredGroup[]) {
     const ancestors = groupAncestors(groups);
     await this.knex.transaction(async trx => {
       await recordDepartures(trx, entities, Date.now());
+      const before = await readMirror(trx);
       for (const t of [
         'dm_entities',
         'dm_entity_identities',
@@ -64,6 +72,12 @@ export class DatabaseCatalogStore implements CatalogStore {
         await trx('dm_groups').insert(part);
       for (const part of chunks(ancestors, 100))
         await trx('dm_group_ancestors').insert(part);
+      const stale = catalogChanges(before, {
+        entities: entityRows,
+        groups: groupRows,
+      });
+      await markStale(trx, stale.entities);
+      await markGroupsStale(trx, stale.groups);
     });
   }
 

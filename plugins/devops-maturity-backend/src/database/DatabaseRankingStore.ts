@@ -9,6 +9,7 @@ import {
 } from './staleRankings';
 import { exclusively } from './exclusiveRecompute';
 import {
+  deleteScorecards,
   deleteScorecardsExcept,
   maturityRows,
   queryScorecards,
@@ -46,6 +47,10 @@ export class DatabaseRankingStore implements RankingStore {
 
   upsertScorecards(rows: ScorecardRow[]) {
     return upsertScorecards(this.knex, rows);
+  }
+
+  deleteScorecards(subjectType: string, subjectRefs: string[]) {
+    return deleteScorecards(this.knex, subjectType, subjectRefs);
   }
 
   deleteScorecardsExcept(subjectType: string, keep: string[]) {

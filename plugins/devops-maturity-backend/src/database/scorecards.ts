@@ -106,6 +106,20 @@ export async function upsertScorecards(
   });
 }
 
+/** Removes the rows of these subjects (gone from the catalog). */
+export async function deleteScorecards(
+  knex: Knex,
+  subjectType: string,
+  subjectRefs: string[],
+) {
+  for (const part of chunks(subjectRefs)) {
+    await knex('dm_scorecards')
+      .where('subject_type', subjectType)
+      .whereIn('subject_ref', part)
+      .delete();
+  }
+}
+
 /** Removes rows of subjects that are gone from the catalog. */
 export async function deleteScorecardsExcept(
   knex: Knex,
@@ -117,12 +131,7 @@ export async function deleteScorecardsExcept(
     .distinct('subject_ref');
   const keepSet = new Set(keep);
   const gone = existing.map(r => r.subject_ref).filter(r => !keepSet.has(r));
-  for (const part of chunks(gone)) {
-    await knex('dm_scorecards')
-      .where('subject_type', subjectType)
-      .whereIn('subject_ref', part)
-      .delete();
-  }
+  await deleteScorecards(knex, subjectType, gone);
 }
 
 function isPostgres(knex: Knex): boolean {

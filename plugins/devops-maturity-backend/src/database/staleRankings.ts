@@ -9,14 +9,23 @@ import { pgUpsertRows } from './pgRows';
  * concurrent batches for different entities never wait on the same row.
  */
 const TEAMS_OF = 'teams-of:';
+/** A group's own rows are stale, e.g. it lost an entity to another owner. */
+const GROUP = 'group:';
 
-/** Whether a mark is one that makes the team rows stale. */
+/** Whether a mark is one that makes team rows stale. */
 export const isTeamMark = (mark: StaleMark) =>
-  mark.subjectRef.startsWith(TEAMS_OF);
+  mark.subjectRef.startsWith(TEAMS_OF) || mark.subjectRef.startsWith(GROUP);
 
-/** The entity whose events made a team mark: the teams that own it are stale. */
-export const entityOfTeamMark = (mark: StaleMark) =>
-  mark.subjectRef.slice(TEAMS_OF.length);
+/** The entities whose teams' rows are stale, and the groups marked themselves. */
+export function teamsOfMarks(marks: StaleMark[]) {
+  const entities = new Set<string>();
+  const groups = new Set<string>();
+  for (const { subjectRef: ref } of marks) {
+    if (ref.startsWith(TEAMS_OF)) entities.add(ref.slice(TEAMS_OF.length));
+    else if (ref.startsWith(GROUP)) groups.add(ref.slice(GROUP.length));
+  }
+  return { entities, groups };
+}
 
 /** A stale mark as read: the subject and the token of its latest mark. */
 export interface StaleMark {
@@ -29,12 +38,29 @@ export async function markStale(
   knex: Knex | Knex.Transaction,
   subjectRefs: Iterable<string>,
 ): Promise<void> {
+  await writeMarks(
+    knex,
+    [...new Set(subjectRefs)].flatMap(ref => [ref, `${TEAMS_OF}${ref}`]),
+  );
+}
+
+/** Marks these groups' own ranking rows stale (not those of the groups above them). */
+export async function markGroupsStale(
+  knex: Knex | Knex.Transaction,
+  groupRefs: Iterable<string>,
+): Promise<void> {
+  await writeMarks(
+    knex,
+    [...new Set(groupRefs)].map(ref => `${GROUP}${ref}`),
+  );
+}
+
+async function writeMarks(knex: Knex | Knex.Transaction, marks: string[]) {
+  if (marks.length === 0) return;
   // In one order for every batch: two concurrent batches that mark the same entities then
   // lock their rows in the same order, and cannot deadlock on them (they did, on PostgreSQL,
   // with 8 clients pushing for the same 26 services).
-  const refs = [...new Set(subjectRefs)]
-    .flatMap(ref => [ref, `${TEAMS_OF}${ref}`])
-    .sort();
+  const refs = [...marks].sort();
   if (!isSqlite(knex)) {
     // One statement whatever the batch's size; it writes the rows in the order given.
     await pgUpsertRows(
@@ -53,15 +79,15 @@ export async function markStale(
   }
 }
 
-/** How many entities' rows are stale, and how many entities' events made the team rows stale. */
+/** How many entities' rows are stale, and how many marks make team rows stale. */
 export async function countStale(
   knex: Knex,
 ): Promise<{ entities: number; teams: number }> {
   const [row] = await knex('dm_stale_rankings').select(
     knex.raw('count(*) as ??', ['all']),
     knex.raw(
-      'coalesce(sum(case when subject_ref like ? then 1 else 0 end), 0) as ??',
-      [`${TEAMS_OF}%`, 'teams'],
+      'coalesce(sum(case when subject_ref like ? or subject_ref like ? then 1 else 0 end), 0) as ??',
+      [`${TEAMS_OF}%`, `${GROUP}%`, 'teams'],
     ),
   );
   const teams = Number(row.teams);

@@ -116,7 +116,8 @@ export interface StoredIncidentQuery {
 export interface CatalogStore {
   /**
    * Replaces the catalog mirror in one transaction, remembering the entities with events that
-   * it drops (see `UnmatchedStore.moveDepartedEntities`).
+   * it drops (see `UnmatchedStore.moveDepartedEntities`), and marking stale the ranking rows
+   * that the change makes stale.
    */
   replaceCatalog(
     entities: MirroredEntity[],
@@ -214,10 +215,10 @@ export interface FactsStore {
 
 /** The rankings' precomputed rows, and the marks of rows that new events made stale. */
 export interface RankingStore {
-  /** Marks these entities' ranking rows stale, and every team's, for every replica. */
+  /** Marks these entities' ranking rows stale, and their teams', for every replica. */
   markStale(entityRefs: Iterable<string>): Promise<void>;
   readStale(): Promise<StaleMark[]>;
-  /** How many entities' rows are stale, and how many entities' events made team rows stale. */
+  /** How many entities' rows are stale, and how many marks make team rows stale. */
   countStale(): Promise<{ entities: number; teams: number }>;
   /** Runs `fn` while no other recomputation of every row runs, on any replica. */
   exclusively<T>(fn: () => Promise<T>): Promise<T>;
@@ -225,6 +226,9 @@ export interface RankingStore {
   clearStale(marks: StaleMark[]): Promise<void>;
   /** Writes rows, unless a row computed later is stored already. */
   upsertScorecards(rows: ScorecardRow[]): Promise<void>;
+  /** Removes the rows of these subjects (gone from the catalog). */
+  deleteScorecards(subjectType: string, subjectRefs: string[]): Promise<void>;
+  /** Removes the rows of every subject but these. */
   deleteScorecardsExcept(subjectType: string, keep: string[]): Promise<void>;
   maturityRows(windowDays: number, profile: string): Promise<MaturityRow[]>;
   queryScorecards(query: RankingQuery): Promise<{

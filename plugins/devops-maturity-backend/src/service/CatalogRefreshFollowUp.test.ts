@@ -38,10 +38,12 @@ describe.each(databaseIds(databases))(
         () => now,
       );
       const rankings = jest.fn(async () => {});
+      const markedRankings = jest.fn(async () => {});
       const followUp = new CatalogRefreshFollowUp({
         ingest,
         stores,
         refreshRankings: rankings,
+        recomputeMarkedRankings: markedRankings,
         retentionMs: 30 * DAY,
         logger: mockServices.logger.mock(),
         clock: () => now,
@@ -110,7 +112,9 @@ describe.each(databaseIds(databases))(
       // A changed catalog replays everything.
       await followUp.afterRefresh(true);
       expect(await waiting()).toEqual([]);
-      expect(rankings).toHaveBeenCalledTimes(2);
+      // Every ranking row after the first refresh; after the others, those marked stale.
+      expect(rankings).toHaveBeenCalledTimes(1);
+      expect(markedRankings).toHaveBeenCalledTimes(3);
 
       // An event that waits longer than the retention is dropped...
       await push('for-x', 'x');

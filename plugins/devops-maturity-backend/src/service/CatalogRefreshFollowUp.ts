@@ -7,8 +7,10 @@ export const REPLAY_OVERLAP_MS = 5 * 60_000;
 
 /**
  * What follows each refresh of the catalog mirror: demo seeding; the expiry of unmatched
- * events past their retention; the replay of unmatched events that may match now; and, when
- * the catalog changed, every ranking row.
+ * events past their retention; the replay of unmatched events that may match now; and the
+ * ranking rows: every one after the first refresh of this process (settings such as profiles
+ * or checks may have changed with it), else those the refresh marked stale (the catalog store
+ * marks the rows its change touches, see `catalogChanges`).
  *
  * Only a changed catalog can match an event that waited: every event was resolved against the
  * mirror when it arrived. So an unchanged refresh replays only the events that arrived since
@@ -19,12 +21,16 @@ export const REPLAY_OVERLAP_MS = 5 * 60_000;
 export class CatalogRefreshFollowUp {
   /** When the last replay started; undefined before the first. */
   private lastReplayAt?: number;
+  private rankingsRefreshed = false;
 
   constructor(
     private readonly deps: {
       ingest: Pick<IngestService, 'replayUnmatched'>;
       stores: Pick<DoraStores, 'unmatched'>;
+      /** Recomputes every ranking row. */
       refreshRankings: () => Promise<unknown>;
+      /** Recomputes the ranking rows marked stale. */
+      recomputeMarkedRankings: () => Promise<unknown>;
       seedNewServices?: () => Promise<unknown>;
       retentionMs: number;
       logger: LoggerService;
@@ -54,7 +60,11 @@ export class CatalogRefreshFollowUp {
         `Deleted ${expired} unmatched events that waited longer than the retention (devopsMaturity.unmatched.retention) for their entity`,
       );
     }
-    // Owners, systems or groups changed: every ranking row may have.
-    if (changed) await this.deps.refreshRankings();
+    if (this.rankingsRefreshed) {
+      await this.deps.recomputeMarkedRankings();
+    } else {
+      await this.deps.refreshRankings();
+      this.rankingsRefreshed = true;
+    }
   }
 }

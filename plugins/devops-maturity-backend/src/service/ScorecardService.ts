@@ -1,9 +1,5 @@
 import { setImmediate as nextTurn } from 'timers/promises';
-import {
-  entityOfTeamMark,
-  isTeamMark,
-  StaleMark,
-} from '../database/staleRankings';
+import { isTeamMark, StaleMark, teamsOfMarks } from '../database/staleRankings';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CalmsAssessment,
@@ -142,11 +138,14 @@ export class ScorecardService {
       const dirty = new Set(entityMarks.map(m => m.subjectRef));
       const entities = await this.stores.catalog.listEntities();
       await this.refreshEntities(entities.filter(e => dirty.has(e.entityRef)));
+      // Marked by a catalog refresh that removed them.
+      entities.forEach(e => dirty.delete(e.entityRef));
+      await this.stores.rankings.deleteScorecards('entity', [...dirty]);
       await this.clearMarks(entityMarks);
     }
     const ownerMarks = stale.filter(isTeamMark);
     if (owners && ownerMarks.length) {
-      await this.recomputeOwners(new Set(ownerMarks.map(entityOfTeamMark)));
+      await this.recomputeOwners(teamsOfMarks(ownerMarks));
       await this.clearMarks(ownerMarks);
     }
   }
@@ -296,17 +295,29 @@ export class ScorecardService {
   }
 
   /**
-   * Recomputes the rows of every group, or of the groups that own (directly or through
-   * sub-groups) one of `touched`: only their figures can have changed.
+   * Recomputes the rows of every group, or of those `touched` made stale: the groups that own
+   * (directly or through sub-groups) one of its entities, and its groups and, when child
+   * groups count, the groups above them. A touched group gone from the catalog loses its rows.
    */
-  private async recomputeOwners(touched?: Set<string>): Promise<number> {
+  private async recomputeOwners(touched?: {
+    entities: Set<string>;
+    groups: Set<string>;
+  }): Promise<number> {
     const now = this.clock();
     const longest = { from: now - LONGEST * DAY_MS, to: now };
     const children = this.settings.includeChildGroups;
     const ownedByGroup = await ownedEntitiesByGroup(this.stores, children);
-    const stale = touched
-      ? ownedByGroup.filter(o => o.entityRefs.some(ref => touched.has(ref)))
-      : ownedByGroup;
+    let stale = ownedByGroup;
+    if (touched) {
+      const groups = await this.withGroupsAbove(touched.groups);
+      stale = ownedByGroup.filter(
+        o =>
+          groups.has(o.group.groupRef) ||
+          o.entityRefs.some(ref => touched.entities.has(ref)),
+      );
+      ownedByGroup.forEach(o => groups.delete(o.group.groupRef));
+      await this.stores.rankings.deleteScorecards('owner', [...groups]);
+    }
     for (const { group: g, entityRefs: owned } of stale) {
       const facts = await this.stores.facts.readFacts(owned, longest);
       const identity = {
@@ -337,6 +348,18 @@ export class ScorecardService {
       );
     }
     return stale.length;
+  }
+
+  /** These groups and, when child groups count, every group above them. */
+  private async withGroupsAbove(groups: Set<string>): Promise<Set<string>> {
+    const all = new Set(groups);
+    if (groups.size === 0 || !this.settings.includeChildGroups) return all;
+    for (const {
+      groupRef,
+      ancestorRef,
+    } of await this.stores.catalog.listGroupAncestry())
+      if (groups.has(groupRef)) all.add(ancestorRef);
+    return all;
   }
 
   /** Whether a request's window is one the rankings keep ready. */

@@ -1,0 +1,202 @@
+import { ConfigReader } from '@backstage/config';
+import { DAY_MS } from '@devops-maturity/backstage-plugin-common';
+import {
+  createTestDatabases,
+  createTestStore,
+  databaseIds,
+} from '../__testUtils__/databases';
+import { servicesAt } from '../__testUtils__/services';
+import { readSettings } from '../config';
+import { MirroredEntity, MirroredGroup } from '../database/types';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const NOW = Date.parse('2026-11-21T08:00:00Z');
+const ref = (name: string) => `component:default/${name}`;
+const team = (name: string) => `group:default/${name}`;
+
+const entity = (name: string, owner: string, title?: string) =>
+  ({
+    entityRef: ref(name),
+    kind: 'Component',
+    namespace: 'default',
+    name,
+    title,
+    ownerRef: team(owner),
+    identities: [],
+  } as MirroredEntity);
+
+// org > platform > (team-1, team-2); team-3 under org.
+const GROUPS: MirroredGroup[] = [
+  { groupRef: team('org') },
+  { groupRef: team('platform'), parentRef: team('org') },
+  { groupRef: team('team-1'), parentRef: team('platform') },
+  { groupRef: team('team-2'), parentRef: team('platform') },
+  { groupRef: team('team-3'), parentRef: team('org') },
+];
+
+describe.each(databaseIds(databases))(
+  'A catalog refresh and the rankings on %p',
+  databaseId => {
+    async function setUp(includeChildGroups: boolean) {
+      const { stores } = await createTestStore(databases, databaseId);
+      const settings = readSettings(
+        new ConfigReader({
+          devopsMaturity: { owners: { includeChildGroups } },
+        }),
+      );
+      const { scorecards } = servicesAt(stores, settings, NOW);
+      const catalog = [
+        entity('a', 'team-1'),
+        entity('b', 'team-1'),
+        entity('c', 'team-2'),
+        entity('d', 'team-3'),
+      ];
+      await stores.catalog.replaceCatalog(catalog, GROUPS);
+      await stores.events.writeBatch(
+        {
+          deployments: ['a', 'a', 'b', 'c', 'd'].map((name, i) => ({
+            id: `d${i}`,
+            source: 'api',
+            entityRef: ref(name),
+            environment: 'production',
+            status: 'success',
+            finishedAt: new Date(NOW - (i + 1) * DAY_MS).toISOString(),
+            commits: [],
+            kind: 'normal' as const,
+          })),
+          incidents: [],
+          unmatched: [],
+        },
+        settings.options,
+      );
+      await scorecards.refreshAll();
+      const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
+      /** Replaces the catalog, recomputes what it marked: the subjects recomputed, by type. */
+      const refresh = async (entities: MirroredEntity[], groups = GROUPS) => {
+        upsert.mockClear();
+        await stores.catalog.replaceCatalog(entities, groups);
+        await scorecards.flush('owner');
+        const of = (type: string) =>
+          [
+            ...new Set(
+              upsert.mock.calls.flatMap(([rows]) =>
+                rows.filter(r => r.subjectType === type).map(r => r.subjectRef),
+              ),
+            ),
+          ].sort();
+        return { entities: of('entity'), owners: of('owner') };
+      };
+      const rows = async (subjectType: 'entity' | 'owner') => {
+        const page = await scorecards.rank({
+          subjectType,
+          windowDays: 30,
+          profile: 'dora-2021',
+          sort: 'name',
+          order: 'asc',
+          limit: 100,
+          offset: 0,
+        });
+        expect(page).not.toHaveProperty('updating');
+        // An entity's row names its owner; a group's, its parent.
+        return Object.fromEntries(
+          page.items.map((r: any) =>
+            subjectType === 'entity'
+              ? [
+                  r.entityRef,
+                  {
+                    deployments: r.deploymentFrequency.deployments,
+                    owner: r.ownerRef,
+                  },
+                ]
+              : [
+                  r.ownerRef,
+                  {
+                    deployments: r.deploymentFrequency.deployments,
+                    owner: r.parentRef,
+                  },
+                ],
+          ),
+        );
+      };
+      return { stores, catalog, refresh, rows };
+    }
+
+    it('recomputes only the entity that moved and the groups it left and joined, with the groups above them', async () => {
+      const { catalog, refresh, rows } = await setUp(true);
+      expect(await refresh(catalog)).toEqual({ entities: [], owners: [] });
+
+      const moved = [entity('a', 'team-3'), ...catalog.slice(1)];
+      expect(await refresh(moved)).toEqual({
+        entities: [ref('a')],
+        owners: [team('org'), team('platform'), team('team-1'), team('team-3')],
+      });
+      expect(await rows('owner')).toEqual({
+        [team('org')]: { deployments: 5, owner: undefined },
+        [team('platform')]: { deployments: 2, owner: team('org') },
+        [team('team-1')]: { deployments: 1, owner: team('platform') },
+        [team('team-2')]: { deployments: 1, owner: team('platform') },
+        [team('team-3')]: { deployments: 3, owner: team('org') },
+      });
+      expect((await rows('entity'))[ref('a')]).toEqual({
+        deployments: 2,
+        owner: team('team-3'),
+      });
+
+      // A new title changes the entity's rows and its team's (their entities' list).
+      expect(
+        await refresh([entity('a', 'team-3', 'A'), ...catalog.slice(1)]),
+      ).toEqual({
+        entities: [ref('a')],
+        owners: [team('org'), team('team-3')],
+      });
+    });
+
+    it('removes the rows of an entity or a group that left the catalog, and recomputes the groups that lose them', async () => {
+      const { stores, catalog, refresh, rows } = await setUp(false);
+      const withoutB = catalog.filter(e => e.name !== 'b');
+      expect(await refresh(withoutB)).toEqual({
+        entities: [],
+        owners: [team('team-1')],
+      });
+      expect(Object.keys(await rows('entity'))).toEqual([
+        ref('a'),
+        ref('c'),
+        ref('d'),
+      ]);
+      expect((await rows('owner'))[team('team-1')]).toEqual({
+        deployments: 2,
+        owner: team('platform'),
+      });
+
+      // team-2 leaves, its entity moves to team-3; team-3 moves under platform.
+      const groups = GROUPS.filter(g => g.groupRef !== team('team-2')).map(g =>
+        g.groupRef === team('team-3')
+          ? { ...g, parentRef: team('platform') }
+          : g,
+      );
+      expect(
+        await refresh(
+          [entity('a', 'team-1'), entity('c', 'team-3'), entity('d', 'team-3')],
+          groups,
+        ),
+      ).toEqual({
+        entities: [ref('c')],
+        // Without child groups, org and platform own nothing directly: recomputed all the
+        // same, as the groups above one that changed (cheap, and their rows stay right).
+        owners: [team('org'), team('platform'), team('team-3')],
+      });
+      const owners = await rows('owner');
+      expect(Object.keys(owners)).not.toContain(team('team-2'));
+      expect(owners[team('team-3')]).toEqual({
+        deployments: 2,
+        owner: team('platform'),
+      });
+      expect(await stores.rankings.countStale()).toEqual({
+        entities: 0,
+        teams: 0,
+      });
+    });
+  },
+);
