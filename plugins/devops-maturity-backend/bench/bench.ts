@@ -232,6 +232,31 @@ async function run(kind: 'sqlite' | 'pg') {
     ).toFixed(1)} s`,
   );
 
+  // A catalog change: 1% of the entities, spread over the catalog, move to the next team.
+  // Their rows, and those of the teams and departments they left and joined, are recomputed.
+  const teamCount = groups.filter(g => g.groupRef.includes('/team-')).length;
+  const movedCatalog = entities.map((e, i) =>
+    i % 100 === 0
+      ? {
+          ...e,
+          ownerRef: `group:default/team-${((i % teamCount) + 1) % teamCount}`,
+        }
+      : e,
+  );
+  const [, catalogChangeMs] = await stalls.during(() =>
+    timed(async () => {
+      await stores.catalog.replaceCatalog(movedCatalog, groups);
+      await scorecards.flush('owner');
+    }),
+  );
+  console.log(
+    `a catalog change moving 1% of the entities (${Math.ceil(
+      ENTITIES / 100,
+    )}) to other teams, stored and in the rankings: ${(
+      catalogChangeMs / 1000
+    ).toFixed(1)} s`,
+  );
+
   // Baseline
   const naive = await openDatabase(kind, 'naive');
   const [, naiveIngestMs] = await naiveIngest(naive);
