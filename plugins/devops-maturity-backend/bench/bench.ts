@@ -28,7 +28,7 @@ import { readSettings } from '../src/config';
 import { ConfigReader } from '@backstage/config';
 import { generateCatalog, generateDay } from './generate';
 import { runSkewed } from './skewed';
-import { StallMeter } from './stalls';
+import { PhaseStalls, StallMeter } from './stalls';
 import { pct, quietLogger, timed } from './measure';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
@@ -187,7 +187,11 @@ async function run(kind: 'sqlite' | 'pg') {
     clock: () => NOW,
   });
   const stalls = new StallMeter();
-  const [events, ingestMs] = await stalls.during(() =>
+  const phases = new PhaseStalls();
+  /** Measured for the run and for its phase, so that a long stall can be traced. */
+  const measured = <T>(phase: string, fn: () => Promise<T>) =>
+    stalls.during(() => phases.during(phase, fn));
+  const [events, ingestMs] = await measured('ingestion', () =>
     ingestAll(async (ds, is) => {
       if (ds.length) await ingest.ingestDeployments(ds);
       if (is.length) await ingest.ingestIncidents(is);
@@ -223,7 +227,7 @@ async function run(kind: 'sqlite' | 'pg') {
     return;
   }
 
-  const [, refreshMs] = await stalls.during(() =>
+  const [, refreshMs] = await measured('recomputation', () =>
     timed(() => scorecards.refreshAll()),
   );
   console.log(
@@ -243,7 +247,7 @@ async function run(kind: 'sqlite' | 'pg') {
         }
       : e,
   );
-  const [, catalogChangeMs] = await stalls.during(() =>
+  const [, catalogChangeMs] = await measured('catalog change', () =>
     timed(async () => {
       await stores.catalog.replaceCatalog(movedCatalog, groups);
       await scorecards.flush('owner');
@@ -270,12 +274,12 @@ async function run(kind: 'sqlite' | 'pg') {
   const entityTimes: number[] = [];
   const naiveEntityTimes: number[] = [];
   for (const ref of sample) {
-    const [ours] = await stalls
-      .during(() => timed(() => dora.entityMetrics(ref, window, profile)))
-      .then(async ([r, t]) => {
-        entityTimes.push(t);
-        return [r];
-      });
+    const [ours] = await measured('entity reads', () =>
+      timed(() => dora.entityMetrics(ref, window, profile)),
+    ).then(async ([r, t]) => {
+      entityTimes.push(t);
+      return [r];
+    });
     const [theirs, t] = await timed(() => naiveEntityRead(naive, ref));
     naiveEntityTimes.push(t);
     const { entityRef: _e, ...oursMetrics } = ours as any;
@@ -312,11 +316,11 @@ async function run(kind: 'sqlite' | 'pg') {
     }
     return times;
   };
-  const rankingTimes = await stalls.during(() => rankingReads());
+  const rankingTimes = await measured('ranking reads', () => rankingReads());
   // A reader who may not see every entity (permissions on): the same reads, restricted in SQL
   // to the 90% the reader may see, as ReadAccess hands the ranking its visible set. Not
   // included: the reader's catalog query and permission batches, once per 30 s per user.
-  const restrictedRankingTimes = await stalls.during(() =>
+  const restrictedRankingTimes = await measured('ranking reads', () =>
     rankingReads(entities.map(e => e.entityRef).filter((_, n) => n % 10 !== 0)),
   );
   const naiveRankingTimes: number[] = [];
@@ -374,6 +378,7 @@ async function run(kind: 'sqlite' | 'pg') {
   console.log(
     `| event loop's longest stall in our ingestion, recomputation and reads | ${stalls.longest} | | |`,
   );
+  console.log(`| longest stall by phase | ${phases.summary} | | |`);
   await stores.close();
   await knex.destroy();
   await naive.destroy();
