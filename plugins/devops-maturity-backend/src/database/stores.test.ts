@@ -1,3 +1,4 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   computeDoraMetrics,
   DAY_MS,
@@ -298,5 +299,29 @@ describe.each(databaseIds(databases))('the stores on %p', databaseId => {
       await knex.migrate.down({ directory });
     await knex.migrate.latest({ directory });
     expect(await storeMetrics(stores, ENTITY, window)).toEqual(before);
+  });
+});
+
+// PostgreSQL only: SQLite has no such index (see the migration). Without a PostgreSQL server
+// the test is reported skipped, not passed.
+const postgres = databaseIds(databases).filter(([id]) => id !== 'SQLITE_3');
+const describePostgres =
+  postgres.length > 0
+    ? describe.each(postgres)
+    : describe.skip.each([['POSTGRES_15' as TestDatabaseId]]);
+
+describePostgres('The migrations on %p', databaseId => {
+  it('leave the lead-time index built concurrently valid, in place of the old one', async () => {
+    const { knex } = await createTestStore(databases, databaseId);
+    const { rows } = await knex.raw(
+      `select c.relname, i.indisvalid from pg_index i
+         join pg_class c on c.oid = i.indexrelid
+         join pg_class t on t.oid = i.indrelid
+       where t.relname = 'dm_entity_changes'
+         and (c.relname like '%time_idx' or c.relname like '%lead_idx')`,
+    );
+    expect(rows).toEqual([
+      { relname: 'dm_entity_changes_lead_idx', indisvalid: true },
+    ]);
   });
 });
