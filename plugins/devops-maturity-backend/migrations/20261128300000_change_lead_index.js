@@ -13,29 +13,33 @@
  * 0.29-0.30x the raw insert, 2,000 entities x 120 days); an embedded SQLite rarely holds such
  * a service, and every installation ingests.
  *
- * Built CONCURRENTLY, outside a transaction: a large installation keeps taking events while
- * the index is built (a plain CREATE INDEX blocks every write to the table until it ends).
- * Each step can run again after an interrupted migration: an index left invalid by a failed
- * build is dropped first.
+ * Built inside the migration's transaction, so writes to the changes table wait while it
+ * builds (a large installation's upgrade). Not CONCURRENTLY: that needs the migration outside
+ * a transaction, and knex then runs the whole pending batch without one, and without holding
+ * its migration lock in a transaction (a replica starting meanwhile fails at once, and a
+ * process killed mid-build leaves the lock taken).
+ *
+ * @param {import('knex').Knex} knex
  */
-exports.config = { transaction: false };
-
-/** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
   if (String(knex.client.config.client).includes('sqlite')) return;
-  await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS dm_entity_changes_lead_idx');
-  await knex.raw(
-    'CREATE INDEX CONCURRENTLY dm_entity_changes_lead_idx ON dm_entity_changes (entity_ref, first_deployed_at, committed_at)',
-  );
-  await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS dm_entity_changes_time_idx');
+  await knex.schema.alterTable('dm_entity_changes', table => {
+    table.dropIndex([], 'dm_entity_changes_time_idx');
+    table.index(
+      ['entity_ref', 'first_deployed_at', 'committed_at'],
+      'dm_entity_changes_lead_idx',
+    );
+  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   if (String(knex.client.config.client).includes('sqlite')) return;
-  await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS dm_entity_changes_time_idx');
-  await knex.raw(
-    'CREATE INDEX CONCURRENTLY dm_entity_changes_time_idx ON dm_entity_changes (entity_ref, first_deployed_at)',
-  );
-  await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS dm_entity_changes_lead_idx');
+  await knex.schema.alterTable('dm_entity_changes', table => {
+    table.dropIndex([], 'dm_entity_changes_lead_idx');
+    table.index(
+      ['entity_ref', 'first_deployed_at'],
+      'dm_entity_changes_time_idx',
+    );
+  });
 };

@@ -2,13 +2,18 @@ import { Knex } from 'knex';
 import { CatalogStore, MirroredEntity, MirroredGroup } from './types';
 import { recordDepartures } from './departedEntities';
 import { catalogChanges, readMirror } from './catalogChanges';
-import { markGroupsStale, markStale } from './staleRankings';
+import { markRowsStale } from './staleRankings';
+import { transactionRetryingConflicts } from './transientConflicts';
 import {
   chunks,
+  isSqlite,
   selectWhereIn,
   selectWherePairs,
   undefinedIfNull,
 } from './util';
+
+/** The key of the PostgreSQL advisory lock held while the mirror is replaced ("dmcr"). */
+const REPLACE_CATALOG_LOCK = 0x646d_6372;
 
 /** The catalog mirror in the plugin's database: entities, their identities, groups. */
 export class DatabaseCatalogStore implements CatalogStore {
@@ -21,7 +26,16 @@ export class DatabaseCatalogStore implements CatalogStore {
    */
   async replaceCatalog(entities: MirroredEntity[], groups: MirroredGroup[]) {
     const ancestors = groupAncestors(groups);
-    await this.knex.transaction(async trx => {
+    // Again if PostgreSQL aborts it for a deadlock with a batch or a flush on the marks: it
+    // replaces everything, so a second run is a clean one.
+    await transactionRetryingConflicts(this.knex, async trx => {
+      if (!isSqlite(trx)) {
+        // One replacement at a time: two at once would each compare with the mirror before
+        // both, and miss what the first changed.
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [
+          REPLACE_CATALOG_LOCK,
+        ]);
+      }
       await recordDepartures(trx, entities, Date.now());
       const before = await readMirror(trx);
       for (const t of [
@@ -72,12 +86,10 @@ export class DatabaseCatalogStore implements CatalogStore {
         await trx('dm_groups').insert(part);
       for (const part of chunks(ancestors, 100))
         await trx('dm_group_ancestors').insert(part);
-      const stale = catalogChanges(before, {
-        entities: entityRows,
-        groups: groupRows,
-      });
-      await markStale(trx, stale.entities);
-      await markGroupsStale(trx, stale.groups);
+      await markRowsStale(
+        trx,
+        catalogChanges(before, { entities: entityRows, groups: groupRows }),
+      );
     });
   }
 

@@ -18,31 +18,38 @@ export interface GroupRow {
 
 /**
  * The ranking rows a catalog refresh makes stale, from the mirror before and after it:
- * - each entity added, removed, or with any column changed (owner, system, title, what the
- *   checks read): its own rows, and those of the groups that own it now;
- * - the group that owned an entity before, when it moved or left: its figures lose the entity;
- * - each group added, removed, retitled or moved in the hierarchy, and the groups it was
- *   under before (with child groups counted, they lose its entities).
+ * - `entities`: each entity added, removed, or with any column changed (owner, system, title,
+ *   what the checks read): its own rows;
+ * - `teamsOf`: those of them added, removed or moved to another owner: the rows of the groups
+ *   that own them now (a group's row holds its entities' events and refs, nothing else of
+ *   them, so a new title or annotation leaves it as it is);
+ * - `groups`: the group that owned an entity before it moved or left; each group added,
+ *   removed, retitled or moved in the hierarchy, and the groups it was under before (with
+ *   child groups counted, they lose its entities).
  * The groups above a marked group now are added when the rows are recomputed (the hierarchy
  * there is the current one).
  */
 export function catalogChanges(
   before: Mirror,
   after: Omit<Mirror, 'ancestors'>,
-): { entities: string[]; groups: string[] } {
+): { entities: string[]; teamsOf: string[]; groups: string[] } {
   const entities = new Set<string>();
+  const teamsOf = new Set<string>();
   const groups = new Set<string>();
   const old = new Map(before.entities.map(r => [r.entity_ref!, r]));
   for (const row of after.entities) {
-    const was = old.get(row.entity_ref!);
-    old.delete(row.entity_ref!);
+    const ref = row.entity_ref!;
+    const was = old.get(ref);
+    old.delete(ref);
     if (was && sameRow(was, row)) continue;
-    entities.add(row.entity_ref!);
+    entities.add(ref);
+    if (!was || was.owner_ref !== row.owner_ref) teamsOf.add(ref);
     if (was?.owner_ref && was.owner_ref !== row.owner_ref)
       groups.add(was.owner_ref);
   }
   for (const [ref, was] of old) {
     entities.add(ref);
+    teamsOf.add(ref);
     if (was.owner_ref) groups.add(was.owner_ref);
   }
 
@@ -58,7 +65,11 @@ export function catalogChanges(
   for (const ref of changedGroups) groups.add(ref);
   for (const a of before.ancestors)
     if (changedGroups.has(a.group_ref)) groups.add(a.ancestor_ref);
-  return { entities: [...entities], groups: [...groups] };
+  return {
+    entities: [...entities],
+    teamsOf: [...teamsOf],
+    groups: [...groups],
+  };
 }
 
 /** Whether the stored row `was` has the values of every column the new `row` writes. */

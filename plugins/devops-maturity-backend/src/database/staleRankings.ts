@@ -9,8 +9,11 @@ import { pgUpsertRows } from './pgRows';
  * concurrent batches for different entities never wait on the same row.
  */
 const TEAMS_OF = 'teams-of:';
-/** A group's own rows are stale, e.g. it lost an entity to another owner. */
-const GROUP = 'group:';
+/**
+ * A group's own rows are stale, e.g. it lost an entity to another owner. With a hyphen, as
+ * `teams-of:`, so that no entity ref (`kind:namespace/name`, kinds have none) reads as one.
+ */
+const GROUP = 'group-rows:';
 
 /** Whether a mark is one that makes team rows stale. */
 export const isTeamMark = (mark: StaleMark) =>
@@ -44,15 +47,21 @@ export async function markStale(
   );
 }
 
-/** Marks these groups' own ranking rows stale (not those of the groups above them). */
-export async function markGroupsStale(
+/**
+ * Marks stale the rows of `entities`, of the teams that own `teamsOf`, and of `groups` (not
+ * the groups above them): in one statement, in the same order as every other marking.
+ */
+export async function markRowsStale(
   knex: Knex | Knex.Transaction,
-  groupRefs: Iterable<string>,
+  marks: { entities: string[]; teamsOf: string[]; groups: string[] },
 ): Promise<void> {
-  await writeMarks(
-    knex,
-    [...new Set(groupRefs)].map(ref => `${GROUP}${ref}`),
-  );
+  await writeMarks(knex, [
+    ...new Set([
+      ...marks.entities,
+      ...marks.teamsOf.map(ref => `${TEAMS_OF}${ref}`),
+      ...marks.groups.map(ref => `${GROUP}${ref}`),
+    ]),
+  ]);
 }
 
 async function writeMarks(knex: Knex | Knex.Transaction, marks: string[]) {

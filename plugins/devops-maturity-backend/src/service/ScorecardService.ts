@@ -83,9 +83,11 @@ export class ScorecardService {
     const stale = await this.stores.rankings.readStale();
     const entities = await this.stores.catalog.listEntities();
     await this.refreshEntities(entities);
+    // The entities as the mirror has them now, not at the start: one that a catalog refresh
+    // removed meanwhile (its rows deleted by then) was upserted again above.
     await this.stores.rankings.deleteScorecardsExcept(
       'entity',
-      entities.map(e => e.entityRef),
+      (await this.stores.catalog.listEntities()).map(e => e.entityRef),
     );
     const owners = await this.recomputeOwners();
     await this.stores.rankings.clearStale(stale);
@@ -342,9 +344,10 @@ export class ScorecardService {
       );
     }
     if (!touched) {
+      // The groups as the mirror has them now (see recomputeAll).
       await this.stores.rankings.deleteScorecardsExcept(
         'owner',
-        ownedByGroup.map(o => o.group.groupRef),
+        (await this.stores.catalog.listGroups()).map(g => g.groupRef),
       );
     }
     return stale.length;
