@@ -150,6 +150,63 @@ describe.each(databaseIds(databases))(
       ).toEqual({ entities: [ref('a')], owners: [] });
     });
 
+    it('with child groups counted, recomputes the groups above a removed group, old and new', async () => {
+      const { catalog, refresh, rows } = await setUp(true);
+      // team-1 leaves; its entities move to team-2. team-3 moves from org to platform.
+      const groups = GROUPS.filter(g => g.groupRef !== team('team-1')).map(g =>
+        g.groupRef === team('team-3')
+          ? { ...g, parentRef: team('platform') }
+          : g,
+      );
+      await refresh(
+        catalog.map(e =>
+          e.ownerRef === team('team-1')
+            ? { ...e, ownerRef: team('team-2') }
+            : e,
+        ),
+        groups,
+      );
+      expect(await rows('owner')).toEqual({
+        [team('org')]: { deployments: 5, owner: undefined },
+        [team('platform')]: { deployments: 5, owner: team('org') },
+        [team('team-2')]: { deployments: 4, owner: team('platform') },
+        [team('team-3')]: { deployments: 1, owner: team('platform') },
+      });
+    });
+
+    it('recomputes an entity of kind Group (a scored kind) like any other', async () => {
+      const { stores, catalog, refresh, rows } = await setUp(false);
+      const squad = {
+        ...entity('squad', 'team-3'),
+        entityRef: team('squad'),
+        kind: 'Group',
+      };
+      await refresh([...catalog, squad]);
+      await stores.events.writeBatch(
+        {
+          deployments: [
+            {
+              id: 'g1',
+              source: 'api',
+              entityRef: team('squad'),
+              environment: 'production',
+              status: 'success',
+              finishedAt: new Date(NOW - DAY_MS).toISOString(),
+              commits: [],
+              kind: 'normal',
+            },
+          ],
+          incidents: [],
+          unmatched: [],
+        },
+        readSettings(new ConfigReader({})).options,
+      );
+      expect((await rows('entity'))[team('squad')]).toEqual({
+        deployments: 1,
+        owner: team('team-3'),
+      });
+    });
+
     it('removes the rows of an entity or a group that left the catalog, and recomputes the groups that lose them', async () => {
       const { stores, catalog, refresh, rows } = await setUp(false);
       const withoutB = catalog.filter(e => e.name !== 'b');
