@@ -24,6 +24,17 @@ export const databaseIds = (
   databases: TestDatabases,
 ): Array<[TestDatabaseId]> => databases.eachSupportedId();
 
+/**
+ * `describe.each` over the PostgreSQL databases only; without a PostgreSQL server the tests
+ * are reported skipped, not passed.
+ */
+export function describePostgres(databases: TestDatabases) {
+  const postgres = databaseIds(databases).filter(([id]) => id !== 'SQLITE_3');
+  return postgres.length > 0
+    ? describe.each(postgres)
+    : describe.skip.each([['POSTGRES_15' as TestDatabaseId]]);
+}
+
 /** Migrated stores on a fresh database of `databaseId`, and that database's knex. */
 export async function createTestStore(
   databases: TestDatabases,

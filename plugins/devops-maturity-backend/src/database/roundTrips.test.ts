@@ -7,7 +7,7 @@ import {
 import {
   createTestDatabases,
   createTestStore,
-  databaseIds,
+  describePostgres,
 } from '../__testUtils__/databases';
 import { at, deployment, incident, T0 } from '../__testUtils__/events';
 import { UnmatchedEvent } from './types';
@@ -96,14 +96,7 @@ async function queriesPerStep(databaseId: TestDatabaseId, size: number) {
 }
 
 // On SQLite, in process, statements run one per row by design (see `sqlitePrepare`).
-const postgres = databaseIds(databases).filter(([id]) => id !== 'SQLITE_3');
-// Without a PostgreSQL server the test is reported skipped, not passed.
-const describePostgres =
-  postgres.length > 0
-    ? describe.each(postgres)
-    : describe.skip.each([['POSTGRES_15' as TestDatabaseId]]);
-
-describePostgres('Round trips of a batch on %p', databaseId => {
+describePostgres(databases)('Round trips of a batch on %p', databaseId => {
   it('makes as many queries for 500 events as for 10', async () => {
     const small = await queriesPerStep(databaseId, 10);
     const large = await queriesPerStep(databaseId, 500);

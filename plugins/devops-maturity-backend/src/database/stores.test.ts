@@ -1,4 +1,3 @@
-import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   computeDoraMetrics,
   DAY_MS,
@@ -15,6 +14,7 @@ import {
   createTestDatabases,
   createTestStore,
   databaseIds,
+  describePostgres,
 } from '../__testUtils__/databases';
 import {
   at,
@@ -302,15 +302,8 @@ describe.each(databaseIds(databases))('the stores on %p', databaseId => {
   });
 });
 
-// PostgreSQL only: SQLite has no such index (see the migration). Without a PostgreSQL server
-// the test is reported skipped, not passed.
-const postgres = databaseIds(databases).filter(([id]) => id !== 'SQLITE_3');
-const describePostgres =
-  postgres.length > 0
-    ? describe.each(postgres)
-    : describe.skip.each([['POSTGRES_15' as TestDatabaseId]]);
-
-describePostgres('The migrations on %p', databaseId => {
+// PostgreSQL only: SQLite has no such index (see the migration).
+describePostgres(databases)('The migrations on %p', databaseId => {
   it('have the lead-time index in place of the old one', async () => {
     const { knex } = await createTestStore(databases, databaseId);
     const { rows } = await knex.raw(
