@@ -237,31 +237,45 @@ async function run(kind: 'sqlite' | 'pg') {
     ).toFixed(1)} s`,
   );
 
-  // A catalog change: every hundredth entity (1%) moves to the next team. With 500 teams and 50
-  // departments they come from 5 teams and go to 5 others, in 2 departments: a change
-  // concentrated in a few teams. Their rows and those teams' and departments' are recomputed.
+  // Catalog changes moving 1% of the entities to the next team, timed until they are in the
+  // rankings: their rows, and those of the teams and departments they left and joined, are
+  // recomputed. Concentrated: every hundredth entity, which the catalog's layout (at 10,000
+  // entities 500 teams, 50 departments) puts in 5 teams of 1 department. Spread: every 101st,
+  // one in each of 100 teams across every department. Each applied to the catalog the one
+  // before left; the line says how many teams the moved entities left.
   const teamCount = groups.filter(g => g.groupRef.includes('/team-')).length;
-  const movedCatalog = entities.map((e, i) =>
-    i % 100 === 0
-      ? {
-          ...e,
-          ownerRef: `group:default/team-${((i % teamCount) + 1) % teamCount}`,
-        }
-      : e,
-  );
-  const [, catalogChangeMs] = await measured('catalog change', () =>
-    timed(async () => {
-      await stores.catalog.replaceCatalog(movedCatalog, groups);
-      await scorecards.flush('owner');
-    }),
-  );
-  console.log(
-    `a catalog change moving 1% of the entities (${Math.ceil(
-      ENTITIES / 100,
-    )}) to other teams, stored and in the rankings: ${(
-      catalogChangeMs / 1000
-    ).toFixed(1)} s`,
-  );
+  const isMoved = (i: number, every: number) =>
+    i % every === 0 && i / every < ENTITIES / 100;
+  const moved = (catalog: typeof entities, every: number) =>
+    catalog.map((e, i) => {
+      if (!isMoved(i, every)) return e;
+      const team = Number(e.ownerRef!.split('-').pop());
+      return { ...e, ownerRef: `group:default/team-${(team + 1) % teamCount}` };
+    });
+  let catalogNow = entities;
+  for (const [shape, every] of [
+    ['concentrated', 100],
+    ['spread', 101],
+  ] as const) {
+    const teamsLeft = new Set(
+      catalogNow.filter((_, i) => isMoved(i, every)).map(e => e.ownerRef),
+    ).size;
+    catalogNow = moved(catalogNow, every);
+    const next = catalogNow;
+    const [, catalogChangeMs] = await measured('catalog change', () =>
+      timed(async () => {
+        await stores.catalog.replaceCatalog(next, groups);
+        await scorecards.flush('owner');
+      }),
+    );
+    console.log(
+      `a catalog change moving 1% of the entities (${Math.ceil(
+        ENTITIES / 100,
+      )}, ${shape}: from ${teamsLeft} teams) to the next team, stored and in the rankings: ${(
+        catalogChangeMs / 1000
+      ).toFixed(1)} s`,
+    );
+  }
 
   // Baseline
   const naive = await openDatabase(kind, 'naive');
