@@ -36,8 +36,13 @@ export class DatabaseCatalogStore implements CatalogStore {
           REPLACE_CATALOG_LOCK,
         ]);
       }
-      await recordDepartures(trx, entities, Date.now());
       const before = await readMirror(trx);
+      await recordDepartures(
+        trx,
+        before.entities.map(r => r.entity_ref!),
+        entities,
+        Date.now(),
+      );
       for (const t of [
         'dm_entities',
         'dm_entity_identities',

@@ -12,7 +12,8 @@ type Identity = { annotation: string; value: string };
 const pairKey = (i: Identity) => `${i.annotation}=${i.value}`;
 
 /**
- * Remembers the mirrored entities that the new mirror (`entities`) drops and that have events,
+ * Remembers the mirrored entities (`mirrored`, the refs the mirror holds now) that the new
+ * mirror (`entities`) drops and that have events,
  * with the identity annotations they were known by. Runs in the mirror's transaction before
  * the old mirror is deleted, since only the old mirror still knows their annotations.
  *
@@ -22,13 +23,12 @@ const pairKey = (i: Identity) => `${i.annotation}=${i.value}`;
  */
 export async function recordDepartures(
   trx: Knex.Transaction,
+  mirrored: string[],
   entities: MirroredEntity[],
   now: number,
 ): Promise<void> {
   const staying = new Set(entities.map(e => e.entityRef));
-  const leaving = (await trx('dm_entities').select('entity_ref'))
-    .map(r => r.entity_ref as string)
-    .filter(ref => !staying.has(ref));
+  const leaving = mirrored.filter(ref => !staying.has(ref));
   if (leaving.length === 0) return;
   const withEvents = new Set<string>();
   for (const table of ['dm_deployments', 'dm_incidents']) {

@@ -41,10 +41,8 @@ export async function markStale(
   knex: Knex | Knex.Transaction,
   subjectRefs: Iterable<string>,
 ): Promise<void> {
-  await writeMarks(
-    knex,
-    [...new Set(subjectRefs)].flatMap(ref => [ref, `${TEAMS_OF}${ref}`]),
-  );
+  const refs = [...subjectRefs];
+  await markRowsStale(knex, { entities: refs, teamsOf: refs, groups: [] });
 }
 
 /**
