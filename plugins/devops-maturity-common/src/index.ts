@@ -14,6 +14,7 @@ export * from './time';
 export * from './stats';
 export * from './dora/tiers';
 export * from './dora/facts';
+export * from './dora/packedFacts';
 export * from './dora/metrics';
 export * from './dora/attribution';
 export * from './dora/derive';

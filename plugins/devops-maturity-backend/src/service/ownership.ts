@@ -19,11 +19,12 @@ export async function ownedEntitiesByGroup(
     below.get(ancestorRef)?.add(groupRef);
   const byOwner = new Map<string, string[]>();
   for (const e of entities) {
-    if (e.ownerRef)
-      byOwner.set(e.ownerRef, [
-        ...(byOwner.get(e.ownerRef) ?? []),
-        e.entityRef,
-      ]);
+    if (!e.ownerRef) continue;
+    const owned = byOwner.get(e.ownerRef);
+    // Pushed, not copied: a group that owns thousands of entities directly copied its list
+    // once per entity.
+    if (owned) owned.push(e.entityRef);
+    else byOwner.set(e.ownerRef, [e.entityRef]);
   }
   return groups.map(group => ({
     group,

@@ -1,0 +1,113 @@
+import { DoraFacts, poolFacts } from './facts';
+import {
+  addPackedFacts,
+  packedSize,
+  packFacts,
+  poolPackedFacts,
+} from './packedFacts';
+import { computeDoraMetrics } from './metrics';
+import { DORA_2021 } from './tiers';
+
+const HOUR = 3_600_000;
+const t0 = Date.parse('2026-06-01T00:00:00Z');
+
+const busy: DoraFacts = {
+  deployments: [
+    {
+      finishedAt: t0 + HOUR,
+      failed: true,
+      rework: false,
+      commitsComplete: true,
+    },
+    {
+      finishedAt: t0 + 2 * HOUR,
+      failed: false,
+      rework: true,
+      commitsComplete: false,
+    },
+    {
+      finishedAt: t0 + 50 * HOUR,
+      failed: true,
+      rework: true,
+      commitsComplete: true,
+    },
+  ],
+  changes: [
+    { deployedAt: t0 + HOUR, leadSeconds: 1800.5 },
+    { deployedAt: t0 + 2 * HOUR, leadSeconds: -4 },
+    { deployedAt: t0 + 50 * HOUR, leadSeconds: 86_400 },
+  ],
+  restores: [{ resolvedAt: t0 + 3 * HOUR, seconds: 7200 }],
+  openIncidents: { count: 2, oldestOpenedAt: t0 + 10 * HOUR },
+  deployedBefore: false,
+  incidentsEverReported: true,
+};
+const quiet: DoraFacts = {
+  deployments: [
+    {
+      finishedAt: t0 + 5 * HOUR,
+      failed: false,
+      rework: false,
+      commitsComplete: true,
+    },
+  ],
+  changes: [],
+  restores: [],
+  openIncidents: { count: 1, oldestOpenedAt: t0 + 4 * HOUR },
+  deployedBefore: true,
+  incidentsEverReported: false,
+};
+const never: DoraFacts = {
+  deployments: [],
+  changes: [],
+  restores: [],
+  openIncidents: { count: 0, oldestOpenedAt: null },
+  deployedBefore: false,
+  incidentsEverReported: false,
+};
+
+describe('packed facts', () => {
+  it('pool to what the unpacked facts pool to, every flag and figure kept', () => {
+    const all = [busy, quiet, never];
+    expect(poolPackedFacts(all.map(packFacts))).toEqual(poolFacts(all));
+  });
+
+  it('give an owner the metrics its entities give unpacked', () => {
+    const window = { from: t0, to: t0 + 30 * 24 * HOUR };
+    const all = [busy, quiet];
+    expect(
+      computeDoraMetrics(
+        poolPackedFacts(all.map(packFacts)),
+        window,
+        DORA_2021,
+      ),
+    ).toEqual(computeDoraMetrics(poolFacts(all), window, DORA_2021));
+  });
+
+  it('keep the oldest open incident and the flags of any entity', () => {
+    const pooled = poolPackedFacts([packFacts(never)]);
+    expect(pooled.openIncidents).toEqual({ count: 0, oldestOpenedAt: null });
+    addPackedFacts(pooled, packFacts(quiet));
+    addPackedFacts(pooled, packFacts(busy));
+    expect(pooled.openIncidents).toEqual({
+      count: 3,
+      oldestOpenedAt: t0 + 4 * HOUR,
+    });
+    expect(pooled.deployedBefore).toBe(true);
+    expect(pooled.incidentsEverReported).toBe(true);
+  });
+
+  it('count as their events', () => {
+    expect(packedSize(packFacts(busy))).toBe(7);
+    expect(packedSize(packFacts(never))).toBe(0);
+  });
+
+  it('read a deployment without a commitsComplete as complete, as the metrics do', () => {
+    const old = { ...quiet.deployments[0] };
+    delete old.commitsComplete;
+    const pooled = poolPackedFacts([
+      packFacts({ ...quiet, deployments: [old] }),
+    ]);
+    expect(pooled.deployments[0].commitsComplete).toBe(true);
+  });
+});
