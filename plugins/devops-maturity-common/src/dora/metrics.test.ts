@@ -2,7 +2,7 @@ import { DeploymentEvent } from '../events';
 import { DEFAULT_DORA_OPTIONS } from './attribution';
 import { deriveDoraFacts } from './derive';
 import { emptyFacts } from './facts';
-import { computeDoraMetrics } from './metrics';
+import { computeDoraMetrics, computeDoraMetricsByProfile } from './metrics';
 import { DORA_2021, DORA_2023 } from './tiers';
 import { computeDoraTrend } from './trend';
 
@@ -127,5 +127,43 @@ describe('deploy-days per week and month', () => {
     expect(
       months.map(p => p.metrics.deploymentFrequency.medianDeployDaysPerMonth),
     ).toEqual([2, 3, 2, 1]);
+  });
+});
+
+describe('computeDoraMetricsByProfile', () => {
+  const HOUR = 3_600_000;
+  const from = Date.parse('2026-06-03T10:30:00Z');
+  const window = { from, to: from + 90 * 24 * HOUR };
+  const facts = {
+    ...emptyFacts(),
+    deployments: [1, 30, 31, 200, 900].map((h, i) => ({
+      finishedAt: from + h * HOUR,
+      failed: i === 1,
+      rework: i === 2,
+      commitsComplete: i !== 3,
+    })),
+    // 20 hours: elite under dora-2023 (< 1 day), high under dora-2021 (< 7 days)
+    changes: [{ deployedAt: from + 30 * HOUR, leadSeconds: 20 * 3600 }],
+    restores: [{ resolvedAt: from + 40 * HOUR, seconds: 7200 }],
+    openIncidents: { count: 1, oldestOpenedAt: from + 100 * HOUR },
+  };
+
+  it('grades the same figures as computeDoraMetrics does under each profile', () => {
+    const [a, b] = computeDoraMetricsByProfile(facts, window, [
+      DORA_2021,
+      DORA_2023,
+    ]);
+    expect(a).toEqual(computeDoraMetrics(facts, window, DORA_2021));
+    expect(b).toEqual(computeDoraMetrics(facts, window, DORA_2023));
+    expect(a.leadTime.tier).not.toEqual(b.leadTime.tier);
+  });
+
+  it('gives each profile its own reasons', () => {
+    const [a, b] = computeDoraMetricsByProfile(emptyFacts(), window, [
+      DORA_2021,
+      DORA_2023,
+    ]);
+    expect(a.reasons.overall).toBeDefined();
+    expect(a.reasons).not.toBe(b.reasons);
   });
 });

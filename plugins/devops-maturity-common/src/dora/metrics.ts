@@ -139,6 +139,25 @@ export function computeDoraMetrics(
   window: TimeWindow,
   profile: DoraProfile,
 ): DoraMetrics {
+  return withTiers(doraFigures(facts, window), profile);
+}
+
+/**
+ * The metrics under each profile: the figures are counted once, only the tiers differ. The
+ * rankings keep every profile's rows, and a team's year has hundreds of thousands of facts.
+ * @internal
+ */
+export function computeDoraMetricsByProfile(
+  facts: DoraFacts,
+  window: TimeWindow,
+  profiles: readonly DoraProfile[],
+): DoraMetrics[] {
+  const figures = doraFigures(facts, window);
+  return profiles.map(profile => withTiers(figures, profile));
+}
+
+/** What the metrics count and measure, before any profile grades them. */
+function doraFigures(facts: DoraFacts, window: TimeWindow) {
   const reasons: DoraMetrics['reasons'] = {};
 
   // Deployment frequency
@@ -152,15 +171,7 @@ export function computeDoraMetrics(
   const W = everDeployed ? median(weekly) : null;
   const M = everDeployed ? median(monthly) : null;
   const windowDays = (window.to - window.from) / DAY_MS;
-  let dfTier: DoraTier | null = null;
-  if (everDeployed) {
-    dfTier = deploymentFrequencyTier(
-      { weeklyDeployDays: W ?? 0, monthlyDeployDays: M ?? 0, deployments },
-      profile.deploymentFrequency,
-    );
-  } else {
-    reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
-  }
+  if (!everDeployed) reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
 
   // Lead time for changes, and how many deployments told every change they brought
   const completeDeployments = facts.deployments.filter(
@@ -210,8 +221,62 @@ export function computeDoraMetrics(
       : DORA_REASONS.noRestoresInWindow;
   }
 
+  return {
+    window,
+    reasons,
+    everDeployed,
+    deployments,
+    deployDays: days.length,
+    W,
+    M,
+    windowDays,
+    completeDeployments,
+    leadMedian,
+    leadP90,
+    changes: leads.length,
+    failed,
+    rework,
+    cfr,
+    reworkRate,
+    restoreMedian,
+    restoreP90,
+    restoreMean,
+    restoredIncidents: restores.length,
+    openIncidents: facts.openIncidents.count,
+    oldestOpenedAt: facts.openIncidents.oldestOpenedAt,
+  };
+}
+
+/** The figures graded under a profile. */
+function withTiers(
+  figures: ReturnType<typeof doraFigures>,
+  profile: DoraProfile,
+): DoraMetrics {
+  const {
+    window,
+    everDeployed,
+    deployments,
+    W,
+    M,
+    windowDays,
+    leadMedian,
+    leadP90,
+    failed,
+    rework,
+    cfr,
+    reworkRate,
+    restoreMedian,
+    restoreP90,
+    restoreMean,
+  } = figures;
+  const reasons = { ...figures.reasons };
   const tiers = {
-    deploymentFrequency: dfTier,
+    deploymentFrequency: everDeployed
+      ? deploymentFrequencyTier(
+          { weeklyDeployDays: W ?? 0, monthlyDeployDays: M ?? 0, deployments },
+          profile.deploymentFrequency,
+        )
+      : null,
     leadTime:
       leadMedian === null
         ? null
@@ -226,7 +291,7 @@ export function computeDoraMetrics(
   const overall = overallTier(Object.values(tiers));
   if (overall === null) reasons.overall = DORA_REASONS.noTiers;
 
-  const oldest = facts.openIncidents.oldestOpenedAt;
+  const oldest = figures.oldestOpenedAt;
   return {
     window: {
       from: new Date(window.from).toISOString(),
@@ -235,7 +300,7 @@ export function computeDoraMetrics(
     profile: profile.id,
     deploymentFrequency: {
       deployments,
-      deployDays: days.length,
+      deployDays: figures.deployDays,
       perDay: everDeployed && windowDays > 0 ? deployments / windowDays : null,
       medianDeployDaysPerWeek: W,
       medianDeployDaysPerMonth: M,
@@ -244,8 +309,8 @@ export function computeDoraMetrics(
     leadTime: {
       medianSeconds: leadMedian,
       p90Seconds: leadP90,
-      changes: leads.length,
-      completeDeployments,
+      changes: figures.changes,
+      completeDeployments: figures.completeDeployments,
       deployments,
       tier: tiers.leadTime,
     },
@@ -259,8 +324,8 @@ export function computeDoraMetrics(
       medianSeconds: restoreMedian,
       p90Seconds: restoreP90,
       meanSeconds: restoreMean,
-      restoredIncidents: restores.length,
-      openIncidents: facts.openIncidents.count,
+      restoredIncidents: figures.restoredIncidents,
+      openIncidents: figures.openIncidents,
       oldestOpenSeconds:
         oldest === null ? null : Math.max(0, (window.to - oldest) / 1000),
       tier: tiers.timeToRestore,
