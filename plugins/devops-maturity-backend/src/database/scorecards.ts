@@ -103,7 +103,43 @@ export async function upsertScorecards(
         // (replicas recompute at the same time).
         .whereRaw('dm_scorecards.computed_at <= excluded.computed_at');
     }
+    await deleteRowsOfDeparted(trx, rows);
   });
+}
+
+const MIRROR = {
+  entity: { table: 'dm_entities', column: 'entity_ref' },
+  owner: { table: 'dm_groups', column: 'group_ref' },
+} as const;
+
+/**
+ * Deletes the rows just written of subjects the catalog mirror no longer has. A recomputation
+ * that read the mirror before a catalog refresh removed an entity would otherwise write its
+ * rows after that refresh's recomputation deleted them, possibly on another replica, and they
+ * would be ranked until the hourly recomputation.
+ */
+async function deleteRowsOfDeparted(
+  trx: Knex.Transaction,
+  rows: ScorecardRow[],
+) {
+  for (const [type, { table, column }] of Object.entries(MIRROR)) {
+    const refs = [
+      ...new Set(
+        rows.filter(r => r.subjectType === type).map(r => r.subjectRef),
+      ),
+    ];
+    for (const part of chunks(refs)) {
+      await trx('dm_scorecards')
+        .where('subject_type', type)
+        .whereIn('subject_ref', part)
+        .whereNotExists(
+          trx(table)
+            .select(trx.raw('1'))
+            .where(column, trx.ref('dm_scorecards.subject_ref')),
+        )
+        .delete();
+    }
+  }
 }
 
 /** Removes the rows of these subjects (gone from the catalog). */

@@ -123,6 +123,32 @@ describe.each(databaseIds(databases))(
       return { stores, catalog, refresh, rows };
     }
 
+    it('keeps no row that a recomputation writes after its subject left the catalog', async () => {
+      const { stores, catalog, refresh, rows } = await setUp(true);
+      const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
+      // d moves to team-2: its rows and team-3's are recomputed; kept, as a replica that read
+      // the mirror before the next refresh would write them after it.
+      const moved = [...catalog.slice(0, 3), entity('d', 'team-2')];
+      await refresh(moved);
+      const late = upsert.mock.calls.flatMap(([written]) => written);
+      expect(late.map(r => r.subjectRef)).toEqual(
+        expect.arrayContaining([ref('d'), team('team-3')]),
+      );
+
+      await refresh(
+        catalog.slice(0, 3),
+        GROUPS.filter(g => g.groupRef !== team('team-3')),
+      );
+      await stores.rankings.upsertScorecards(late);
+      expect(Object.keys(await rows('entity'))).toEqual([
+        ref('a'),
+        ref('b'),
+        ref('c'),
+      ]);
+      expect(Object.keys(await rows('owner'))).not.toContain(team('team-3'));
+      expect(Object.keys(await rows('owner'))).toContain(team('team-2'));
+    });
+
     it('recomputes only the entity that moved and the groups it left and joined, with the groups above them', async () => {
       const { catalog, refresh, rows } = await setUp(true);
       expect(await refresh(catalog)).toEqual({ entities: [], owners: [] });
