@@ -26,6 +26,7 @@ import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
 import { FactsRebuild } from './service/FactsRebuild';
 import { CatalogRefreshFollowUp } from './service/CatalogRefreshFollowUp';
+import { RankingRules, rankingRules } from './service/RankingRules';
 import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
 import { demoToday } from './demo/history';
@@ -144,6 +145,13 @@ export const devopsMaturityPlugin = createBackendPlugin({
         const followUp = new CatalogRefreshFollowUp({
           ingest,
           stores,
+          rankingRules: new RankingRules(
+            stores.rankingRules,
+            rankingRules(
+              settings,
+              installedChecks.map(c => c.id),
+            ),
+          ),
           refreshRankings: () => scorecards.refreshAll(),
           recomputeMarkedRankings: () => scorecards.flush('owner'),
           seedNewServices: seeder && (() => seeder.seedNewServices()),

@@ -19,7 +19,12 @@ import { DatabaseUnmatchedStore } from './DatabaseUnmatchedStore';
 import { DatabaseRankingStore } from './DatabaseRankingStore';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
 import { readFacts } from './readFacts';
-import { databaseFactRules, FactRulesStore } from './factRules';
+import {
+  databaseFactRules,
+  databaseRulesRecord,
+  FactRulesStore,
+  RulesRecord,
+} from './factRules';
 import { DatabaseCommitHistory } from './commitHistory';
 import { databaseDeliveryLog, DeliveryLog } from './deliveries';
 import { startSqliteCheckpointer } from './sqliteCheckpointer';
@@ -35,6 +40,8 @@ export interface DoraStores {
   facts: FactsStore;
   /** The rules the stored facts follow, and their rebuild under other rules. */
   factRules: FactRulesStore;
+  /** The settings the ranking rows were last all recomputed under. */
+  rankingRules: RulesRecord;
   rankings: RankingStore;
   maturity: MaturityStore;
   /** What an event source keeps: its repositories' commits, its handled deliveries. */
@@ -80,6 +87,7 @@ export async function openDatabaseStores(options: {
     unmatched: new DatabaseUnmatchedStore(knex),
     facts: { readFacts: (refs, window) => readFacts(knex, refs, window) },
     factRules: databaseFactRules(knex),
+    rankingRules: databaseRulesRecord(knex, 'rankings'),
     rankings: new DatabaseRankingStore(knex),
     maturity: new DatabaseMaturityStore(knex),
     sources: {

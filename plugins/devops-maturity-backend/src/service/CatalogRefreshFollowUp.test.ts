@@ -10,11 +10,16 @@ import {
   REPLAY_OVERLAP_MS,
 } from './CatalogRefreshFollowUp';
 import { IngestService } from './IngestService';
+import { RankingRules, rankingRules } from './RankingRules';
+import { readSettings } from '../config';
+import { ConfigReader } from '@backstage/config';
 import { deploymentItemSchema, parseBatch } from './validation';
 
 const databases = createTestDatabases();
 const DAY = 86_400_000;
 const START = Date.parse('2026-06-10T00:00:00Z');
+const SETTINGS = readSettings(new ConfigReader({}));
+const CHECKS = ['ci-pipeline', 'owner-set'];
 
 const entity = (name: string) => ({
   entityRef: `component:default/${name}`,
@@ -42,6 +47,10 @@ describe.each(databaseIds(databases))(
       const followUp = new CatalogRefreshFollowUp({
         ingest,
         stores,
+        rankingRules: new RankingRules(
+          stores.rankingRules,
+          rankingRules(SETTINGS, CHECKS),
+        ),
         refreshRankings: rankings,
         recomputeMarkedRankings: markedRankings,
         retentionMs: 30 * DAY,
@@ -112,7 +121,8 @@ describe.each(databaseIds(databases))(
       // A changed catalog replays everything.
       await followUp.afterRefresh(true);
       expect(await waiting()).toEqual([]);
-      // Every ranking row after the first refresh; after the others, those marked stale.
+      // Every ranking row at the first refresh (no settings recorded yet); after the others,
+      // those marked stale.
       expect(rankings).toHaveBeenCalledTimes(1);
       expect(markedRankings).toHaveBeenCalledTimes(3);
 
@@ -136,6 +146,54 @@ describe.each(databaseIds(databases))(
           offset: 0,
         }),
       ).toMatchObject({ totalCount: 1 });
+    });
+
+    it('recomputes every ranking row when the settings they follow changed, not at each replica start', async () => {
+      const { stores } = await createTestStore(databases, databaseId);
+      const replicaStart = (settings: typeof SETTINGS, checks = CHECKS) => {
+        const calls = { all: 0, marked: 0 };
+        const followUp = new CatalogRefreshFollowUp({
+          ingest: { replayUnmatched: async () => 0 } as any,
+          stores,
+          rankingRules: new RankingRules(
+            stores.rankingRules,
+            rankingRules(settings, checks),
+          ),
+          refreshRankings: async () => calls.all++,
+          recomputeMarkedRankings: async () => calls.marked++,
+          retentionMs: 30 * DAY,
+          logger: mockServices.logger.mock(),
+        });
+        return { followUp, calls };
+      };
+      const first = replicaStart(SETTINGS);
+      await first.followUp.afterRefresh(true);
+      await first.followUp.afterRefresh(false);
+      expect(first.calls).toEqual({ all: 1, marked: 1 });
+
+      // Another replica, or this one restarted, under the same settings.
+      const second = replicaStart(SETTINGS);
+      await second.followUp.afterRefresh(true);
+      expect(second.calls).toEqual({ all: 0, marked: 1 });
+
+      // Child groups no longer count; then a check is installed.
+      const flat = replicaStart({ ...SETTINGS, includeChildGroups: false });
+      await flat.followUp.afterRefresh(false);
+      await flat.followUp.afterRefresh(false);
+      expect(flat.calls).toEqual({ all: 1, marked: 1 });
+      const more = replicaStart({ ...SETTINGS, includeChildGroups: false }, [
+        ...CHECKS,
+        'sbom',
+      ]);
+      await more.followUp.afterRefresh(false);
+      expect(more.calls).toEqual({ all: 1, marked: 0 });
+      // The checks in another order are the same checks.
+      const reordered = replicaStart(
+        { ...SETTINGS, includeChildGroups: false },
+        ['sbom', ...CHECKS].reverse(),
+      );
+      await reordered.followUp.afterRefresh(false);
+      expect(reordered.calls).toEqual({ all: 0, marked: 1 });
     });
   },
 );

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DoraStores } from '../database/openStores';
 import { IngestService } from './IngestService';
+import { RankingRules } from './RankingRules';
 
 /** Longer than any transaction that stores a batch. */
 export const REPLAY_OVERLAP_MS = 5 * 60_000;
@@ -8,9 +9,9 @@ export const REPLAY_OVERLAP_MS = 5 * 60_000;
 /**
  * What follows each refresh of the catalog mirror: demo seeding; the expiry of unmatched
  * events past their retention; the replay of unmatched events that may match now; and the
- * ranking rows: every one after the first refresh of this process (settings such as profiles
- * or checks may have changed with it), else those the refresh marked stale (the catalog store
- * marks the rows its change touches, see `catalogChanges`).
+ * ranking rows: every one when the settings they depend on changed (`RankingRules`, recorded in
+ * the database, so a replica's restart alone recomputes nothing), else those the refresh marked
+ * stale (the catalog store marks the rows its change touches, see `catalogChanges`).
  *
  * Only a changed catalog can match an event that waited: every event was resolved against the
  * mirror when it arrived. So an unchanged refresh replays only the events that arrived since
@@ -21,12 +22,13 @@ export const REPLAY_OVERLAP_MS = 5 * 60_000;
 export class CatalogRefreshFollowUp {
   /** When the last replay started; undefined before the first. */
   private lastReplayAt?: number;
-  private rankingsRefreshed = false;
 
   constructor(
     private readonly deps: {
       ingest: Pick<IngestService, 'replayUnmatched'>;
       stores: Pick<DoraStores, 'unmatched'>;
+      /** Whether every ranking row was computed under the settings in force (in the database). */
+      rankingRules: Pick<RankingRules, 'isCurrent' | 'markApplied'>;
       /** Recomputes every ranking row. */
       refreshRankings: () => Promise<unknown>;
       /** Recomputes the ranking rows marked stale. */
@@ -60,11 +62,12 @@ export class CatalogRefreshFollowUp {
         `Deleted ${expired} unmatched events that waited longer than the retention (devopsMaturity.unmatched.retention) for their entity`,
       );
     }
-    if (this.rankingsRefreshed) {
+    const { rankingRules } = this.deps;
+    if (await rankingRules.isCurrent()) {
       await this.deps.recomputeMarkedRankings();
     } else {
       await this.deps.refreshRankings();
-      this.rankingsRefreshed = true;
+      await rankingRules.markApplied();
     }
   }
 }
