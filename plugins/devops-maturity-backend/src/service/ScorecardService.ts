@@ -85,10 +85,11 @@ export class ScorecardService {
 
   private async recomputeAll() {
     const started = Date.now();
-    // One time for every row: the groups' rows pool the entities' facts as read for theirs.
-    const now = this.clock();
     // Read first: what is marked from now on is still stale after this recomputation.
     const stale = await this.stores.rankings.readStale();
+    // After the marks: an event marked before them finished before this time, so it is in
+    // the windows. One time for every row: the groups' rows pool the entities' facts.
+    const now = this.clock();
     const entities = await this.stores.catalog.listEntities();
     const packed = new Map<string, PackedFacts>();
     await this.refreshEntities(entities, now, packed);
