@@ -4,16 +4,13 @@ import { recordDepartures } from './departedEntities';
 import { catalogChanges, readMirror } from './catalogChanges';
 import { markRowsStale } from './staleRankings';
 import { transactionRetryingConflicts } from './transientConflicts';
+import { holdCatalogExclusively } from './catalogLock';
 import {
   chunks,
-  isSqlite,
   selectWhereIn,
   selectWherePairs,
   undefinedIfNull,
 } from './util';
-
-/** The key of the PostgreSQL advisory lock held while the mirror is replaced ("dmcr"). */
-const REPLACE_CATALOG_LOCK = 0x646d_6372;
 
 /** The catalog mirror in the plugin's database: entities, their identities, groups. */
 export class DatabaseCatalogStore implements CatalogStore {
@@ -29,13 +26,9 @@ export class DatabaseCatalogStore implements CatalogStore {
     // Again if PostgreSQL aborts it for a deadlock with a batch or a flush on the marks: it
     // replaces everything, so a second run is a clean one.
     await transactionRetryingConflicts(this.knex, async trx => {
-      if (!isSqlite(trx)) {
-        // One replacement at a time: two at once would each compare with the mirror before
-        // both, and miss what the first changed.
-        await trx.raw('SELECT pg_advisory_xact_lock(?)', [
-          REPLACE_CATALOG_LOCK,
-        ]);
-      }
+      // One replacement at a time: two at once would each compare with the mirror before
+      // both, and miss what the first changed.
+      await holdCatalogExclusively(trx);
       const before = await readMirror(trx);
       await recordDepartures(
         trx,

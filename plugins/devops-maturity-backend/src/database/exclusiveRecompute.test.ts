@@ -1,15 +1,11 @@
 import knexFactory, { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { exclusively } from './exclusiveRecompute';
+import { advisoryLockAwaited, until } from '../__testUtils__/until';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-
-/** Resolves once `check` is true, asking again at every turn of the event loop. */
-async function until(check: () => Promise<boolean> | boolean) {
-  while (!(await check())) await new Promise(r => setTimeout(r, 10));
-}
 
 function held() {
   let release!: () => void;
@@ -60,12 +56,7 @@ describe('exclusively', () => {
           order.push('b starts');
         });
         // B waits on the lock A holds: seen in pg_locks, not assumed after a delay.
-        await until(async () => {
-          const { rows } = await replicaA.raw(
-            `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`,
-          );
-          return rows[0].n > 0;
-        });
+        await until(() => advisoryLockAwaited(replicaA));
         expect(order).toEqual(['a starts']);
         first.release();
         await Promise.all([a, b]);

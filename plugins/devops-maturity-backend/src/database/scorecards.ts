@@ -6,6 +6,7 @@ import {
   TIERS_WORST_FIRST,
 } from '@devops-maturity/backstage-plugin-common';
 import { chunks, toNumber, whereInList } from './util';
+import { holdCatalogShared } from './catalogLock';
 
 /** A precomputed row: an entity's or a group's figures for one preset window and profile. */
 export interface ScorecardRow {
@@ -94,6 +95,7 @@ export async function upsertScorecards(
     metrics: JSON.stringify(r.metrics),
   }));
   await knex.transaction(async trx => {
+    await holdCatalogShared(trx);
     for (const part of chunks(records, 50)) {
       await trx('dm_scorecards')
         .insert(part)
@@ -117,6 +119,12 @@ const MIRROR = {
  * that read the mirror before a catalog refresh removed an entity would otherwise write its
  * rows after that refresh's recomputation deleted them, possibly on another replica, and they
  * would be ranked until the hourly recomputation.
+ *
+ * The mirror is read under `holdCatalogShared`, taken when the transaction began: a replacement
+ * of the mirror either committed before, and is seen here, or waits for these rows to be
+ * committed, and its recomputation, which deletes the departed subjects' rows, sees them.
+ * Refs are looked up by the mirror's primary key; the scorecards have no index that starts with
+ * the subject's ref.
  */
 async function deleteRowsOfDeparted(
   trx: Knex.Transaction,
@@ -128,17 +136,13 @@ async function deleteRowsOfDeparted(
         rows.filter(r => r.subjectType === type).map(r => r.subjectRef),
       ),
     ];
+    const present = new Set<string>();
     for (const part of chunks(refs)) {
-      await trx('dm_scorecards')
-        .where('subject_type', type)
-        .whereIn('subject_ref', part)
-        .whereNotExists(
-          trx(table)
-            .select(trx.raw('1'))
-            .where(column, trx.ref('dm_scorecards.subject_ref')),
-        )
-        .delete();
+      const found = await trx(table).select(column).whereIn(column, part);
+      for (const row of found) present.add(row[column]);
     }
+    const departed = refs.filter(ref => !present.has(ref));
+    if (departed.length > 0) await deleteScorecards(trx, type, departed);
   }
 }
 

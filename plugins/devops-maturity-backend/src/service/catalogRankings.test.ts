@@ -4,10 +4,14 @@ import {
   createTestDatabases,
   createTestStore,
   databaseIds,
+  describePostgres,
 } from '../__testUtils__/databases';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { servicesAt } from '../__testUtils__/services';
 import { readSettings } from '../config';
 import { MirroredEntity, MirroredGroup } from '../database/types';
+import { holdCatalogExclusively } from '../database/catalogLock';
+import { advisoryLockAwaited, until } from '../__testUtils__/until';
 
 jest.setTimeout(60_000);
 
@@ -36,95 +40,96 @@ const GROUPS: MirroredGroup[] = [
   { groupRef: team('team-3'), parentRef: team('org') },
 ];
 
+/** The catalog above with five deployments, every row computed; a refresh and a read of rows. */
+async function setUp(databaseId: TestDatabaseId, includeChildGroups: boolean) {
+  const { knex, stores } = await createTestStore(databases, databaseId);
+  const settings = readSettings(
+    new ConfigReader({
+      devopsMaturity: { owners: { includeChildGroups } },
+    }),
+  );
+  const { scorecards } = servicesAt(stores, settings, NOW);
+  const catalog = [
+    entity('a', 'team-1'),
+    entity('b', 'team-1'),
+    entity('c', 'team-2'),
+    entity('d', 'team-3'),
+  ];
+  await stores.catalog.replaceCatalog(catalog, GROUPS);
+  await stores.events.writeBatch(
+    {
+      deployments: ['a', 'a', 'b', 'c', 'd'].map((name, i) => ({
+        id: `d${i}`,
+        source: 'api',
+        entityRef: ref(name),
+        environment: 'production',
+        status: 'success',
+        finishedAt: new Date(NOW - (i + 1) * DAY_MS).toISOString(),
+        commits: [],
+        kind: 'normal' as const,
+      })),
+      incidents: [],
+      unmatched: [],
+    },
+    settings.options,
+  );
+  await scorecards.refreshAll();
+  const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
+  /** Replaces the catalog, recomputes what it marked: the subjects recomputed, by type. */
+  const refresh = async (entities: MirroredEntity[], groups = GROUPS) => {
+    upsert.mockClear();
+    await stores.catalog.replaceCatalog(entities, groups);
+    await scorecards.flush('owner');
+    const of = (type: string) =>
+      [
+        ...new Set(
+          upsert.mock.calls.flatMap(([rows]) =>
+            rows.filter(r => r.subjectType === type).map(r => r.subjectRef),
+          ),
+        ),
+      ].sort();
+    return { entities: of('entity'), owners: of('owner') };
+  };
+  const rows = async (subjectType: 'entity' | 'owner') => {
+    const page = await scorecards.rank({
+      subjectType,
+      windowDays: 30,
+      profile: 'dora-2021',
+      sort: 'name',
+      order: 'asc',
+      limit: 100,
+      offset: 0,
+    });
+    expect(page).not.toHaveProperty('updating');
+    // An entity's row names its owner; a group's, its parent.
+    return Object.fromEntries(
+      page.items.map((r: any) =>
+        subjectType === 'entity'
+          ? [
+              r.entityRef,
+              {
+                deployments: r.deploymentFrequency.deployments,
+                owner: r.ownerRef,
+              },
+            ]
+          : [
+              r.ownerRef,
+              {
+                deployments: r.deploymentFrequency.deployments,
+                owner: r.parentRef,
+              },
+            ],
+      ),
+    );
+  };
+  return { knex, stores, catalog, refresh, rows };
+}
+
 describe.each(databaseIds(databases))(
   'A catalog refresh and the rankings on %p',
   databaseId => {
-    async function setUp(includeChildGroups: boolean) {
-      const { stores } = await createTestStore(databases, databaseId);
-      const settings = readSettings(
-        new ConfigReader({
-          devopsMaturity: { owners: { includeChildGroups } },
-        }),
-      );
-      const { scorecards } = servicesAt(stores, settings, NOW);
-      const catalog = [
-        entity('a', 'team-1'),
-        entity('b', 'team-1'),
-        entity('c', 'team-2'),
-        entity('d', 'team-3'),
-      ];
-      await stores.catalog.replaceCatalog(catalog, GROUPS);
-      await stores.events.writeBatch(
-        {
-          deployments: ['a', 'a', 'b', 'c', 'd'].map((name, i) => ({
-            id: `d${i}`,
-            source: 'api',
-            entityRef: ref(name),
-            environment: 'production',
-            status: 'success',
-            finishedAt: new Date(NOW - (i + 1) * DAY_MS).toISOString(),
-            commits: [],
-            kind: 'normal' as const,
-          })),
-          incidents: [],
-          unmatched: [],
-        },
-        settings.options,
-      );
-      await scorecards.refreshAll();
-      const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
-      /** Replaces the catalog, recomputes what it marked: the subjects recomputed, by type. */
-      const refresh = async (entities: MirroredEntity[], groups = GROUPS) => {
-        upsert.mockClear();
-        await stores.catalog.replaceCatalog(entities, groups);
-        await scorecards.flush('owner');
-        const of = (type: string) =>
-          [
-            ...new Set(
-              upsert.mock.calls.flatMap(([rows]) =>
-                rows.filter(r => r.subjectType === type).map(r => r.subjectRef),
-              ),
-            ),
-          ].sort();
-        return { entities: of('entity'), owners: of('owner') };
-      };
-      const rows = async (subjectType: 'entity' | 'owner') => {
-        const page = await scorecards.rank({
-          subjectType,
-          windowDays: 30,
-          profile: 'dora-2021',
-          sort: 'name',
-          order: 'asc',
-          limit: 100,
-          offset: 0,
-        });
-        expect(page).not.toHaveProperty('updating');
-        // An entity's row names its owner; a group's, its parent.
-        return Object.fromEntries(
-          page.items.map((r: any) =>
-            subjectType === 'entity'
-              ? [
-                  r.entityRef,
-                  {
-                    deployments: r.deploymentFrequency.deployments,
-                    owner: r.ownerRef,
-                  },
-                ]
-              : [
-                  r.ownerRef,
-                  {
-                    deployments: r.deploymentFrequency.deployments,
-                    owner: r.parentRef,
-                  },
-                ],
-          ),
-        );
-      };
-      return { stores, catalog, refresh, rows };
-    }
-
     it('keeps no row that a recomputation writes after its subject left the catalog', async () => {
-      const { stores, catalog, refresh, rows } = await setUp(true);
+      const { stores, catalog, refresh, rows } = await setUp(databaseId, true);
       const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
       // d moves to team-2: its rows and team-3's are recomputed; kept, as a replica that read
       // the mirror before the next refresh would write them after it.
@@ -150,7 +155,7 @@ describe.each(databaseIds(databases))(
     });
 
     it('recomputes only the entity that moved and the groups it left and joined, with the groups above them', async () => {
-      const { catalog, refresh, rows } = await setUp(true);
+      const { catalog, refresh, rows } = await setUp(databaseId, true);
       expect(await refresh(catalog)).toEqual({ entities: [], owners: [] });
 
       const moved = [entity('a', 'team-3'), ...catalog.slice(1)];
@@ -177,7 +182,7 @@ describe.each(databaseIds(databases))(
     });
 
     it('with child groups counted, recomputes the groups above a removed group, old and new', async () => {
-      const { catalog, refresh, rows } = await setUp(true);
+      const { catalog, refresh, rows } = await setUp(databaseId, true);
       // team-1 leaves; its entities move to team-2. team-3 moves from org to platform.
       const groups = GROUPS.filter(g => g.groupRef !== team('team-1')).map(g =>
         g.groupRef === team('team-3')
@@ -201,7 +206,7 @@ describe.each(databaseIds(databases))(
     });
 
     it('recomputes an entity of kind Group (a scored kind) like any other', async () => {
-      const { stores, catalog, refresh, rows } = await setUp(false);
+      const { stores, catalog, refresh, rows } = await setUp(databaseId, false);
       const squad = {
         ...entity('squad', 'team-3'),
         entityRef: team('squad'),
@@ -234,7 +239,7 @@ describe.each(databaseIds(databases))(
     });
 
     it('removes the rows of an entity or a group that left the catalog, and recomputes the groups that lose them', async () => {
-      const { stores, catalog, refresh, rows } = await setUp(false);
+      const { stores, catalog, refresh, rows } = await setUp(databaseId, false);
       const withoutB = catalog.filter(e => e.name !== 'b');
       expect(await refresh(withoutB)).toEqual({
         entities: [],
@@ -280,3 +285,38 @@ describe.each(databaseIds(databases))(
     });
   },
 );
+
+// SQLite runs one writer at a time: no write starts while a replacement is open.
+describePostgres(databases)('A catalog replacement on %p', databaseId => {
+  it('makes a ranking write wait for a catalog replacement in progress, then drops the rows of the subjects it removed', async () => {
+    const { knex, stores, catalog, refresh } = await setUp(databaseId, true);
+    const upsert = jest.spyOn(stores.rankings, 'upsertScorecards');
+    await refresh([...catalog.slice(0, 3), entity('d', 'team-2')]);
+    const late = upsert.mock.calls
+      .flatMap(([written]) => written)
+      .filter(r => r.subjectRef === ref('d'));
+    expect(late.length).toBeGreaterThan(0);
+    const rowsOfD = async () =>
+      Number(
+        (
+          await knex('dm_scorecards')
+            .where('subject_ref', ref('d'))
+            .count({ n: '*' })
+        )[0].n,
+      );
+
+    // Another replica replaces the mirror without d and has not committed yet.
+    const replacement = await knex.transaction();
+    await holdCatalogExclusively(replacement);
+    await replacement('dm_entities').where('entity_ref', ref('d')).delete();
+    const write = stores.rankings.upsertScorecards(late);
+    const first = await Promise.race([
+      write.then(() => 'written'),
+      until(() => advisoryLockAwaited(knex)).then(() => 'waiting'),
+    ]);
+    expect(first).toBe('waiting');
+    await replacement.commit();
+    await write;
+    expect(await rowsOfD()).toBe(0);
+  });
+});
