@@ -26,7 +26,6 @@ import { createRouter } from './service/router';
 import { createServices } from './service/createServices';
 import { FactsRebuild } from './service/FactsRebuild';
 import { CatalogRefreshFollowUp } from './service/CatalogRefreshFollowUp';
-import { RankingRules, rankingRules } from './service/RankingRules';
 import { catalogLookup, ReadAccess } from './service/ReadAccess';
 import { DemoSeeder } from './demo/DemoSeeder';
 import { demoToday } from './demo/history';
@@ -145,14 +144,8 @@ export const devopsMaturityPlugin = createBackendPlugin({
         const followUp = new CatalogRefreshFollowUp({
           ingest,
           stores,
-          rankingRules: new RankingRules(
-            stores.rankingRules,
-            rankingRules(
-              settings,
-              installedChecks.map(c => c.id),
-            ),
-          ),
-          refreshRankings: () => scorecards.refreshAll(),
+          refreshRankingsIfRulesChanged: () =>
+            scorecards.refreshAllIfRulesChanged(),
           recomputeMarkedRankings: () => scorecards.flush('owner'),
           seedNewServices: seeder && (() => seeder.seedNewServices()),
           retentionMs: settings.unmatchedRetentionMs,

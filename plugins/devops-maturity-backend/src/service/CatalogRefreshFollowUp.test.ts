@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { DEFAULT_DORA_OPTIONS } from '@devops-maturity/backstage-plugin-common';
+import {
+  BUILT_IN_CHECKS,
+  DEFAULT_DORA_OPTIONS,
+} from '@devops-maturity/backstage-plugin-common';
 import {
   createTestDatabases,
   createTestStore,
@@ -10,7 +13,7 @@ import {
   REPLAY_OVERLAP_MS,
 } from './CatalogRefreshFollowUp';
 import { IngestService } from './IngestService';
-import { RankingRules, rankingRules } from './RankingRules';
+import { createServices } from './createServices';
 import { readSettings } from '../config';
 import { ConfigReader } from '@backstage/config';
 import { deploymentItemSchema, parseBatch } from './validation';
@@ -19,7 +22,8 @@ const databases = createTestDatabases();
 const DAY = 86_400_000;
 const START = Date.parse('2026-06-10T00:00:00Z');
 const SETTINGS = readSettings(new ConfigReader({}));
-const CHECKS = ['ci-pipeline', 'owner-set'];
+const OWNED_BY_GROUP = BUILT_IN_CHECKS[0];
+const CHECKS = BUILT_IN_CHECKS.slice(1);
 
 const entity = (name: string) => ({
   entityRef: `component:default/${name}`,
@@ -42,16 +46,18 @@ describe.each(databaseIds(databases))(
         mockServices.logger.mock(),
         () => now,
       );
-      const rankings = jest.fn(async () => {});
+      // The settings are recorded as applied by the first full recomputation.
+      let rulesApplied = false;
+      const rankings = jest.fn(async () => {
+        const recomputes = !rulesApplied;
+        rulesApplied = true;
+        return recomputes;
+      });
       const markedRankings = jest.fn(async () => {});
       const followUp = new CatalogRefreshFollowUp({
         ingest,
         stores,
-        rankingRules: new RankingRules(
-          stores.rankingRules,
-          rankingRules(SETTINGS, CHECKS),
-        ),
-        refreshRankings: rankings,
+        refreshRankingsIfRulesChanged: rankings,
         recomputeMarkedRankings: markedRankings,
         retentionMs: 30 * DAY,
         logger: mockServices.logger.mock(),
@@ -81,7 +87,7 @@ describe.each(databaseIds(databases))(
       now += REPLAY_OVERLAP_MS + 1;
       await followUp.afterRefresh(true);
       expect(await waiting()).toEqual(['for-b']);
-      expect(rankings).toHaveBeenCalledTimes(1);
+      expect(markedRankings).toHaveBeenCalledTimes(0);
 
       // The mirror gains b, but this refresh says nothing changed: the waiting event, which
       // arrived well before the last replay, is not replayed (an unchanged catalog cannot
@@ -93,7 +99,7 @@ describe.each(databaseIds(databases))(
       now += 1000;
       await followUp.afterRefresh(false);
       expect(await waiting()).toEqual(['for-b']);
-      expect(rankings).toHaveBeenCalledTimes(1);
+      expect(markedRankings).toHaveBeenCalledTimes(1);
       // ...but an event that arrived since the last replay is.
       await knex('dm_unmatched_events').insert({
         event_type: 'deployment',
@@ -123,7 +129,7 @@ describe.each(databaseIds(databases))(
       expect(await waiting()).toEqual([]);
       // Every ranking row at the first refresh (no settings recorded yet); after the others,
       // those marked stale.
-      expect(rankings).toHaveBeenCalledTimes(1);
+      expect(rankings).toHaveBeenCalledTimes(4);
       expect(markedRankings).toHaveBeenCalledTimes(3);
 
       // An event that waits longer than the retention is dropped...
@@ -151,20 +157,27 @@ describe.each(databaseIds(databases))(
     it('recomputes every ranking row when the settings they follow changed, not at each replica start', async () => {
       const { stores } = await createTestStore(databases, databaseId);
       const replicaStart = (settings: typeof SETTINGS, checks = CHECKS) => {
+        const { scorecards } = createServices({
+          stores,
+          settings,
+          logger: mockServices.logger.mock(),
+          checks,
+          clock: () => START,
+        });
         const calls = { all: 0, marked: 0 };
         const followUp = new CatalogRefreshFollowUp({
           ingest: { replayUnmatched: async () => 0 } as any,
           stores,
-          rankingRules: new RankingRules(
-            stores.rankingRules,
-            rankingRules(settings, checks),
-          ),
-          refreshRankings: async () => calls.all++,
+          refreshRankingsIfRulesChanged: async () => {
+            const recomputed = await scorecards.refreshAllIfRulesChanged();
+            if (recomputed) calls.all++;
+            return recomputed;
+          },
           recomputeMarkedRankings: async () => calls.marked++,
           retentionMs: 30 * DAY,
           logger: mockServices.logger.mock(),
         });
-        return { followUp, calls };
+        return { scorecards, followUp, calls };
       };
       const first = replicaStart(SETTINGS);
       await first.followUp.afterRefresh(true);
@@ -176,24 +189,34 @@ describe.each(databaseIds(databases))(
       await second.followUp.afterRefresh(true);
       expect(second.calls).toEqual({ all: 0, marked: 1 });
 
-      // Child groups no longer count; then a check is installed.
-      const flat = replicaStart({ ...SETTINGS, includeChildGroups: false });
-      await flat.followUp.afterRefresh(false);
-      await flat.followUp.afterRefresh(false);
-      expect(flat.calls).toEqual({ all: 1, marked: 1 });
-      const more = replicaStart({ ...SETTINGS, includeChildGroups: false }, [
-        ...CHECKS,
-        'sbom',
+      // Child groups no longer count, on two replicas refreshing at once: one recomputes
+      // everything; the other, its turn come, finds that done.
+      const flat = { ...SETTINGS, includeChildGroups: false };
+      const [a, b] = [replicaStart(flat), replicaStart(flat)];
+      await Promise.all([
+        a.followUp.afterRefresh(false),
+        b.followUp.afterRefresh(false),
       ]);
+      expect(a.calls.all + b.calls.all).toBe(1);
+      expect(a.calls.marked + b.calls.marked).toBe(1);
+
+      // A check is installed, and the scheduled recomputation runs before any catalog
+      // refresh: it records the new settings too.
+      const more = replicaStart(flat, [...CHECKS, OWNED_BY_GROUP]);
+      await more.scorecards.refreshAll();
       await more.followUp.afterRefresh(false);
-      expect(more.calls).toEqual({ all: 1, marked: 0 });
+      expect(more.calls).toEqual({ all: 0, marked: 1 });
       // The checks in another order are the same checks.
       const reordered = replicaStart(
-        { ...SETTINGS, includeChildGroups: false },
-        ['sbom', ...CHECKS].reverse(),
+        flat,
+        [OWNED_BY_GROUP, ...CHECKS].reverse(),
       );
       await reordered.followUp.afterRefresh(false);
       expect(reordered.calls).toEqual({ all: 0, marked: 1 });
+      // One check fewer is a change.
+      const fewer = replicaStart(flat);
+      await fewer.followUp.afterRefresh(false);
+      expect(fewer.calls).toEqual({ all: 1, marked: 0 });
     });
   },
 );

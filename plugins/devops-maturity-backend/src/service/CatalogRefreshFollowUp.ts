@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DoraStores } from '../database/openStores';
 import { IngestService } from './IngestService';
-import { RankingRules } from './RankingRules';
 
 /** Longer than any transaction that stores a batch. */
 export const REPLAY_OVERLAP_MS = 5 * 60_000;
@@ -27,10 +26,11 @@ export class CatalogRefreshFollowUp {
     private readonly deps: {
       ingest: Pick<IngestService, 'replayUnmatched'>;
       stores: Pick<DoraStores, 'unmatched'>;
-      /** Whether every ranking row was computed under the settings in force (in the database). */
-      rankingRules: Pick<RankingRules, 'isCurrent' | 'markApplied'>;
-      /** Recomputes every ranking row. */
-      refreshRankings: () => Promise<unknown>;
+      /**
+       * Recomputes every ranking row when the settings they follow changed since they were
+       * last all computed (`RankingRules`); whether it did.
+       */
+      refreshRankingsIfRulesChanged: () => Promise<boolean>;
       /** Recomputes the ranking rows marked stale. */
       recomputeMarkedRankings: () => Promise<unknown>;
       seedNewServices?: () => Promise<unknown>;
@@ -62,12 +62,8 @@ export class CatalogRefreshFollowUp {
         `Deleted ${expired} unmatched events that waited longer than the retention (devopsMaturity.unmatched.retention) for their entity`,
       );
     }
-    const { rankingRules } = this.deps;
-    if (await rankingRules.isCurrent()) {
+    if (!(await this.deps.refreshRankingsIfRulesChanged())) {
       await this.deps.recomputeMarkedRankings();
-    } else {
-      await this.deps.refreshRankings();
-      await rankingRules.markApplied();
     }
   }
 }

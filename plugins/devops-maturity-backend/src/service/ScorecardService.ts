@@ -28,6 +28,7 @@ import {
 import { DevopsMaturitySettings } from '../config';
 import { DEFAULT_WINDOW_DAYS, scorecardIdentity } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
+import { RankingRules } from './RankingRules';
 
 /**
  * The stale marks up to which a ranking read waits for their recomputation, and so sees every
@@ -61,6 +62,8 @@ export class ScorecardService {
     private readonly settings: DevopsMaturitySettings,
     private readonly logger: LoggerService,
     private readonly maturity: MaturityService,
+    /** Records under which settings every row was last computed (in the database). */
+    private readonly rules: Pick<RankingRules, 'isCurrent' | 'markApplied'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -83,6 +86,21 @@ export class ScorecardService {
     return this.stores.rankings.exclusively(() => this.recomputeAll());
   }
 
+  /**
+   * Recomputes every row when the settings they follow are not those they were last all
+   * computed under (see `RankingRules`); whether it did. Checked again once this replica's
+   * turn comes: replicas that start together with new settings queue for the recomputation,
+   * and only the first runs it.
+   */
+  async refreshAllIfRulesChanged(): Promise<boolean> {
+    if (await this.rules.isCurrent()) return false;
+    return this.stores.rankings.exclusively(async () => {
+      if (await this.rules.isCurrent()) return false;
+      await this.recomputeAll();
+      return true;
+    });
+  }
+
   private async recomputeAll() {
     const started = Date.now();
     // Read first: what is marked from now on is still stale after this recomputation.
@@ -102,6 +120,9 @@ export class ScorecardService {
     );
     const owners = await this.recomputeOwners(now, undefined, packed);
     await this.stores.rankings.clearStale(stale);
+    // Whichever job ran it (catalog refresh, schedule, facts rebuild): every row now follows
+    // these settings.
+    await this.rules.markApplied();
     const ms = Date.now() - started;
     this.logger.info(
       `Recomputed the rankings of ${entities.length} entities and ${owners} groups in ${ms} ms (entities ${entityMs} ms)`,

@@ -5,6 +5,7 @@ import { DoraStores } from '../database/openStores';
 import { DoraService } from './DoraService';
 import { IngestService, UnscoredKindLookup } from './IngestService';
 import { MaturityService } from './MaturityService';
+import { RankingRules, rankingRules } from './RankingRules';
 import { ScorecardService } from './ScorecardService';
 import { RANKINGS_TASK } from '../tasks/rankingsTask';
 import { TeamHistoryService } from './TeamHistoryService';
@@ -16,7 +17,13 @@ import { TeamHistoryService } from './TeamHistoryService';
 export function createServices(options: {
   stores: Pick<
     DoraStores,
-    'catalog' | 'events' | 'unmatched' | 'facts' | 'rankings' | 'maturity'
+    | 'catalog'
+    | 'events'
+    | 'unmatched'
+    | 'facts'
+    | 'rankings'
+    | 'rankingRules'
+    | 'maturity'
   >;
   settings: DevopsMaturitySettings;
   logger: LoggerService;
@@ -33,6 +40,14 @@ export function createServices(options: {
     settings,
     logger.child({ task: RANKINGS_TASK }),
     maturity,
+    new RankingRules(
+      stores.rankingRules,
+      rankingRules(
+        settings,
+        checks.map(c => c.id),
+      ),
+      clock,
+    ),
     clock,
   );
   const ingest = new IngestService(
