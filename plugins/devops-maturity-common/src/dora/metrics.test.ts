@@ -158,6 +158,55 @@ describe('computeDoraMetricsByProfile', () => {
     expect(a.leadTime.tier).not.toEqual(b.leadTime.tier);
   });
 
+  it('counts the figures once and grades them by each profile, as the spec says', () => {
+    const [a, b] = computeDoraMetricsByProfile(facts, window, [
+      DORA_2021,
+      DORA_2023,
+    ]);
+    // Deploy-days Jun 3, Jun 4 (two), Jun 11, Jul 10. Of the 14 Monday weeks three have any
+    // (W = 0); months June 3, July 1, August 0, September 0 (M = 0.5).
+    const figures = {
+      deploymentFrequency: {
+        deployments: 5,
+        deployDays: 4,
+        perDay: 5 / 90,
+        medianDeployDaysPerWeek: 0,
+        medianDeployDaysPerMonth: 0.5,
+      },
+      leadTime: {
+        medianSeconds: 72_000,
+        p90Seconds: 72_000,
+        changes: 1,
+        completeDeployments: 4,
+        deployments: 5,
+      },
+      changeFailureRate: { value: 0.2, failedDeployments: 1, deployments: 5 },
+      timeToRestore: {
+        medianSeconds: 7200,
+        restoredIncidents: 1,
+        openIncidents: 1,
+        // Opened 100 hours after the window's start, 2,060 hours before its end.
+        oldestOpenSeconds: 2060 * 3600,
+      },
+      reworkRate: { value: 0.2, reworkDeployments: 1 },
+    };
+    expect(a).toMatchObject(figures);
+    expect(b).toMatchObject(figures);
+    const tiers = (m: typeof a) => [
+      m.deploymentFrequency.tier,
+      m.leadTime.tier,
+      m.changeFailureRate.tier,
+      m.timeToRestore.tier,
+      m.overallTier,
+    ];
+    // dora-2021: M < 1 but a deploy: medium; 20 h < 7 days; 20% <= 20%; 2 h < 1 day. The
+    // median of 1 2 2 2 is 2.
+    expect(tiers(a)).toEqual(['medium', 'high', 'high', 'high', 'high']);
+    // dora-2023: W < 1 and M < 1: low; 20 h < 1 day; 20% > 15%. The median of 0 3 0 2,
+    // rounded down, is 1.
+    expect(tiers(b)).toEqual(['low', 'elite', 'low', 'high', 'medium']);
+  });
+
   it('gives each profile its own reasons', () => {
     const [a, b] = computeDoraMetricsByProfile(emptyFacts(), window, [
       DORA_2021,
