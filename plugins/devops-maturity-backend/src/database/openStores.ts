@@ -20,6 +20,11 @@ import { DatabaseRankingStore } from './DatabaseRankingStore';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
 import { readFacts } from './readFacts';
 import {
+  deleteEntityFactsExcept,
+  readEntityFacts,
+  writeEntityFacts,
+} from './entityFacts';
+import {
   databaseFactRules,
   databaseRulesRecord,
   FactRulesStore,
@@ -85,7 +90,13 @@ export async function openDatabaseStores(options: {
       groupCommits: options.groupCommits,
     }),
     unmatched: new DatabaseUnmatchedStore(knex),
-    facts: { readFacts: (refs, window) => readFacts(knex, refs, window) },
+    facts: {
+      readFacts: (refs, window) => readFacts(knex, refs, window),
+      readEntityFacts: refs => readEntityFacts(knex, refs),
+      writeEntityFacts: (facts, computedAt) =>
+        writeEntityFacts(knex, facts, computedAt),
+      deleteEntityFactsExcept: keep => deleteEntityFactsExcept(knex, keep),
+    },
     factRules: databaseFactRules(knex),
     rankingRules: databaseRulesRecord(knex, 'rankings'),
     rankings: new DatabaseRankingStore(knex),

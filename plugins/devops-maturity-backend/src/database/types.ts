@@ -6,6 +6,7 @@ import {
   Page,
   DeploymentEvent,
   DoraFacts,
+  PackedFacts,
   DoraOptions,
   IncidentEvent,
   TimeWindow,
@@ -211,6 +212,20 @@ export interface FactsStore {
     entityRefs: string[],
     window: TimeWindow,
   ): Promise<Map<string, DoraFacts>>;
+  /**
+   * The facts each entity's ranking rows were last computed from, and when: what the groups'
+   * rows pool. An entity with none stored is left out.
+   */
+  readEntityFacts(
+    entityRefs: string[],
+  ): Promise<Map<string, { facts: PackedFacts; computedAt: number }>>;
+  /** Stores them, unless facts computed later are stored already. */
+  writeEntityFacts(
+    facts: Map<string, PackedFacts>,
+    computedAt: number,
+  ): Promise<void>;
+  /** Removes those of every entity but these. */
+  deleteEntityFactsExcept(keep: string[]): Promise<void>;
 }
 
 /** The rankings' precomputed rows, and the marks of rows that new events made stale. */

@@ -114,10 +114,11 @@ export class ScorecardService {
     const entityMs = Date.now() - started;
     // The entities as the mirror has them now, not at the start: one that a catalog refresh
     // removed meanwhile (its rows deleted by then) was upserted again above.
-    await this.stores.rankings.deleteScorecardsExcept(
-      'entity',
-      (await this.stores.catalog.listEntities()).map(e => e.entityRef),
+    const present = (await this.stores.catalog.listEntities()).map(
+      e => e.entityRef,
     );
+    await this.stores.rankings.deleteScorecardsExcept('entity', present);
+    await this.stores.facts.deleteEntityFactsExcept(present);
     const owners = await this.recomputeOwners(now, undefined, packed);
     await this.stores.rankings.clearStale(stale);
     // Whichever job ran it (catalog refresh, schedule, facts rebuild): every row now follows
@@ -298,7 +299,10 @@ export class ScorecardService {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
       const facts = await this.stores.facts.readFacts(refs, longest);
-      if (keep) for (const [ref, f] of facts) keep.set(ref, packFacts(f));
+      const packed = await packEach(facts);
+      if (keep) for (const [ref, p] of packed) keep.set(ref, p);
+      // Before the rows, so a flush that sees these rows' marks cleared reads these facts.
+      await this.stores.facts.writeEntityFacts(packed, now);
       const checks = await this.maturity.evaluateChecks(part, now);
       const assessments = await this.stores.maturity.latestAssessments(refs);
       const history: Array<{
@@ -353,6 +357,12 @@ export class ScorecardService {
    * those read already, at the same `now`, and takes the rest. A department pools the facts
    * its teams pooled; read per group, a two-level hierarchy read every event three times, and
    * those reads were half of a full recomputation.
+   *
+   * The rest come from the facts stored with each entity's rows (`writeEntityFacts`), cut to
+   * this `now`'s windows: an event stored since they were computed marked its entity, whose
+   * rows, and facts, a flush recomputes before its groups'. So a catalog change that makes
+   * every department stale reads no events but those of the entities it moved. An entity with
+   * no stored facts (new, or stored in an older layout) is read from its events.
    */
   private async recomputeOwners(
     now: number,
@@ -373,15 +383,22 @@ export class ScorecardService {
       ownedByGroup.forEach(o => groups.delete(o.group.groupRef));
       await this.stores.rankings.deleteScorecards('owner', [...groups]);
     }
-    const unread = [
+    const unknown = [
       ...new Set(stale.flatMap(o => o.entityRefs).filter(r => !known.has(r))),
     ];
+    for (const [ref, { facts }] of await this.stores.facts.readEntityFacts(
+      unknown,
+    ))
+      known.set(ref, facts);
+    const unread = unknown.filter(ref => !known.has(ref));
     for (let i = 0; i < unread.length; i += 500) {
       const facts = await this.stores.facts.readFacts(
         unread.slice(i, i + 500),
         longest,
       );
-      for (const [ref, f] of facts) known.set(ref, packFacts(f));
+      const packed = await packEach(facts);
+      await this.stores.facts.writeEntityFacts(packed, now);
+      for (const [ref, p] of packed) known.set(ref, p);
     }
     for (const { group: g, entityRefs: owned } of stale) {
       const identity = {
@@ -500,4 +517,25 @@ export class ScorecardService {
       return false;
     }
   }
+}
+
+/**
+ * Packs each entity's facts, giving the event loop a turn every 50,000 facts: 500 entities of
+ * a busy portfolio hold millions.
+ */
+async function packEach(
+  facts: Map<string, DoraFacts>,
+): Promise<Map<string, PackedFacts>> {
+  const packed = new Map<string, PackedFacts>();
+  let sinceTurn = 0;
+  for (const [ref, f] of facts) {
+    const p = packFacts(f);
+    packed.set(ref, p);
+    sinceTurn += packedSize(p);
+    if (sinceTurn >= 50_000) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
+  }
+  return packed;
 }

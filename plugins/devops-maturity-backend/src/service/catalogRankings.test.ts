@@ -122,7 +122,7 @@ async function setUp(databaseId: TestDatabaseId, includeChildGroups: boolean) {
       ),
     );
   };
-  return { knex, stores, catalog, refresh, rows };
+  return { knex, stores, settings, catalog, refresh, rows };
 }
 
 describe.each(databaseIds(databases))(
@@ -152,6 +152,78 @@ describe.each(databaseIds(databases))(
       ]);
       expect(Object.keys(await rows('owner'))).not.toContain(team('team-3'));
       expect(Object.keys(await rows('owner'))).toContain(team('team-2'));
+    });
+
+    it('pools the stored facts of the entities it does not recompute, and reads the events of those with none stored', async () => {
+      const { knex, stores, catalog, refresh, rows } = await setUp(
+        databaseId,
+        true,
+      );
+      const read = jest.spyOn(stores.facts, 'readFacts');
+      const readRefs = () => read.mock.calls.flatMap(([refs]) => refs).sort();
+      await refresh([entity('a', 'team-3'), ...catalog.slice(1)]);
+      // org, platform, team-1 and team-3 pool b, c and d without reading their events.
+      expect(readRefs()).toEqual([ref('a')]);
+      expect(await rows('owner')).toMatchObject({
+        [team('org')]: { deployments: 5 },
+        [team('platform')]: { deployments: 2 },
+        [team('team-1')]: { deployments: 1 },
+        [team('team-3')]: { deployments: 3 },
+      });
+
+      // Facts stored in another layout (an older version's) are not used: b's events are read.
+      await knex('dm_entity_facts')
+        .where('entity_ref', ref('b'))
+        .update({ facts: Buffer.from('an older layout') });
+      read.mockClear();
+      await refresh(catalog);
+      expect(readRefs()).toEqual([ref('a'), ref('b')]);
+      expect(await rows('owner')).toMatchObject({
+        [team('org')]: { deployments: 5 },
+        [team('platform')]: { deployments: 4 },
+        [team('team-1')]: { deployments: 3 },
+        [team('team-3')]: { deployments: 1 },
+      });
+    });
+
+    it('gives a group, from stored facts computed days before, the rows its events give', async () => {
+      const { knex, stores, settings, catalog } = await setUp(databaseId, true);
+      // Computed at NOW; pooled 26.5 days later, when the 30-day window has lost the
+      // deployments of c and d (4 and 5 days before NOW), not those of a and b (1 to 3).
+      const later = servicesAt(
+        stores,
+        settings,
+        NOW + 26.5 * DAY_MS,
+      ).scorecards;
+      const ownerRows = async () =>
+        Object.fromEntries(
+          (
+            await knex('dm_scorecards')
+              .where('subject_type', 'owner')
+              // The groups the move made stale; team-2's rows stay as computed at NOW.
+              .whereNot('subject_ref', team('team-2'))
+              .orderBy(['subject_ref', 'window_days', 'profile'])
+          ).map(r => [
+            `${r.subject_ref} ${r.window_days} ${r.profile}`,
+            typeof r.metrics === 'string' ? JSON.parse(r.metrics) : r.metrics,
+          ]),
+        );
+      const read = jest.spyOn(stores.facts, 'readFacts');
+      await stores.catalog.replaceCatalog(
+        [entity('a', 'team-3'), ...catalog.slice(1)],
+        GROUPS,
+      );
+      await later.flush('owner');
+      expect(read.mock.calls.flatMap(([refs]) => refs)).toEqual([ref('a')]);
+      const pooled = await ownerRows();
+      expect(
+        pooled[`${team('org')} 30 dora-2021`].deploymentFrequency.deployments,
+      ).toBe(3);
+
+      // Every row again, from the events.
+      await knex('dm_entity_facts').delete();
+      await later.refreshAll();
+      expect(await ownerRows()).toEqual(pooled);
     });
 
     it('recomputes only the entity that moved and the groups it left and joined, with the groups above them', async () => {

@@ -1,6 +1,8 @@
 import { DoraFacts, poolFacts } from './facts';
 import {
   addPackedFacts,
+  decodePackedFacts,
+  encodePackedFacts,
   packedSize,
   packFacts,
   poolPackedFacts,
@@ -109,5 +111,38 @@ describe('packed facts', () => {
       packFacts({ ...quiet, deployments: [old] }),
     ]);
     expect(pooled.deployments[0].commitsComplete).toBe(true);
+  });
+
+  it('come back from their bytes as they went in, at any offset of a larger buffer', () => {
+    for (const facts of [busy, quiet, never]) {
+      const bytes = encodePackedFacts(packFacts(facts));
+      // As a database driver hands them over: a slice of a pool, not aligned to 8 bytes.
+      const pool = new Uint8Array(bytes.length + 3);
+      pool.set(bytes, 3);
+      const decoded = decodePackedFacts(pool.subarray(3));
+      expect(decoded).toEqual(packFacts(facts));
+      // A Node Buffer, whose slice() is a view into its pool, not a copy.
+      expect(
+        decodePackedFacts(Buffer.concat([Buffer.alloc(5), bytes]).subarray(5)),
+      ).toEqual(packFacts(facts));
+      expect(poolPackedFacts([decoded!])).toEqual(poolFacts([facts]));
+    }
+    // 64 bytes of header, 8 a number, 1 a deployment's flags.
+    expect(encodePackedFacts(packFacts(busy)).length).toBe(64 + 8 * 11 + 3);
+  });
+
+  it('are not read from bytes of another layout, or cut short', () => {
+    const bytes = encodePackedFacts(packFacts(busy));
+    expect(
+      decodePackedFacts(bytes.subarray(0, bytes.length - 1)),
+    ).toBeUndefined();
+    expect(decodePackedFacts(bytes.subarray(0, 10))).toBeUndefined();
+    const other = bytes.slice();
+    other[0] ^= 1;
+    expect(decodePackedFacts(other)).toBeUndefined();
+    // The same layout read in the other byte order.
+    const swapped = bytes.slice();
+    swapped.subarray(0, 8).reverse();
+    expect(decodePackedFacts(swapped)).toBeUndefined();
   });
 });

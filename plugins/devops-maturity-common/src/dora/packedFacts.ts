@@ -109,3 +109,92 @@ export function poolPackedFacts(all: PackedFacts[]): DoraFacts {
   for (const packed of all) addPackedFacts(pooled, packed);
   return pooled;
 }
+
+/**
+ * Marks an encoding of this layout: a reader of another layout, or of the other byte order,
+ * finds a different number here and reads the entity's events instead.
+ */
+const ENCODING_MARK = 0x646d_7066_01; // "dmpf", layout 1
+const HEADER = 8;
+
+/**
+ * An entity's packed facts as bytes, to store beside its ranking rows: a header of 8 numbers
+ * (mark, counts, open incidents, flags), then the numbers, then the deployments' flags. In the
+ * machine's byte order, which the mark checks.
+ * @internal
+ */
+export function encodePackedFacts(packed: PackedFacts): Uint8Array {
+  const deployments = packed.deployedAt.length;
+  const changes = packed.changeDeployedAt.length;
+  const restores = packed.resolvedAt.length;
+  const numbers = new Float64Array(
+    HEADER + deployments + 2 * changes + 2 * restores,
+  );
+  numbers.set([
+    ENCODING_MARK,
+    deployments,
+    changes,
+    restores,
+    packed.openIncidents.count,
+    packed.openIncidents.oldestOpenedAt ?? NaN,
+    (packed.deployedBefore ? 1 : 0) | (packed.incidentsEverReported ? 2 : 0),
+    0,
+  ]);
+  let at = HEADER;
+  for (const part of [
+    packed.deployedAt,
+    packed.changeDeployedAt,
+    packed.leadSeconds,
+    packed.resolvedAt,
+    packed.restoreSeconds,
+  ]) {
+    numbers.set(part, at);
+    at += part.length;
+  }
+  const bytes = new Uint8Array(numbers.byteLength + deployments);
+  bytes.set(new Uint8Array(numbers.buffer));
+  bytes.set(packed.deploymentFlags, numbers.byteLength);
+  return bytes;
+}
+
+/**
+ * The packed facts `encodePackedFacts` wrote; undefined for bytes of another layout or byte
+ * order, or cut short.
+ * @internal
+ */
+export function decodePackedFacts(bytes: Uint8Array): PackedFacts | undefined {
+  if (bytes.byteLength < HEADER * 8) return undefined;
+  // A copy, of these bytes only: a Float64Array needs its start aligned to 8 bytes, which a
+  // database driver's buffer (a view into a larger pool) is not. Not `bytes.slice()`: on a
+  // Node Buffer that is a view into the same pool.
+  const buffer = new Uint8Array(bytes).buffer;
+  const header = new Float64Array(buffer, 0, HEADER);
+  const [mark, deployments, changes, restores, open, oldest, flags] = header;
+  const numberCount = HEADER + deployments + 2 * changes + 2 * restores;
+  if (
+    mark !== ENCODING_MARK ||
+    bytes.byteLength !== numberCount * 8 + deployments
+  ) {
+    return undefined;
+  }
+  let at = HEADER * 8;
+  const next = (n: number) => {
+    const part = new Float64Array(buffer, at, n);
+    at += n * 8;
+    return part;
+  };
+  return {
+    deployedAt: next(deployments),
+    changeDeployedAt: next(changes),
+    leadSeconds: next(changes),
+    resolvedAt: next(restores),
+    restoreSeconds: next(restores),
+    deploymentFlags: new Uint8Array(buffer, at, deployments),
+    openIncidents: {
+      count: open,
+      oldestOpenedAt: Number.isNaN(oldest) ? null : oldest,
+    },
+    deployedBefore: (flags & 1) !== 0,
+    incidentsEverReported: (flags & 2) !== 0,
+  };
+}
