@@ -78,12 +78,27 @@ describe('the SQLite background checkpointer', () => {
     expect(Number(n)).toBe(300);
   });
 
-  it('gives the log file back once writes stop', async () => {
-    const { filename, stores } = await storeWith([
+  it('gives the log file back once writes stop, truncated by the worker, not on this thread', async () => {
+    const { filename, knex, stores } = await storeWith([
       deployment('d1', '2026-06-01T00:00:00Z'),
     ]);
+    const sql: string[] = [];
+    knex.on('query', query => sql.push(query.sql));
     expect(fs.statSync(`${filename}-wal`).size).toBeGreaterThan(0);
     await waitFor(() => fs.statSync(`${filename}-wal`).size === 0);
+    expect(sql.filter(q => /wal_checkpoint/i.test(q))).toEqual([]);
+    // The writer's connection works on after it.
+    await stores.events.writeBatch(
+      {
+        deployments: [deployment('d2', '2026-06-02T00:00:00Z')],
+        incidents: [],
+        unmatched: [],
+      },
+      DEFAULT_DORA_OPTIONS,
+    );
+    expect(Number((await knex('dm_deployments').count({ n: '*' }))[0].n)).toBe(
+      2,
+    );
     await stores.close();
   });
 

@@ -15,7 +15,17 @@ db.pragma('synchronous = NORMAL');
 let stopping = false;
 let quietChecks = 0;
 let lastLog = -1;
-parentPort.on('message', message => { if (message === 'stop') stopping = true; });
+parentPort.on('message', message => {
+  if (message === 'stop') stopping = true;
+  if (message === 'truncate') {
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      parentPort.postMessage('truncated');
+    } catch (error) {
+      parentPort.postMessage({ error: String(error), truncated: true });
+    }
+  }
+});
 function checkpoint() {
   if (stopping) {
     db.close();
@@ -101,16 +111,35 @@ export async function startSqliteCheckpointer(
   });
   let stopping = false;
   let truncating: Promise<unknown> = Promise.resolve();
+  /** Resolves when the worker answers a truncation, or is gone. */
+  const truncated = () =>
+    new Promise<void>(resolve => {
+      const done = (message: any) => {
+        if (message !== 'truncated' && !message?.truncated) return;
+        worker.off('message', done);
+        resolve();
+      };
+      worker.on('message', done);
+      worker.once('exit', () => resolve());
+    });
   worker.on('message', message => {
     if (message?.error) options.onError?.(message.error);
-    // Truncated by the writer's own connection, between its transactions: a TRUNCATE from
-    // the worker would hold the write lock, and a transaction that has read already cannot
-    // wait for that lock (SQLite answers it SQLITE_BUSY at once). Messages arrive when this
+    // Truncated by the worker while this thread's connection (knex's only one for SQLite)
+    // is held in a transaction that reads nothing, so that no transaction of the writer's is
+    // open meanwhile: a transaction that has read already cannot wait for the write lock a
+    // TRUNCATE holds (SQLite answers it SQLITE_BUSY at once). Run on this thread, the
+    // TRUNCATE held the event loop, and every plugin of the backend, for 380-470 ms after a
+    // burst (the longest stall of the benchmark's recomputation, 2,000 entities); the
+    // writer's queries now wait for it, the event loop does not. Messages arrive when this
     // thread's event loop turns: between requests in a backend; a process running nothing but
     // chained synchronous database calls (the benchmark) gets them all at the end.
-    if (message === 'quiet' && !stopping) {
+    if (message === 'quiet' && !stopping && !exited) {
       truncating = knex
-        .raw('PRAGMA wal_checkpoint(TRUNCATE)')
+        .transaction(async () => {
+          const answered = truncated();
+          worker.postMessage('truncate');
+          await answered;
+        })
         .catch(error => options.onError?.(String(error)));
     }
   });
