@@ -112,6 +112,21 @@ describe('the SQLite background checkpointer', () => {
     await stores.close(); // hung when stopping listened to the next message only
   });
 
+  it('is not started, and says why, when knex may open more than one connection', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'pooled.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 4 },
+    });
+    opened.push(knex);
+    const onError = jest.fn();
+    expect(await startSqliteCheckpointer(knex, { onError })).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(
+      expect.stringContaining('pool.max is 4'),
+    );
+  });
+
   it('is not started for in-memory databases', async () => {
     const knex = open(':memory:');
     expect(await startSqliteCheckpointer(knex)).toBeUndefined();

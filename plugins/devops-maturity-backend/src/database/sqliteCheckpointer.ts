@@ -89,6 +89,14 @@ export async function startSqliteCheckpointer(
   if (client !== 'better-sqlite3' || !filename || filename === ':memory:') {
     return undefined;
   }
+  const connections = (knex.client.config.pool as { max?: number })?.max ?? 1;
+  if (connections !== 1) {
+    // The truncation relies on this thread's writer having one connection (see below).
+    options.onError?.(
+      `not started: it needs SQLite's one connection, and backend.database.knexConfig.pool.max is ${connections}`,
+    );
+    return undefined;
+  }
   const [{ journal_mode: mode }] = await knex.raw('PRAGMA journal_mode');
   if (String(mode).toLowerCase() !== 'wal') return undefined;
   // The driver knex loaded, so that both connections use the same SQLite.
@@ -114,13 +122,23 @@ export async function startSqliteCheckpointer(
   /** Resolves when the worker answers a truncation, or is gone. */
   const truncated = () =>
     new Promise<void>(resolve => {
-      const done = (message: any) => {
-        if (message !== 'truncated' && !message?.truncated) return;
-        worker.off('message', done);
+      if (exited) {
         resolve();
+        return;
+      }
+      const listeners = {
+        answer: (message: any) => {
+          if (message === 'truncated' || message?.truncated) listeners.done();
+        },
+        done: () => {
+          worker.off('message', listeners.answer);
+          worker.off('exit', listeners.done);
+          resolve();
+        },
       };
-      worker.on('message', done);
-      worker.once('exit', () => resolve());
+      const { answer, done } = listeners;
+      worker.on('message', answer);
+      worker.once('exit', done);
     });
   worker.on('message', message => {
     if (message?.error) options.onError?.(message.error);
@@ -136,6 +154,8 @@ export async function startSqliteCheckpointer(
     if (message === 'quiet' && !stopping && !exited) {
       truncating = knex
         .transaction(async () => {
+          // The connection may have come free only after a stop, or the worker's end.
+          if (stopping || exited) return;
           const answered = truncated();
           worker.postMessage('truncate');
           await answered;
