@@ -13,6 +13,11 @@ exports.up = async function up(knex) {
     table.string('entity_ref').primary();
     /** The `now` of the computation: its window ended there. */
     table.bigInteger('computed_at').notNullable();
+    /**
+     * The first time after `computed_at` of an event of the entity stored by then (events may
+     * be stamped up to a day ahead): from there the facts lack it. Null: none.
+     */
+    table.bigInteger('valid_until').nullable();
     table.binary('facts').notNullable();
   });
 };

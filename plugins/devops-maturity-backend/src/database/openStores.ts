@@ -92,7 +92,7 @@ export async function openDatabaseStores(options: {
     unmatched: new DatabaseUnmatchedStore(knex),
     facts: {
       readFacts: (refs, window) => readFacts(knex, refs, window),
-      readEntityFacts: refs => readEntityFacts(knex, refs),
+      readEntityFacts: (refs, now) => readEntityFacts(knex, refs, now),
       writeEntityFacts: (facts, computedAt) =>
         writeEntityFacts(knex, facts, computedAt),
       deleteEntityFactsExcept: keep => deleteEntityFactsExcept(knex, keep),

@@ -214,10 +214,12 @@ export interface FactsStore {
   ): Promise<Map<string, DoraFacts>>;
   /**
    * The facts each entity's ranking rows were last computed from, and when: what the groups'
-   * rows pool. An entity with none stored is left out.
+   * rows pool. Left out: an entity with none stored, or whose stored facts lack an event up to
+   * `now` (stamped ahead of the time they were computed at).
    */
   readEntityFacts(
     entityRefs: string[],
+    now: number,
   ): Promise<Map<string, { facts: PackedFacts; computedAt: number }>>;
   /** Stores them, unless facts computed later are stored already. */
   writeEntityFacts(

@@ -362,7 +362,8 @@ export class ScorecardService {
    * this `now`'s windows: an event stored since they were computed marked its entity, whose
    * rows, and facts, a flush recomputes before its groups'. So a catalog change that makes
    * every department stale reads no events but those of the entities it moved. An entity with
-   * no stored facts (new, or stored in an older layout) is read from its events.
+   * no stored facts (new, or stored in an older layout), or whose facts lack an event stamped
+   * ahead of their time that `now` has reached, is read from its events.
    */
   private async recomputeOwners(
     now: number,
@@ -388,6 +389,7 @@ export class ScorecardService {
     ];
     for (const [ref, { facts }] of await this.stores.facts.readEntityFacts(
       unknown,
+      now,
     ))
       known.set(ref, facts);
     const unread = unknown.filter(ref => !known.has(ref));

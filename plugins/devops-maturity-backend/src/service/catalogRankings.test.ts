@@ -226,6 +226,65 @@ describe.each(databaseIds(databases))(
       expect(await ownerRows()).toEqual(pooled);
     });
 
+    it('reads the events of an entity whose stored facts lack one stamped ahead of them', async () => {
+      const { stores, settings, catalog } = await setUp(databaseId, true);
+      // Stored with c's facts: a deployment stamped 12 hours ahead (clocks run ahead; up to a
+      // day is accepted), then c's rows and facts recomputed at NOW, without it.
+      await stores.events.writeBatch(
+        {
+          deployments: [
+            {
+              id: 'ahead',
+              source: 'api',
+              entityRef: ref('c'),
+              environment: 'production',
+              status: 'success',
+              finishedAt: new Date(NOW + 12 * 3_600_000).toISOString(),
+              commits: [],
+              kind: 'normal' as const,
+            },
+          ],
+          incidents: [],
+          unmatched: [],
+        },
+        settings.options,
+      );
+      await servicesAt(stores, settings, NOW).scorecards.flush('owner');
+      const read = jest.spyOn(stores.facts, 'readFacts');
+      const readRefs = () => read.mock.calls.flatMap(([refs]) => refs).sort();
+      const teamTwo = async (scorecards: { rank: Function }) =>
+        (
+          await scorecards.rank({
+            subjectType: 'owner',
+            windowDays: 30,
+            profile: 'dora-2021',
+            sort: 'name',
+            order: 'asc',
+            limit: 100,
+            offset: 0,
+          })
+        ).items.find((r: any) => r.ownerRef === team('team-2'))
+          .deploymentFrequency.deployments;
+
+      // Six hours later a move makes team-2 stale: c's stored facts still hold every event.
+      const sixHours = servicesAt(stores, settings, NOW + 6 * 3_600_000);
+      await stores.catalog.replaceCatalog(
+        [...catalog.slice(0, 3), entity('d', 'team-2')],
+        GROUPS,
+      );
+      await sixHours.scorecards.flush('owner');
+      expect(readRefs()).toEqual([ref('d')]);
+      expect(await teamTwo(sixHours.scorecards)).toBe(2);
+
+      // A day later the deployment is in the window, and c's stored facts lack it.
+      read.mockClear();
+      const dayLater = servicesAt(stores, settings, NOW + 24 * 3_600_000);
+      await stores.catalog.replaceCatalog(catalog, GROUPS);
+      await dayLater.scorecards.flush('owner');
+      expect(readRefs()).toEqual([ref('c'), ref('d')]);
+      expect(await teamTwo(dayLater.scorecards)).toBe(2);
+    });
+
     it('recomputes only the entity that moved and the groups it left and joined, with the groups above them', async () => {
       const { catalog, refresh, rows } = await setUp(databaseId, true);
       expect(await refresh(catalog)).toEqual({ entities: [], owners: [] });

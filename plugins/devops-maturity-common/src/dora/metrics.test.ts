@@ -202,8 +202,8 @@ describe('computeDoraMetricsByProfile', () => {
     // dora-2021: M < 1 but a deploy: medium; 20 h < 7 days; 20% <= 20%; 2 h < 1 day. The
     // median of 1 2 2 2 is 2.
     expect(tiers(a)).toEqual(['medium', 'high', 'high', 'high', 'high']);
-    // dora-2023: W < 1 and M < 1: low; 20 h < 1 day; 20% > 15%. The median of 0 3 0 2,
-    // rounded down, is 1.
+    // dora-2023: W < 1 and M < 1: low; 20 h < 1 day; 20% > 15%. The median of 0 3 0 2
+    // (sorted 0 0 2 3) is 1.
     expect(tiers(b)).toEqual(['low', 'elite', 'low', 'high', 'medium']);
   });
 

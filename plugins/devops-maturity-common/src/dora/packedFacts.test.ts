@@ -140,6 +140,17 @@ describe('packed facts', () => {
     const other = bytes.slice();
     other[0] ^= 1;
     expect(decodePackedFacts(other)).toBeUndefined();
+    // Counts that add up to the length but are not counts (one change, minus one restore).
+    const header = new Float64Array(8);
+    header.set([
+      new Float64Array(bytes.slice(0, 8).buffer)[0],
+      0,
+      1,
+      -1,
+      0,
+      NaN,
+    ]);
+    expect(decodePackedFacts(new Uint8Array(header.buffer))).toBeUndefined();
     // The same layout read in the other byte order.
     const swapped = bytes.slice();
     swapped.subarray(0, 8).reverse();

@@ -170,10 +170,12 @@ export function decodePackedFacts(bytes: Uint8Array): PackedFacts | undefined {
   const buffer = new Uint8Array(bytes).buffer;
   const header = new Float64Array(buffer, 0, HEADER);
   const [mark, deployments, changes, restores, open, oldest, flags] = header;
-  const numberCount = HEADER + deployments + 2 * changes + 2 * restores;
+  const count = (n: number) => Number.isSafeInteger(n) && n >= 0;
   if (
     mark !== ENCODING_MARK ||
-    bytes.byteLength !== numberCount * 8 + deployments
+    ![deployments, changes, restores, open].every(count) ||
+    bytes.byteLength !==
+      (HEADER + deployments + 2 * changes + 2 * restores) * 8 + deployments
   ) {
     return undefined;
   }
