@@ -9,6 +9,7 @@ import {
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { servicesAt } from '../__testUtils__/services';
 import { readSettings } from '../config';
+import { ScorecardService } from './ScorecardService';
 import { MirroredEntity, MirroredGroup } from '../database/types';
 import { holdCatalogExclusively } from '../database/catalogLock';
 import { advisoryLockAwaited, until } from '../__testUtils__/until';
@@ -30,6 +31,17 @@ const entity = (name: string, owner: string, title?: string) =>
     ownerRef: team(owner),
     identities: [],
   } as MirroredEntity);
+
+/** The first page of a 30-day ranking, by name. */
+const firstPage = (subjectType: 'entity' | 'owner') => ({
+  subjectType,
+  windowDays: 30,
+  profile: 'dora-2021',
+  sort: 'name' as const,
+  order: 'asc' as const,
+  limit: 100,
+  offset: 0,
+});
 
 // org > platform > (team-1, team-2); team-3 under org.
 const GROUPS: MirroredGroup[] = [
@@ -91,15 +103,7 @@ async function setUp(databaseId: TestDatabaseId, includeChildGroups: boolean) {
     return { entities: of('entity'), owners: of('owner') };
   };
   const rows = async (subjectType: 'entity' | 'owner') => {
-    const page = await scorecards.rank({
-      subjectType,
-      windowDays: 30,
-      profile: 'dora-2021',
-      sort: 'name',
-      order: 'asc',
-      limit: 100,
-      offset: 0,
-    });
+    const page = await scorecards.rank(firstPage(subjectType));
     expect(page).not.toHaveProperty('updating');
     // An entity's row names its owner; a group's, its parent.
     return Object.fromEntries(
@@ -252,19 +256,10 @@ describe.each(databaseIds(databases))(
       await servicesAt(stores, settings, NOW).scorecards.flush('owner');
       const read = jest.spyOn(stores.facts, 'readFacts');
       const readRefs = () => read.mock.calls.flatMap(([refs]) => refs).sort();
-      const teamTwo = async (scorecards: { rank: Function }) =>
-        (
-          await scorecards.rank({
-            subjectType: 'owner',
-            windowDays: 30,
-            profile: 'dora-2021',
-            sort: 'name',
-            order: 'asc',
-            limit: 100,
-            offset: 0,
-          })
-        ).items.find((r: any) => r.ownerRef === team('team-2'))
-          .deploymentFrequency.deployments;
+      const teamTwo = async (scorecards: ScorecardService) =>
+        (await scorecards.rank(firstPage('owner'))).items.find(
+          (r: any) => r.ownerRef === team('team-2'),
+        ).deploymentFrequency.deployments;
 
       // Six hours later a move makes team-2 stale: c's stored facts still hold every event.
       const sixHours = servicesAt(stores, settings, NOW + 6 * 3_600_000);
