@@ -113,35 +113,18 @@ export async function startSqliteCheckpointer(
     },
   });
   worker.unref(); // never what keeps a process alive
+  /** Settles the truncation waiting for the worker's answer, if one is. */
+  let answerTruncation: (() => void) | undefined;
   let exited = false;
   worker.once('exit', () => {
     exited = true;
+    answerTruncation?.();
   });
   let stopping = false;
   let truncating: Promise<unknown> = Promise.resolve();
-  /** Resolves when the worker answers a truncation, or is gone. */
-  const truncated = () =>
-    new Promise<void>(resolve => {
-      if (exited) {
-        resolve();
-        return;
-      }
-      const listeners = {
-        answer: (message: any) => {
-          if (message === 'truncated' || message?.truncated) listeners.done();
-        },
-        done: () => {
-          worker.off('message', listeners.answer);
-          worker.off('exit', listeners.done);
-          resolve();
-        },
-      };
-      const { answer, done } = listeners;
-      worker.on('message', answer);
-      worker.once('exit', done);
-    });
   worker.on('message', message => {
     if (message?.error) options.onError?.(message.error);
+    if (message === 'truncated' || message?.truncated) answerTruncation?.();
     // Truncated by the worker while this thread's connection (knex's only one for SQLite)
     // is held in a transaction that reads nothing, so that no transaction of the writer's is
     // open meanwhile: a transaction that has read already cannot wait for the write lock a
@@ -156,9 +139,11 @@ export async function startSqliteCheckpointer(
         .transaction(async () => {
           // The connection may have come free only after a stop, or the worker's end.
           if (stopping || exited) return;
-          const answered = truncated();
-          worker.postMessage('truncate');
-          await answered;
+          await new Promise<void>(resolve => {
+            answerTruncation = resolve;
+            worker.postMessage('truncate');
+          });
+          answerTruncation = undefined;
         })
         .catch(error => options.onError?.(String(error)));
     }
