@@ -4,7 +4,7 @@ import {
   encodePackedFacts,
   PackedFacts,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber } from './util';
+import { chunks, deleteRefsExcept, toNumber } from './util';
 
 /**
  * Stores the facts each entity's ranking rows were just computed from, unless facts computed
@@ -107,12 +107,5 @@ export async function readEntityFacts(
 
 /** Removes the stored facts of every entity but these (the others left the catalog). */
 export async function deleteEntityFactsExcept(knex: Knex, keep: string[]) {
-  const stored = await knex('dm_entity_facts').select('entity_ref');
-  const keepSet = new Set(keep);
-  const gone = stored
-    .map(r => r.entity_ref as string)
-    .filter(ref => !keepSet.has(ref));
-  for (const part of chunks(gone)) {
-    await knex('dm_entity_facts').whereIn('entity_ref', part).delete();
-  }
+  await deleteRefsExcept(knex, 'dm_entity_facts', 'entity_ref', keep);
 }

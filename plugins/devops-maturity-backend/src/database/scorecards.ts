@@ -5,7 +5,7 @@ import {
   tierScore,
   TIERS_WORST_FIRST,
 } from '@devops-maturity/backstage-plugin-common';
-import { chunks, toNumber, whereInList } from './util';
+import { chunks, deleteRefsExcept, toNumber, whereInList } from './util';
 import { holdCatalogShared } from './catalogLock';
 
 /** A precomputed row: an entity's or a group's figures for one preset window and profile. */
@@ -166,12 +166,9 @@ export async function deleteScorecardsExcept(
   subjectType: string,
   keep: string[],
 ) {
-  const existing = await knex('dm_scorecards')
-    .where('subject_type', subjectType)
-    .distinct('subject_ref');
-  const keepSet = new Set(keep);
-  const gone = existing.map(r => r.subject_ref).filter(r => !keepSet.has(r));
-  await deleteScorecards(knex, subjectType, gone);
+  await deleteRefsExcept(knex, 'dm_scorecards', 'subject_ref', keep, {
+    subject_type: subjectType,
+  });
 }
 
 function isPostgres(knex: Knex): boolean {

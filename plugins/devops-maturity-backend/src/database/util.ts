@@ -43,6 +43,27 @@ export function chunks<T>(items: T[], size = 400): T[][] {
   return out;
 }
 
+/**
+ * Deletes the rows of `table` (within `scope`) whose `column` holds none of `keep`: the rows of
+ * subjects that left the catalog.
+ */
+export async function deleteRefsExcept(
+  knex: Knex,
+  table: string,
+  column: string,
+  keep: string[],
+  scope: Record<string, string> = {},
+) {
+  const stored = await knex(table).where(scope).distinct(column);
+  const keepSet = new Set(keep);
+  const gone = stored
+    .map(r => r[column] as string)
+    .filter(ref => !keepSet.has(ref));
+  for (const part of chunks(gone)) {
+    await knex(table).where(scope).whereIn(column, part).delete();
+  }
+}
+
 export function undefinedIfNull<T>(value: T | null | undefined): T | undefined {
   return value === null ? undefined : value;
 }

@@ -294,15 +294,12 @@ export class ScorecardService {
     now: number,
     keep?: Map<string, PackedFacts>,
   ) {
-    const longest = { from: now - LONGEST * DAY_MS, to: now };
     for (let i = 0; i < entities.length; i += 500) {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
-      const facts = await this.stores.facts.readFacts(refs, longest);
-      const packed = await packEach(facts);
+      // Stored before the rows, so a flush that sees these rows' marks cleared reads these.
+      const { facts, packed } = await this.readAndStoreFacts(refs, now);
       if (keep) for (const [ref, p] of packed) keep.set(ref, p);
-      // Before the rows, so a flush that sees these rows' marks cleared reads these facts.
-      await this.stores.facts.writeEntityFacts(packed, now);
       const checks = await this.maturity.evaluateChecks(part, now);
       const assessments = await this.stores.maturity.latestAssessments(refs);
       const history: Array<{
@@ -370,7 +367,6 @@ export class ScorecardService {
     touched: { entities: Set<string>; groups: Set<string> } | undefined,
     known: Map<string, PackedFacts>,
   ): Promise<number> {
-    const longest = { from: now - LONGEST * DAY_MS, to: now };
     const children = this.settings.includeChildGroups;
     const ownedByGroup = await ownedEntitiesByGroup(this.stores, children);
     let stale = ownedByGroup;
@@ -394,12 +390,10 @@ export class ScorecardService {
       known.set(ref, facts);
     const unread = unknown.filter(ref => !known.has(ref));
     for (let i = 0; i < unread.length; i += 500) {
-      const facts = await this.stores.facts.readFacts(
+      const { packed } = await this.readAndStoreFacts(
         unread.slice(i, i + 500),
-        longest,
+        now,
       );
-      const packed = await packEach(facts);
-      await this.stores.facts.writeEntityFacts(packed, now);
       for (const [ref, p] of packed) known.set(ref, p);
     }
     for (const { group: g, entityRefs: owned } of stale) {
@@ -440,16 +434,26 @@ export class ScorecardService {
    */
   private async pool(entities: PackedFacts[]): Promise<DoraFacts> {
     const pooled = emptyFacts();
-    let sinceTurn = 0;
+    const pace = turnEvery50kFacts();
     for (const packed of entities) {
       addPackedFacts(pooled, packed);
-      sinceTurn += packedSize(packed);
-      if (sinceTurn >= 50_000) {
-        sinceTurn = 0;
-        await nextTurn();
-      }
+      await pace(packed);
     }
     return pooled;
+  }
+
+  /**
+   * These entities' facts for the longest window ending `now`, read from their events, and
+   * packed; the packed ones stored for the groups' rows (see `recomputeOwners`).
+   */
+  private async readAndStoreFacts(refs: string[], now: number) {
+    const facts = await this.stores.facts.readFacts(refs, {
+      from: now - LONGEST * DAY_MS,
+      to: now,
+    });
+    const packed = await packEach(facts);
+    await this.stores.facts.writeEntityFacts(packed, now);
+    return { facts, packed };
   }
 
   /** These groups and, when child groups count, every group above them. */
@@ -522,22 +526,31 @@ export class ScorecardService {
 }
 
 /**
- * Packs each entity's facts, giving the event loop a turn every 50,000 facts: 500 entities of
- * a busy portfolio hold millions.
+ * A pace for work over many entities' facts: called after each entity, it gives the event loop
+ * a turn once 50,000 facts were handled since the last one. A whole organisation's year is
+ * millions of facts, 500 entities of a busy portfolio too.
  */
-async function packEach(
-  facts: Map<string, DoraFacts>,
-): Promise<Map<string, PackedFacts>> {
-  const packed = new Map<string, PackedFacts>();
+function turnEvery50kFacts(): (done: PackedFacts) => Promise<void> {
   let sinceTurn = 0;
-  for (const [ref, f] of facts) {
-    const p = packFacts(f);
-    packed.set(ref, p);
-    sinceTurn += packedSize(p);
+  return async done => {
+    sinceTurn += packedSize(done);
     if (sinceTurn >= 50_000) {
       sinceTurn = 0;
       await nextTurn();
     }
+  };
+}
+
+/** Packs each entity's facts (see `turnEvery50kFacts`). */
+async function packEach(
+  facts: Map<string, DoraFacts>,
+): Promise<Map<string, PackedFacts>> {
+  const packed = new Map<string, PackedFacts>();
+  const pace = turnEvery50kFacts();
+  for (const [ref, f] of facts) {
+    const p = packFacts(f);
+    packed.set(ref, p);
+    await pace(p);
   }
   return packed;
 }
