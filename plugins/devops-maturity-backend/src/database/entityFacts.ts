@@ -105,6 +105,26 @@ export async function readEntityFacts(
   return found;
 }
 
+/**
+ * The entities whose stored facts were computed longest ago, at most `count`: those a full
+ * recomputation reads from their events again although their stored facts hold (see
+ * `ScorecardService`).
+ */
+export async function entityFactsComputedFirst(
+  knex: Knex,
+  count: number,
+): Promise<string[]> {
+  if (count <= 0) return [];
+  const rows = await knex('dm_entity_facts')
+    .select('entity_ref')
+    .orderBy([
+      { column: 'computed_at', order: 'asc' },
+      { column: 'entity_ref', order: 'asc' },
+    ])
+    .limit(count);
+  return rows.map(r => r.entity_ref);
+}
+
 /** Removes the stored facts of every entity but these (the others left the catalog). */
 export async function deleteEntityFactsExcept(knex: Knex, keep: string[]) {
   await deleteRefsExcept(knex, 'dm_entity_facts', 'entity_ref', keep);

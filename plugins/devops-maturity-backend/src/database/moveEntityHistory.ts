@@ -77,6 +77,9 @@ export async function moveEntityHistory(
     [to, from],
   );
   await trx('dm_check_history').where('entity_ref', from).delete();
+  // The facts stored with either entity's rows no longer match their events, and no stale
+  // mark says so for the old ref: dropped, so that no recomputation pools them.
+  await trx('dm_entity_facts').whereIn('entity_ref', [from, to]).delete();
   // The old ref's ranking rows are stale; the caller marks the target's for recomputation.
   await trx('dm_scorecards')
     .where({ subject_type: 'entity', subject_ref: from })

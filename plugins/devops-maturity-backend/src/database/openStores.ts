@@ -21,6 +21,7 @@ import { DatabaseMaturityStore } from './DatabaseMaturityStore';
 import { readFacts } from './readFacts';
 import {
   deleteEntityFactsExcept,
+  entityFactsComputedFirst,
   readEntityFacts,
   writeEntityFacts,
 } from './entityFacts';
@@ -95,6 +96,7 @@ export async function openDatabaseStores(options: {
       readEntityFacts: (refs, now) => readEntityFacts(knex, refs, now),
       writeEntityFacts: (facts, computedAt) =>
         writeEntityFacts(knex, facts, computedAt),
+      entityFactsComputedFirst: count => entityFactsComputedFirst(knex, count),
       deleteEntityFactsExcept: keep => deleteEntityFactsExcept(knex, keep),
     },
     factRules: databaseFactRules(knex),

@@ -101,5 +101,10 @@ export async function rebuildEntityFacts(
     ),
     options,
   );
+  // The facts stored with their ranking rows were derived under the old rules: dropped, so
+  // that no recomputation pools them (the rebuild's recomputation reads every entity's events).
+  for (const part of chunks(entityRefs)) {
+    await trx('dm_entity_facts').whereIn('entity_ref', part).delete();
+  }
   return { recounted: nowCounting.length + noLongerCounting.length };
 }

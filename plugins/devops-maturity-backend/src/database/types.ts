@@ -226,6 +226,8 @@ export interface FactsStore {
     facts: Map<string, PackedFacts>,
     computedAt: number,
   ): Promise<void>;
+  /** The entities whose stored facts were computed longest ago, at most `count`. */
+  entityFactsComputedFirst(count: number): Promise<string[]>;
   /** Removes those of every entity but these. */
   deleteEntityFactsExcept(keep: string[]): Promise<void>;
 }
