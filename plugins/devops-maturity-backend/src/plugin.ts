@@ -123,7 +123,8 @@ export const devopsMaturityPlugin = createBackendPlugin({
           stores.factRules,
           settings.options,
           logger.child({ task: FACTS_REBUILD_TASK }),
-          () => scorecards.refreshAll(),
+          // The stored entity facts follow the old rules: none is pooled again.
+          () => scorecards.refreshAll({ rereadEvents: true }),
         );
         // Before anything is stored, so that a new installation records its rules at once.
         await factsRebuild.isNeeded();

@@ -306,8 +306,9 @@ describe.each(databaseIds(databases))('ScorecardService on %p', databaseId => {
     expect(deployments(await first)).toBeGreaterThanOrEqual(1);
     for (const page of await Promise.all(later))
       expect(deployments(page)).toBe(2);
-    // One flush for the first read, one shared by the twenty.
-    expect(readStale).toHaveBeenCalledTimes(2);
+    // One flush for the first read, one shared by the twenty; each reads the marks twice,
+    // before and after the time it computes at.
+    expect(readStale).toHaveBeenCalledTimes(4);
   });
 
   it('answers at once, saying updating, when many entities wait for recomputation; and recomputes only the teams above the ones touched', async () => {

@@ -16,6 +16,7 @@ import {
   PackedFacts,
   packedSize,
   packFacts,
+  poolPackedFacts,
 } from '@devops-maturity/backstage-plugin-common';
 import { MirroredEntity, RankingStore } from '../database/types';
 import { DoraStores } from '../database/openStores';
@@ -37,6 +38,13 @@ import { RankingRules } from './RankingRules';
  * as they are, says `updating`, and the recomputation runs on.
  */
 export const WAIT_FOR_STALE_AT_MOST = 50;
+
+/**
+ * The share of entities a full recomputation reads from their events although their stored
+ * facts hold: those stored longest ago. With the hourly schedule, every entity's facts are
+ * read afresh within a day, whatever a missed mark or a clock out of step left in them.
+ */
+export const REREAD_SHARE_PER_RECOMPUTATION = 1 / 24;
 
 /** The windows the rankings keep ready; other windows are computed on request. */
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
@@ -75,15 +83,23 @@ export class ScorecardService {
     await this.stores.rankings.markStale(entityRefs);
   }
 
-  /** Recomputes every row; one such recomputation at a time, across replicas. */
-  refreshAll(): Promise<{
+  /**
+   * Recomputes every row; one such recomputation at a time, across replicas. Entities whose
+   * stored facts hold (nothing marked since, no event stamped ahead of them reached) are
+   * computed from those, but for a rolling share (`REREAD_SHARE_PER_RECOMPUTATION`); with
+   * `rereadEvents`, every entity is read from its events, as after a rebuild of the facts
+   * under other rules.
+   */
+  refreshAll(options: { rereadEvents?: boolean } = {}): Promise<{
     entities: number;
     owners: number;
     ms: number;
     /** Of `ms`, the time the entities' rows took; the groups' rows took the rest. */
     entityMs: number;
   }> {
-    return this.stores.rankings.exclusively(() => this.recomputeAll());
+    return this.stores.rankings.exclusively(() =>
+      this.recomputeAll(!!options.rereadEvents),
+    );
   }
 
   /**
@@ -96,21 +112,25 @@ export class ScorecardService {
     if (await this.rules.isCurrent()) return false;
     return this.stores.rankings.exclusively(async () => {
       if (await this.rules.isCurrent()) return false;
-      await this.recomputeAll();
+      await this.recomputeAll(false);
       return true;
     });
   }
 
-  private async recomputeAll() {
+  private async recomputeAll(rereadEvents: boolean) {
     const started = Date.now();
-    // Read first: what is marked from now on is still stale after this recomputation.
-    const stale = await this.stores.rankings.readStale();
-    // After the marks: an event marked before them finished before this time, so it is in
-    // the windows. One time for every row: the groups' rows pool the entities' facts.
-    const now = this.clock();
+    const { cleared, now, marked } = await this.readMarksAroundNow();
     const entities = await this.stores.catalog.listEntities();
     const packed = new Map<string, PackedFacts>();
-    await this.refreshEntities(entities, now, packed);
+    const readEvents = rereadEvents
+      ? undefined
+      : new Set([
+          ...marked,
+          ...(await this.stores.facts.entityFactsComputedFirst(
+            Math.ceil(entities.length * REREAD_SHARE_PER_RECOMPUTATION),
+          )),
+        ]);
+    await this.refreshEntities(entities, now, packed, readEvents);
     const entityMs = Date.now() - started;
     // The entities as the mirror has them now, not at the start: one that a catalog refresh
     // removed meanwhile (its rows deleted by then) was upserted again above.
@@ -119,8 +139,8 @@ export class ScorecardService {
     );
     await this.stores.rankings.deleteScorecardsExcept('entity', present);
     await this.stores.facts.deleteEntityFactsExcept(present);
-    const owners = await this.recomputeOwners(now, undefined, packed);
-    await this.stores.rankings.clearStale(stale);
+    const owners = await this.recomputeOwners(now, undefined, packed, marked);
+    await this.stores.rankings.clearStale(cleared);
     // Whichever job ran it (catalog refresh, schedule, facts rebuild): every row now follows
     // these settings.
     await this.rules.markApplied();
@@ -165,10 +185,31 @@ export class ScorecardService {
     return next.done;
   }
 
-  private async flushOnce(owners: boolean): Promise<void> {
-    const stale = await this.stores.rankings.readStale();
-    if (stale.length === 0) return;
+  /**
+   * The stale marks, read before and after the time the rows are computed at:
+   * - `cleared`, read before: an event they mark finished before `now`, so the rows computed
+   *   hold it, and the marks may be cleared after them.
+   * - `marked`, the entities marked when read again after `now`: a superset. Their stored
+   *   facts may lack an event, so they are read from their events. An entity marked later has
+   *   an event stored after `now`, which a flush computes at a later time: rows computed from
+   *   its stored facts here never replace those. Read once, before `now`, an event stored
+   *   between the read and `now` left stored facts that lack it and a flush computing at an
+   *   earlier time; these rows, computed later, replaced that flush's.
+   */
+  private async readMarksAroundNow() {
+    const cleared = await this.stores.rankings.readStale();
     const now = this.clock();
+    const marked = new Set(
+      (await this.stores.rankings.readStale())
+        .filter(m => !isTeamMark(m))
+        .map(m => m.subjectRef),
+    );
+    return { cleared, now, marked };
+  }
+
+  private async flushOnce(owners: boolean): Promise<void> {
+    const { cleared: stale, now, marked } = await this.readMarksAroundNow();
+    if (stale.length === 0) return;
     const entityMarks = stale.filter(m => !isTeamMark(m));
     const ownerMarks = stale.filter(isTeamMark);
     // The facts read for the entities' rows, when the groups' rows pool them next.
@@ -188,7 +229,7 @@ export class ScorecardService {
       await this.clearMarks(entityMarks);
     }
     if (packed) {
-      await this.recomputeOwners(now, teamsOfMarks(ownerMarks), packed);
+      await this.recomputeOwners(now, teamsOfMarks(ownerMarks), packed, marked);
       await this.clearMarks(ownerMarks);
     }
   }
@@ -287,18 +328,20 @@ export class ScorecardService {
 
   /**
    * Recomputes the rows of these entities (as the catalog mirror has them); with `keep`,
-   * keeps their facts there, packed, for the groups' rows.
+   * keeps their facts there, packed, for the groups' rows. With `readEvents`, the entities
+   * not in it whose stored facts hold are computed from those (see `readEntityFacts`);
+   * without, every entity is read from its events.
    */
   private async refreshEntities(
     entities: Array<Omit<MirroredEntity, 'identities'>>,
     now: number,
     keep?: Map<string, PackedFacts>,
+    readEvents?: Set<string>,
   ) {
     for (let i = 0; i < entities.length; i += 500) {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
-      // Stored before the rows, so a flush that sees these rows' marks cleared reads these.
-      const { facts, packed } = await this.readAndStoreFacts(refs, now);
+      const { facts, packed } = await this.factsOf(refs, now, readEvents);
       if (keep) for (const [ref, p] of packed) keep.set(ref, p);
       const checks = await this.maturity.evaluateChecks(part, now);
       const assessments = await this.stores.maturity.latestAssessments(refs);
@@ -366,6 +409,8 @@ export class ScorecardService {
     now: number,
     touched: { entities: Set<string>; groups: Set<string> } | undefined,
     known: Map<string, PackedFacts>,
+    /** Entities read from their events, whatever is stored (see `readMarksAroundNow`). */
+    readEvents: Set<string>,
   ): Promise<number> {
     const children = this.settings.includeChildGroups;
     const ownedByGroup = await ownedEntitiesByGroup(this.stores, children);
@@ -383,17 +428,9 @@ export class ScorecardService {
     const unknown = [
       ...new Set(stale.flatMap(o => o.entityRefs).filter(r => !known.has(r))),
     ];
-    for (const [ref, { facts }] of await this.stores.facts.readEntityFacts(
-      unknown,
-      now,
-    ))
-      known.set(ref, facts);
-    const unread = unknown.filter(ref => !known.has(ref));
-    for (let i = 0; i < unread.length; i += 500) {
-      const { packed } = await this.readAndStoreFacts(
-        unread.slice(i, i + 500),
-        now,
-      );
+    for (let i = 0; i < unknown.length; i += 500) {
+      const part = unknown.slice(i, i + 500);
+      const { packed } = await this.factsOf(part, now, readEvents);
       for (const [ref, p] of packed) known.set(ref, p);
     }
     for (const { group: g, entityRefs: owned } of stale) {
@@ -443,10 +480,44 @@ export class ScorecardService {
   }
 
   /**
+   * These entities' facts for the longest window ending `now`, unpacked and packed. With
+   * `readEvents`, those not in it whose stored facts hold come from those; the others are
+   * read from their events and stored (see `readAndStoreFacts`).
+   */
+  private async factsOf(
+    refs: string[],
+    now: number,
+    readEvents?: Set<string>,
+  ): Promise<{
+    facts: Map<string, DoraFacts>;
+    packed: Map<string, PackedFacts>;
+  }> {
+    const stored = readEvents
+      ? await this.stores.facts.readEntityFacts(
+          refs.filter(ref => !readEvents.has(ref)),
+          now,
+        )
+      : new Map();
+    const read = await this.readAndStoreFacts(
+      refs.filter(ref => !stored.has(ref)),
+      now,
+    );
+    const pace = turnEvery50kFacts();
+    for (const [ref, { facts: p }] of stored) {
+      read.packed.set(ref, p);
+      read.facts.set(ref, poolPackedFacts([p]));
+      await pace(p);
+    }
+    return read;
+  }
+
+  /**
    * These entities' facts for the longest window ending `now`, read from their events, and
-   * packed; the packed ones stored for the groups' rows (see `recomputeOwners`).
+   * packed; the packed ones stored, before any row computed from them, so that a flush that
+   * sees these rows' marks cleared reads these (see `recomputeOwners`).
    */
   private async readAndStoreFacts(refs: string[], now: number) {
+    if (refs.length === 0) return { facts: new Map(), packed: new Map() };
     const facts = await this.stores.facts.readFacts(refs, {
       from: now - LONGEST * DAY_MS,
       to: now,
