@@ -7,8 +7,15 @@ import {
   utcMonthStart,
   utcWeekStart,
 } from '../time';
-import { mean, median, numbersOf, percentilesOf } from '../stats';
+import { mean, median, percentilesOf } from '../stats';
 import { DoraFacts } from './facts';
+import {
+  hasFailedFlag,
+  hasIncompleteFlag,
+  hasReworkFlag,
+  PackedFacts,
+  packFacts,
+} from './packedFacts';
 import {
   deploymentFrequencyTier,
   DoraProfile,
@@ -156,16 +163,74 @@ export function computeDoraMetricsByProfile(
   return profiles.map(profile => withTiers(figures, profile));
 }
 
+/**
+ * The metrics under each profile of the packed facts inside `window`, as `restrictFacts` would
+ * cut them, for facts read (or pooled) for a longer window ending at the same time. Nothing
+ * is unpacked or copied but the window's lead and restore times: a whole organisation's year
+ * is millions of facts, and the rankings compute four windows of it.
+ * @internal
+ */
+export function computePackedDoraMetricsByProfile(
+  packed: PackedFacts,
+  window: TimeWindow,
+  profiles: readonly DoraProfile[],
+): DoraMetrics[] {
+  const figures = packedFigures(
+    packed,
+    window,
+    true,
+    packed.incidentsEverReported,
+  );
+  return profiles.map(profile => withTiers(figures, profile));
+}
+
 /** What the metrics count and measure, before any profile grades them. */
 function doraFigures(facts: DoraFacts, window: TimeWindow) {
+  return packedFigures(
+    packFacts(facts),
+    window,
+    false,
+    facts.incidentsEverReported,
+  );
+}
+
+/**
+ * The figures of packed facts: all of them, or with `cut` those inside the window (anything
+ * deployed before it then counts as deployed before). The one place the figures are counted.
+ */
+function packedFigures(
+  facts: PackedFacts,
+  window: TimeWindow,
+  cut: boolean,
+  /** Kept apart from the packed flag: absent (not known) reads differently from false. */
+  incidentsEverReported: boolean | undefined,
+) {
   const reasons: DoraMetrics['reasons'] = {};
+  const from = cut ? window.from : -Infinity;
+  const to = cut ? window.to : Infinity;
+
+  // One pass over the deployments: those inside, their days and flags; any before.
+  let deployments = 0;
+  let completeDeployments = 0;
+  let failed = 0;
+  let rework = 0;
+  let deployedBefore = facts.deployedBefore;
+  const daySet = new Set<number>();
+  for (let i = 0; i < facts.deployedAt.length; i++) {
+    const t = facts.deployedAt[i];
+    if (t < from) deployedBefore = true;
+    if (t < from || t >= to) continue;
+    const flags = facts.deploymentFlags[i];
+    deployments++;
+    daySet.add(utcDayStart(t));
+    if (!hasIncompleteFlag(flags)) completeDeployments++;
+    if (hasFailedFlag(flags)) failed++;
+    if (hasReworkFlag(flags)) rework++;
+  }
 
   // Deployment frequency
-  const deployments = facts.deployments.length;
-  const days = [
-    ...new Set(facts.deployments.map(d => utcDayStart(d.finishedAt))),
-  ];
-  const everDeployed = deployments > 0 || facts.deployedBefore;
+  const days = [...daySet];
+  const everDeployed = deployments > 0 || deployedBefore;
   const weekly = deployDaysPerBucket(days, window, 'week');
   const monthly = deployDaysPerBucket(days, window, 'month');
   const W = everDeployed ? median(weekly) : null;
@@ -174,12 +239,11 @@ function doraFigures(facts: DoraFacts, window: TimeWindow) {
   if (!everDeployed) reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
 
   // Lead time for changes, and how many deployments told every change they brought
-  const completeDeployments = facts.deployments.filter(
-    d => d.commitsComplete !== false,
-  ).length;
-  const leads = numbersOf(
-    facts.changes,
-    c => c.leadSeconds,
+  const leads = valuesInside(
+    facts.changeDeployedAt,
+    facts.leadSeconds,
+    from,
+    to,
     s => s > 0,
   );
   const [leadMedian, leadP90] = percentilesOf(leads, [0.5, 0.9]);
@@ -195,8 +259,6 @@ function doraFigures(facts: DoraFacts, window: TimeWindow) {
   }
 
   // Change failure rate and rework rate share a denominator
-  const failed = facts.deployments.filter(d => d.failed).length;
-  const rework = facts.deployments.filter(d => d.rework).length;
   const cfr = deployments > 0 ? failed / deployments : null;
   const reworkRate = deployments > 0 ? rework / deployments : null;
   if (deployments === 0) {
@@ -210,12 +272,17 @@ function doraFigures(facts: DoraFacts, window: TimeWindow) {
   // Time to restore
   // Sorted, and the mean taken before the percentiles reorder them: summed in ascending order,
   // its last bit does not depend on the order the database answered in. Restores are few.
-  const restores = numbersOf(facts.restores, r => r.seconds).sort();
+  const restores = valuesInside(
+    facts.resolvedAt,
+    facts.restoreSeconds,
+    from,
+    to,
+  ).sort();
   const restoreMean = mean(restores);
   const [restoreMedian, restoreP90] = percentilesOf(restores, [0.5, 0.9]);
   if (restoreMedian === null) {
     const never =
-      facts.incidentsEverReported === false && facts.openIncidents.count === 0;
+      incidentsEverReported === false && facts.openIncidents.count === 0;
     reasons.timeToRestore = never
       ? DORA_REASONS.noIncidentsEver
       : DORA_REASONS.noRestoresInWindow;
@@ -245,6 +312,24 @@ function doraFigures(facts: DoraFacts, window: TimeWindow) {
     openIncidents: facts.openIncidents.count,
     oldestOpenedAt: facts.openIncidents.oldestOpenedAt,
   };
+}
+
+/** The values whose time is in [from, to) and that pass `keep`, in a typed array. */
+function valuesInside(
+  times: Float64Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  keep: (v: number) => boolean = () => true,
+): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const t = times[i];
+    const v = values[i];
+    if (t >= from && t < to && keep(v)) out[n++] = v;
+  }
+  return out.subarray(0, n);
 }
 
 /** The figures graded under a profile. */

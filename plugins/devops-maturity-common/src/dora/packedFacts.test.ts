@@ -1,14 +1,18 @@
-import { DoraFacts, poolFacts } from './facts';
+import { DoraFacts, poolFacts, restrictFacts } from './facts';
 import {
-  addPackedFacts,
+  concatPackedFacts,
+  hasIncompleteFlag,
   decodePackedFacts,
   encodePackedFacts,
   packedSize,
   packFacts,
-  poolPackedFacts,
 } from './packedFacts';
-import { computeDoraMetrics } from './metrics';
-import { DORA_2021 } from './tiers';
+import {
+  computeDoraMetrics,
+  computeDoraMetricsByProfile,
+  computePackedDoraMetricsByProfile,
+} from './metrics';
+import { DORA_2021, DORA_2023 } from './tiers';
 
 const HOUR = 3_600_000;
 const t0 = Date.parse('2026-06-01T00:00:00Z');
@@ -70,27 +74,87 @@ const never: DoraFacts = {
 
 describe('packed facts', () => {
   it('pool to what the unpacked facts pool to, every flag and figure kept', () => {
-    const all = [busy, quiet, never];
-    expect(poolPackedFacts(all.map(packFacts))).toEqual(poolFacts(all));
+    for (const all of [[busy, quiet, never], [never, busy], [quiet]])
+      expect(concatPackedFacts(all.map(packFacts))).toEqual(
+        packFacts(poolFacts(all)),
+      );
+    expect(concatPackedFacts([])).toEqual(packFacts(never));
   });
 
   it('give an owner the metrics its entities give unpacked', () => {
     const window = { from: t0, to: t0 + 30 * 24 * HOUR };
     const all = [busy, quiet];
     expect(
-      computeDoraMetrics(
-        poolPackedFacts(all.map(packFacts)),
+      computePackedDoraMetricsByProfile(
+        concatPackedFacts(all.map(packFacts)),
         window,
-        DORA_2021,
+        [DORA_2021],
       ),
-    ).toEqual(computeDoraMetrics(poolFacts(all), window, DORA_2021));
+    ).toEqual([computeDoraMetrics(poolFacts(all), window, DORA_2021)]);
+  });
+
+  it('give, for any window ending with the one they were read for, the metrics of the facts cut to it', () => {
+    // A seeded year of an entity: deployments on about one day in three, each with changes
+    // (some with no positive lead time), incidents resolved at random.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const DAY = 24 * HOUR;
+    const end = t0 + 365 * DAY;
+    const year = (deployedBefore: boolean): DoraFacts => {
+      const facts: DoraFacts = {
+        deployments: [],
+        changes: [],
+        restores: [],
+        openIncidents: { count: 1, oldestOpenedAt: end - 3 * DAY },
+        deployedBefore,
+        incidentsEverReported: true,
+      };
+      for (let t = t0; t < end; t += random() * 3 * DAY) {
+        facts.deployments.push({
+          finishedAt: t,
+          failed: random() < 0.1,
+          rework: random() < 0.05,
+          commitsComplete: random() < 0.9,
+        });
+        for (let c = 0; c < 3; c++)
+          facts.changes.push({
+            deployedAt: t,
+            leadSeconds: Math.floor((random() - 0.05) * 86_400 * 5),
+          });
+        if (random() < 0.1)
+          facts.restores.push({
+            resolvedAt: t + HOUR,
+            seconds: Math.floor(random() * 86_400),
+          });
+      }
+      return facts;
+    };
+    const profiles = [DORA_2021, DORA_2023];
+    for (const facts of [year(false), year(true), quiet, never]) {
+      for (const days of [1, 30, 90, 180, 365, 400]) {
+        const window = { from: end - days * DAY, to: end };
+        expect(
+          computePackedDoraMetricsByProfile(packFacts(facts), window, profiles),
+        ).toEqual(
+          computeDoraMetricsByProfile(
+            restrictFacts(facts, window),
+            window,
+            profiles,
+          ),
+        );
+      }
+    }
   });
 
   it('keep the oldest open incident and the flags of any entity', () => {
-    const pooled = poolPackedFacts([packFacts(never)]);
-    expect(pooled.openIncidents).toEqual({ count: 0, oldestOpenedAt: null });
-    addPackedFacts(pooled, packFacts(quiet));
-    addPackedFacts(pooled, packFacts(busy));
+    expect(concatPackedFacts([packFacts(never)]).openIncidents).toEqual({
+      count: 0,
+      oldestOpenedAt: null,
+    });
+    const pooled = concatPackedFacts([never, quiet, busy].map(packFacts));
     expect(pooled.openIncidents).toEqual({
       count: 3,
       oldestOpenedAt: t0 + 4 * HOUR,
@@ -107,10 +171,8 @@ describe('packed facts', () => {
   it('read a deployment without a commitsComplete as complete, as the metrics do', () => {
     const old = { ...quiet.deployments[0] };
     delete old.commitsComplete;
-    const pooled = poolPackedFacts([
-      packFacts({ ...quiet, deployments: [old] }),
-    ]);
-    expect(pooled.deployments[0].commitsComplete).toBe(true);
+    const packed = packFacts({ ...quiet, deployments: [old] });
+    expect(hasIncompleteFlag(packed.deploymentFlags[0])).toBe(false);
   });
 
   it('come back from their bytes as they went in, at any offset of a larger buffer', () => {
@@ -125,7 +187,6 @@ describe('packed facts', () => {
       expect(
         decodePackedFacts(Buffer.concat([Buffer.alloc(5), bytes]).subarray(5)),
       ).toEqual(packFacts(facts));
-      expect(poolPackedFacts([decoded!])).toEqual(poolFacts([facts]));
     }
     // 64 bytes of header, 8 a number, 1 a deployment's flags.
     expect(encodePackedFacts(packFacts(busy)).length).toBe(64 + 8 * 11 + 3);

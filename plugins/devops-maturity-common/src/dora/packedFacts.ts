@@ -1,4 +1,4 @@
-import { DoraFacts, emptyFacts } from './facts';
+import { DoraFacts } from './facts';
 
 const FAILED = 1;
 const REWORK = 2;
@@ -55,6 +55,13 @@ export function packFacts(facts: DoraFacts): PackedFacts {
   return packed;
 }
 
+/** Whether a packed deployment failed. @internal */
+export const hasFailedFlag = (flags: number) => (flags & FAILED) !== 0;
+/** Whether a packed deployment is rework. @internal */
+export const hasReworkFlag = (flags: number) => (flags & REWORK) !== 0;
+/** Whether a packed deployment did not report every change it brought. @internal */
+export const hasIncompleteFlag = (flags: number) => (flags & INCOMPLETE) !== 0;
+
 /** How many facts a packed entity holds, to pace the work of pooling many. @internal */
 export function packedSize(packed: PackedFacts): number {
   return (
@@ -65,49 +72,46 @@ export function packedSize(packed: PackedFacts): number {
 }
 
 /**
- * Adds an entity's packed facts to an owner's pooled facts, as `poolFacts` pools unpacked
- * ones: every event kept, open incidents summed, never an average.
+ * Pools packed facts, as `poolFacts` pools unpacked ones: every event kept (the arrays one
+ * after the other), open incidents summed, never an average. A copy of the numbers only.
  * @internal
  */
-export function addPackedFacts(pooled: DoraFacts, packed: PackedFacts): void {
-  for (let i = 0; i < packed.deployedAt.length; i++) {
-    const flags = packed.deploymentFlags[i];
-    pooled.deployments.push({
-      finishedAt: packed.deployedAt[i],
-      failed: (flags & FAILED) !== 0,
-      rework: (flags & REWORK) !== 0,
-      commitsComplete: (flags & INCOMPLETE) === 0,
-    });
+export function concatPackedFacts(all: readonly PackedFacts[]): PackedFacts {
+  const joined = <A extends Float64Array | Uint8Array>(
+    make: (n: number) => A,
+    part: (p: PackedFacts) => A,
+  ): A => {
+    const out = make(all.reduce((n, p) => n + part(p).length, 0));
+    let at = 0;
+    for (const p of all) {
+      out.set(part(p), at);
+      at += part(p).length;
+    }
+    return out;
+  };
+  const float = (n: number) => new Float64Array(n);
+  let oldest: number | null = null;
+  for (const p of all) {
+    const o = p.openIncidents.oldestOpenedAt;
+    if (o !== null && (oldest === null || o < oldest)) oldest = o;
   }
-  for (let i = 0; i < packed.changeDeployedAt.length; i++) {
-    pooled.changes.push({
-      deployedAt: packed.changeDeployedAt[i],
-      leadSeconds: packed.leadSeconds[i],
-    });
-  }
-  for (let i = 0; i < packed.resolvedAt.length; i++) {
-    pooled.restores.push({
-      resolvedAt: packed.resolvedAt[i],
-      seconds: packed.restoreSeconds[i],
-    });
-  }
-  const open = pooled.openIncidents;
-  open.count += packed.openIncidents.count;
-  const oldest = packed.openIncidents.oldestOpenedAt;
-  if (
-    oldest !== null &&
-    (open.oldestOpenedAt === null || oldest < open.oldestOpenedAt)
-  )
-    open.oldestOpenedAt = oldest;
-  pooled.deployedBefore ||= packed.deployedBefore;
-  pooled.incidentsEverReported ||= packed.incidentsEverReported;
-}
-
-/** Pools packed facts (see `addPackedFacts`). @internal */
-export function poolPackedFacts(all: PackedFacts[]): DoraFacts {
-  const pooled = emptyFacts();
-  for (const packed of all) addPackedFacts(pooled, packed);
-  return pooled;
+  return {
+    deployedAt: joined(float, p => p.deployedAt),
+    deploymentFlags: joined(
+      n => new Uint8Array(n),
+      p => p.deploymentFlags,
+    ),
+    changeDeployedAt: joined(float, p => p.changeDeployedAt),
+    leadSeconds: joined(float, p => p.leadSeconds),
+    resolvedAt: joined(float, p => p.resolvedAt),
+    restoreSeconds: joined(float, p => p.restoreSeconds),
+    openIncidents: {
+      count: all.reduce((n, p) => n + p.openIncidents.count, 0),
+      oldestOpenedAt: oldest,
+    },
+    deployedBefore: all.some(p => p.deployedBefore),
+    incidentsEverReported: all.some(p => p.incidentsEverReported),
+  };
 }
 
 /**
