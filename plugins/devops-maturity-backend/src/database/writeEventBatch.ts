@@ -27,6 +27,7 @@ export async function writeEventBatch(
   const touched = new Set([
     ...batch.deployments.map(e => e.entityRef),
     ...batch.incidents.map(e => e.entityRef),
+    ...i.left,
     ...d.relink.keys(),
   ]);
   if (touched.size) await markStale(trx, touched);

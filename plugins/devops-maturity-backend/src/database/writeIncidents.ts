@@ -8,6 +8,7 @@ import {
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
 import {
+  isSqlite,
   selectWhereIn,
   selectWherePairs,
   toNumber,
@@ -139,21 +140,32 @@ export async function writeIncidents(
   trx: Knex.Transaction,
   incidents: IncidentEvent[],
   options: DoraOptions,
-): Promise<{ inserted: number; updated: number; stale: number }> {
-  if (incidents.length === 0) return { inserted: 0, updated: 0, stale: 0 };
+): Promise<{
+  inserted: number;
+  updated: number;
+  stale: number;
+  /** Entities a stored incident of this batch belonged to and now may not: their facts changed. */
+  left: string[];
+}> {
+  if (incidents.length === 0)
+    return { inserted: 0, updated: 0, stale: 0, left: [] };
+  const stored = await selectWherePairs(
+    () => {
+      const q = trx('dm_incidents').select(
+        'source',
+        'external_id',
+        'source_updated_at',
+        'entity_ref',
+      );
+      // Locked until the batch commits on PostgreSQL, as deployments are: the entity an
+      // incident leaves is the one the row held when this batch replaced it.
+      return isSqlite(trx) ? q : q.forUpdate();
+    },
+    ['source', 'external_id'],
+    incidents.map(i => [i.source, i.id]),
+  );
   const storedUpdatedAt = new Map(
-    (
-      await selectWherePairs(
-        () =>
-          trx('dm_incidents').select(
-            'source',
-            'external_id',
-            'source_updated_at',
-          ),
-        ['source', 'external_id'],
-        incidents.map(i => [i.source, i.id]),
-      )
-    ).map(r => [
+    stored.map(r => [
       pairKey(r.source, r.external_id),
       toNumberOrNull(r.source_updated_at),
     ]),
@@ -197,9 +209,21 @@ export async function writeIncidents(
   const updated = written.filter(r =>
     storedUpdatedAt.has(pairKey(r.source as string, r.external_id as string)),
   ).length;
+  // An incident re-sent under another entity (its service mapped elsewhere since) leaves the
+  // one it was stored under: that entity's figures change too, and its stored facts with them.
+  const writtenTo = new Map(
+    withCauses.map(r => [pairKey(r.source, r.external_id), r.entity_ref]),
+  );
+  const left = stored
+    .filter(r => {
+      const to = writtenTo.get(pairKey(r.source, r.external_id));
+      return to !== undefined && to !== r.entity_ref;
+    })
+    .map(r => r.entity_ref as string);
   return {
     inserted: written.length - updated,
     updated,
     stale: incidents.length - written.length,
+    left: [...new Set(left)],
   };
 }

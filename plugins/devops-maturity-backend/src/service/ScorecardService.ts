@@ -103,13 +103,15 @@ export class ScorecardService {
    * Recomputes every row when the settings they follow are not those they were last all
    * computed under (see `RankingRules`); whether it did. Checked again once this replica's
    * turn comes: replicas that start together with new settings queue for the recomputation,
-   * and only the first runs it.
+   * and only the first runs it. Every entity is read from its events: a new version of the
+   * code (`RANKING_ROWS_VERSION`) may derive facts, or cover windows, otherwise than those
+   * stored.
    */
   async refreshAllIfRulesChanged(): Promise<boolean> {
     if (await this.rules.isCurrent()) return false;
     return this.stores.rankings.exclusively(async () => {
       if (await this.rules.isCurrent()) return false;
-      await this.recomputeAll(false);
+      await this.recomputeAll(true);
       return true;
     });
   }
@@ -186,12 +188,14 @@ export class ScorecardService {
    * The stale marks, read before and after the time the rows are computed at:
    * - `cleared`, read before: an event they mark finished before `now`, so the rows computed
    *   hold it, and the marks may be cleared after them.
-   * - `marked`, the entities marked when read again after `now`: a superset. Their stored
-   *   facts may lack an event, so they are read from their events. An entity marked later has
-   *   an event stored after `now`, which a flush computes at a later time: rows computed from
-   *   its stored facts here never replace those. Read once, before `now`, an event stored
-   *   between the read and `now` left stored facts that lack it and a flush computing at an
-   *   earlier time; these rows, computed later, replaced that flush's.
+   * - `marked`, the entities marked when read again after `now`. Their stored facts may lack
+   *   an event, so they are read from their events. (A mark a flush cleared in between is
+   *   gone, but that flush stored facts holding the event first.) An entity marked later has
+   *   an event stored after `now`, which a flush computes at a later time, replica clocks
+   *   agreeing: rows computed from its stored facts here never replace those. Read once,
+   *   before `now`, an event stored between the read and `now` left stored facts that lack it
+   *   and a flush computing at an earlier time; these rows, computed later, replaced that
+   *   flush's.
    */
   private async readMarksAroundNow() {
     const cleared = await this.stores.rankings.readStale();

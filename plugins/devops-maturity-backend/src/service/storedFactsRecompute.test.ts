@@ -180,6 +180,48 @@ describe.each(databaseIds(databases))(
       expect(await rows()).toEqual(fromStored);
     });
 
+    it('reads again the events of an entity an incident left for another', async () => {
+      const { stores, settings, readRefs } = await setUp(databaseId);
+      // An incident of svc-04, open; svc-04's rows and facts computed with it. Then its
+      // service is mapped to svc-07: the next copy names svc-07.
+      const open = (entityRef: string, updatedAt: number): IncidentEvent => ({
+        id: 'moving',
+        source: 'pagerduty',
+        entityRef,
+        openedAt: new Date(NOW - DAY_MS).toISOString(),
+        updatedAt: new Date(updatedAt).toISOString(),
+      });
+      const write = (incident: IncidentEvent) =>
+        stores.events.writeBatch(
+          { deployments: [], incidents: [incident], unmatched: [] },
+          settings.options,
+        );
+      await write(open(ref(4), NOW - DAY_MS));
+      await servicesAt(stores, settings, NOW).scorecards.flush('owner');
+      await write(open(ref(7), NOW - DAY_MS / 2));
+      readRefs();
+
+      const hourLater = servicesAt(stores, settings, NOW + HOUR).scorecards;
+      await hourLater.refreshAll();
+      expect(readRefs()).toEqual([ref(0), ref(1), ref(4), ref(7)]);
+      const openIncidents = async (i: number) =>
+        (
+          (
+            await hourLater.rank({
+              subjectType: 'entity',
+              windowDays: 30,
+              profile: 'dora-2021',
+              sort: 'name',
+              order: 'asc',
+              limit: 100,
+              offset: 0,
+            })
+          ).items as any[]
+        ).find(r => r.entityRef === ref(i)).timeToRestore.openIncidents;
+      expect(await openIncidents(4)).toBe(0);
+      expect(await openIncidents(7)).toBe(1);
+    });
+
     it('reads the events of an entity marked between its first read of the marks and its clock, which a flush with an earlier clock then handles', async () => {
       const { stores, settings } = await setUp(databaseId);
       // Replica A reads the marks; a batch for svc-05 is stored; A reads its clock. Replica B
