@@ -167,9 +167,9 @@ export function computeDoraMetricsByProfile(
  * The metrics under each profile of the packed facts inside `window`, as `restrictFacts` would
  * cut them: for facts that hold every event up to the window's end, e.g. read (or pooled) for
  * a longer window ending at the same time, or stored earlier with nothing since (the rankings
- * check that with stale marks and `valid_until`). Nothing
- * is unpacked or copied but the window's lead and restore times: a whole organisation's year
- * is millions of facts, and the rankings compute four windows of it.
+ * check that with stale marks and `valid_until`). Nothing is unpacked or copied but the
+ * window's lead and restore times: a whole organisation's year is millions of facts, and the
+ * rankings compute four windows of it.
  * @internal
  */
 export function computePackedDoraMetricsByProfile(
