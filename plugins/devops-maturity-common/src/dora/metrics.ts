@@ -1,13 +1,6 @@
-import {
-  bucketsOf,
-  DAY_MS,
-  TimeWindow,
-  TrendInterval,
-  utcDayStart,
-  utcMonthStart,
-  utcWeekStart,
-} from '../time';
-import { mean, median, percentilesOf } from '../stats';
+import { DAY_MS, TimeWindow } from '../time';
+import { mean, percentilesOf } from '../stats';
+import { dayGridOf } from './dayGrid';
 import { DoraFacts } from './facts';
 import {
   hasFailedFlag,
@@ -119,25 +112,6 @@ export const DORA_REASONS = {
 } as const;
 
 /**
- * Deploy-days in each week or month of the window. A day counts in the calendar bucket that
- * contains it; comparing day starts with the clipped bucket would lose the window's first day
- * whenever the window starts part-way through it (a rolling window always does).
- */
-function deployDaysPerBucket(
-  dayStarts: readonly number[],
-  window: TimeWindow,
-  interval: TrendInterval,
-): number[] {
-  const bucketStart = interval === 'week' ? utcWeekStart : utcMonthStart;
-  const counts = new Map<number, number>();
-  for (const day of dayStarts) {
-    const start = bucketStart(day);
-    counts.set(start, (counts.get(start) ?? 0) + 1);
-  }
-  return bucketsOf(window, interval).map(b => counts.get(b.start) ?? 0);
-}
-
-/**
  * Computes the five metrics from facts. Pure; the single place the DORA math lives.
  * @public
  */
@@ -217,26 +191,41 @@ function packedFigures(
   let failed = 0;
   let rework = 0;
   let deployedBefore = facts.deployedBefore;
-  const daySet = new Set<number>();
+  // Deploy-days: each day counts once, in the calendar week and month that contain it (not
+  // the bucket clipped to the window, which would lose a rolling window's part-day start).
+  const grid = dayGridOf(window);
+  const seen = new Uint8Array(grid.days);
+  const weekly = new Float64Array(grid.weeks);
+  const monthly = new Float64Array(grid.months);
+  let deployDays = 0;
+  let daysOffGrid: Set<number> | undefined; // uncut facts outside the window's buckets
   for (let i = 0; i < facts.deployedAt.length; i++) {
     const t = facts.deployedAt[i];
     if (t < from) deployedBefore = true;
     if (t < from || t >= to) continue;
     const flags = facts.deploymentFlags[i];
     deployments++;
-    daySet.add(utcDayStart(t));
+    const day = Math.floor(t / DAY_MS) - grid.firstDay;
+    if (day >= 0 && day < grid.days) {
+      if (!seen[day]) {
+        seen[day] = 1;
+        deployDays++;
+        if (grid.weekOf[day] >= 0) weekly[grid.weekOf[day]]++;
+        if (grid.monthOf[day] >= 0) monthly[grid.monthOf[day]]++;
+      }
+    } else {
+      (daysOffGrid ??= new Set()).add(day);
+    }
     if (!hasIncompleteFlag(flags)) completeDeployments++;
     if (hasFailedFlag(flags)) failed++;
     if (hasReworkFlag(flags)) rework++;
   }
 
   // Deployment frequency
-  const days = [...daySet];
+  deployDays += daysOffGrid?.size ?? 0;
   const everDeployed = deployments > 0 || deployedBefore;
-  const weekly = deployDaysPerBucket(days, window, 'week');
-  const monthly = deployDaysPerBucket(days, window, 'month');
-  const W = everDeployed ? median(weekly) : null;
-  const M = everDeployed ? median(monthly) : null;
+  const W = everDeployed ? percentilesOf(weekly, [0.5])[0] : null;
+  const M = everDeployed ? percentilesOf(monthly, [0.5])[0] : null;
   const windowDays = (window.to - window.from) / DAY_MS;
   if (!everDeployed) reasons.deploymentFrequency = DORA_REASONS.neverDeployed;
 
@@ -295,7 +284,7 @@ function packedFigures(
     reasons,
     everDeployed,
     deployments,
-    deployDays: days.length,
+    deployDays,
     W,
     M,
     windowDays,
