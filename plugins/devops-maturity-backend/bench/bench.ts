@@ -6,6 +6,7 @@
  *
  *   BENCH_ENTITIES=1000 BENCH_DAYS=90 yarn bench      # a quicker run
  *   BENCH_ONLY=ingestion BENCH_SKIP_PG=1 yarn bench    # ingestion on SQLite alone
+ *   BENCH_ONLY=recomputation BENCH_SKIP_PG=1 yarn bench # up to the hourly recomputation
  *   BENCH_SKIP_SQLITE=1 yarn bench                    # PostgreSQL alone (BENCH_PG_CONNECTION set)
  */
 import os from 'os';
@@ -41,6 +42,8 @@ const RANKING_SAMPLES = Number(process.env.BENCH_RANKING_SAMPLES ?? 30);
 const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 /** `BENCH_ONLY=skewed` runs the skewed portfolio (bench/skewed.ts) alone. */
 const SKEWED_ONLY = process.env.BENCH_ONLY === 'skewed';
+/** `BENCH_ONLY=recomputation` stops after the recomputations, e.g. to profile the hourly one. */
+const RECOMPUTATION_ONLY = process.env.BENCH_ONLY === 'recomputation';
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
@@ -295,6 +298,11 @@ async function run(kind: 'sqlite' | 'pg') {
       1,
     )} s, groups ${((hourly.ms - hourly.entityMs) / 1000).toFixed(1)} s)`,
   );
+  if (RECOMPUTATION_ONLY) {
+    await stores.close();
+    await knex.destroy();
+    return;
+  }
 
   // Baseline
   const naive = await openDatabase(kind, 'naive');
@@ -425,12 +433,12 @@ async function run(kind: 'sqlite' | 'pg') {
   // BENCH_SKIP_SQLITE=1 measures PostgreSQL alone (a run of both takes 20 minutes).
   if (process.env.BENCH_SKIP_SQLITE !== '1') {
     if (!SKEWED_ONLY) await run('sqlite');
-    if (!INGESTION_ONLY)
+    if (!INGESTION_ONLY && !RECOMPUTATION_ONLY)
       await runSkewed(await openDatabase('sqlite', 'skewed'), NOW);
   }
   if (pg) {
     if (!SKEWED_ONLY) await run('pg');
-    if (!INGESTION_ONLY)
+    if (!INGESTION_ONLY && !RECOMPUTATION_ONLY)
       await runSkewed(await openDatabase('pg', 'skewed'), NOW);
   }
   // Includes the naive baseline's tables and the generated events, so an upper bound.

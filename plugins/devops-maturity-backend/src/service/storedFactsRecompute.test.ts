@@ -222,6 +222,22 @@ describe.each(databaseIds(databases))(
       expect(await openIncidents(7)).toBe(1);
     });
 
+    it("reads every entity's events again once the ranking rules change, and only then", async () => {
+      const { stores, settings, readRefs } = await setUp(databaseId);
+      const same = servicesAt(stores, settings, NOW + HOUR).scorecards;
+      expect(await same.refreshAllIfRulesChanged()).toBe(false);
+      expect(readRefs()).toEqual([]);
+
+      // A new version, or a setting, may derive facts or cover windows differently from
+      // those stored: none of them is reused.
+      const changed = { ...settings, includeChildGroups: !settings.includeChildGroups };
+      const after = servicesAt(stores, changed, NOW + HOUR).scorecards;
+      expect(await after.refreshAllIfRulesChanged()).toBe(true);
+      expect(readRefs()).toHaveLength(ENTITIES);
+      expect(await after.refreshAllIfRulesChanged()).toBe(false);
+      expect(readRefs()).toEqual([]);
+    });
+
     it('reads the events of an entity marked between its first read of the marks and its clock, which a flush with an earlier clock then handles', async () => {
       const { stores, settings } = await setUp(databaseId);
       // Replica A reads the marks; a batch for svc-05 is stored; A reads its clock. Replica B
