@@ -104,6 +104,46 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     }
   });
 
+  it('reads many small entities whose answer overflows a page in halves, not one by one', async () => {
+    const { knex, stores } = await createTestStore(databases, databaseId);
+    const refs = Array.from(
+      { length: 12 },
+      (_, i) => `component:default/s${i}`,
+    );
+    await stores.events.writeBatch(
+      {
+        deployments: refs.map((entityRef, i) =>
+          deployment(`s${i}`, at(1 + i), { entityRef }),
+        ),
+        incidents: [],
+        unmatched: [],
+      },
+      DEFAULT_DORA_OPTIONS,
+    );
+    let queries = 0;
+    knex.on('query', () => {
+      queries += 1;
+    });
+    const read: string[] = [];
+    await readByEntity(
+      knex,
+      refs,
+      'entity_ref',
+      k => k('dm_deployments').select('pk', 'finished_at'),
+      [
+        { column: 'finished_at', field: 'finished_at' },
+        { column: 'pk', field: 'pk' },
+      ],
+      entityRef => read.push(entityRef),
+      8,
+    );
+    knex.removeAllListeners('query');
+    expect(read.sort()).toEqual([...refs].sort());
+    // SQLite: 12 rows overflow a page of 8, each half of 6 entities fits (entity by entity,
+    // it took 13 queries). PostgreSQL: one query.
+    expect(queries).toBe(databaseId.startsWith('SQLITE') ? 3 : 1);
+  });
+
   it('lets the event loop turn between pages, or slices of one answer', async () => {
     const { knex, refs } = await seed(databaseId);
     let turns = 0;
