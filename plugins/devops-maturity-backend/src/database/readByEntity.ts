@@ -18,8 +18,8 @@ export interface PageKey {
  * Visits the rows `query` selects for the entities `entityRefs` (the filter on `entityColumn`
  * is added here), each with its entity, in no particular order across entities.
  *
- * On SQLite a large answer is read for half the entities at a time, down to single entities,
- * read in pages of `pageRows` rows ordered by `key` (unique within an entity), each page after
+ * On SQLite a large answer is read for a part of the entities at a time, down to single
+ * entities, read in pages of `pageRows` rows ordered by `key` (unique within an entity), each page after
  * the last row of the one before. Why:
  * better-sqlite3 answers a query synchronously, so one query for a year of a busy team's
  * services (577,167 changes in the skewed benchmark) held the event loop for 1.5 s, and with
@@ -81,12 +81,17 @@ export async function readByEntity<R extends Record<string, unknown>>(
       );
       return;
     }
-    // More than a page: each half is read the same way, down to single entities, which are
-    // paged. Entity by entity, 500 services of a few dozen rows each took 500 queries where
-    // a few do (the hourly check signals: 8,000 queries at 10,000 services). What halving can
-    // waste is the overflowing reads: each at most a page, and fewer than the entities.
+    // More than a page: the entities are read in parts, each the same way, down to single
+    // entities, which are paged. Entity by entity, 500 services of a few dozen rows each took
+    // 500 queries where a few do (the hourly check signals: 8,000 queries at 10,000 services).
+    // SQLite looks the entities up one after the other, so the page holds whole entities but
+    // the last: as many as it reached, less one, should fit in a part. Only a performance
+    // guess: parts of half the entities when the first filled the page on its own.
+    const reached = new Set(rows.map(r => r[ENTITY_FIELD])).size;
     const half = Math.ceil(refs.length / 2);
-    for (const part of [refs.slice(0, half), refs.slice(half)]) {
+    const size = reached > 1 ? Math.min(half, reached - 1) : half;
+    for (let i = 0; i < refs.length; i += size) {
+      const part = refs.slice(i, i + size);
       await readByEntity(knex, part, entityColumn, query, key, visit, pageRows);
     }
     return;
