@@ -106,6 +106,37 @@ describe('deploy-days per week and month', () => {
     expect(df.medianDeployDaysPerMonth).toBe(2);
   });
 
+  it('counts facts handed in beyond the window as deploy-days, in their weeks and months only if the window has them', () => {
+    // computeDoraMetrics counts the facts it is given: readFacts cuts them to the window.
+    const w = {
+      from: Date.parse('2026-06-10T00:00:00Z'),
+      to: Date.parse('2026-06-17T00:00:00Z'),
+    };
+    const df = computeDoraMetrics(
+      {
+        ...emptyFacts(),
+        deployments: [
+          '2026-05-20T12:00:00Z', // in no week or month of the window
+          '2026-06-01T12:00:00Z', // in its month, in none of its weeks
+          '2026-06-01T13:00:00Z', // the same day
+          '2026-06-09T12:00:00Z', // in its first week
+          '2026-06-11T12:00:00Z',
+          '2026-09-01T12:00:00Z', // in no week or month of the window
+        ].map(t => ({
+          finishedAt: Date.parse(t),
+          failed: false,
+          rework: false,
+        })),
+      },
+      w,
+      DORA_2021,
+    ).deploymentFrequency;
+    expect(df.deployments).toBe(6);
+    expect(df.deployDays).toBe(5);
+    expect(df.medianDeployDaysPerWeek).toBe(1); // weeks of Jun 8 and 15: 2 and 0
+    expect(df.medianDeployDaysPerMonth).toBe(3); // June: Jun 1, 9 and 11
+  });
+
   it('counts the first partial day in the first point of a trend, and nothing at the end', () => {
     const points = computeDoraTrend(facts(), window, 'week', DORA_2021);
     expect(points).toHaveLength(14);
