@@ -18,6 +18,14 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 const window = { from: T0, to: T0 + 30 * 24 * H };
 
+/** The deployments' times, read by the entity-time index's order. */
+const deploymentTimes = (k: Knex) =>
+  k('dm_deployments').select('pk', 'finished_at');
+const DEPLOYMENT_KEY = [
+  { column: 'finished_at', field: 'finished_at' },
+  { column: 'pk', field: 'pk' },
+];
+
 /** The longest answer (in rows) of any query `knex` runs from now on. */
 function longestAnswer(knex: Knex) {
   const longest = { rows: 0 };
@@ -65,10 +73,9 @@ async function seed(databaseId: Parameters<typeof createTestStore>[1]) {
 describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
   it('reads what one query reads, in pages of bounded size on SQLite', async () => {
     const { knex, refs } = await seed(databaseId);
-    const query = (k: Knex) => k('dm_deployments').select('pk', 'finished_at');
     const byPk = (rows: Array<Record<string, unknown>>) =>
       [...rows].sort((x, y) => Number(x.pk) - Number(y.pk));
-    const whole = await query(knex)
+    const whole = await deploymentTimes(knex)
       .select('entity_ref')
       .whereIn('entity_ref', refs);
     // On SQLite the first query of several entities may answer a page and one row more; on
@@ -82,11 +89,8 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
         knex,
         asked,
         'entity_ref',
-        query,
-        [
-          { column: 'finished_at', field: 'finished_at' },
-          { column: 'pk', field: 'pk' },
-        ],
+        deploymentTimes,
+        DEPLOYMENT_KEY,
         (entityRef, row) =>
           paged.push({
             pk: row.pk,
@@ -129,11 +133,8 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
       knex,
       refs,
       'entity_ref',
-      k => k('dm_deployments').select('pk', 'finished_at'),
-      [
-        { column: 'finished_at', field: 'finished_at' },
-        { column: 'pk', field: 'pk' },
-      ],
+      deploymentTimes,
+      DEPLOYMENT_KEY,
       entityRef => read.push(entityRef),
       8,
     );
@@ -159,11 +160,8 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
         knex,
         refs,
         'entity_ref',
-        k => k('dm_deployments').select('pk', 'finished_at'),
-        [
-          { column: 'finished_at', field: 'finished_at' },
-          { column: 'pk', field: 'pk' },
-        ],
+        deploymentTimes,
+        DEPLOYMENT_KEY,
         () => turnOfEachRow.push(turns),
         2,
       );

@@ -230,7 +230,10 @@ describe.each(databaseIds(databases))(
 
       // A new version, or a setting, may derive facts or cover windows differently from
       // those stored: none of them is reused.
-      const changed = { ...settings, includeChildGroups: !settings.includeChildGroups };
+      const changed = {
+        ...settings,
+        includeChildGroups: !settings.includeChildGroups,
+      };
       const after = servicesAt(stores, changed, NOW + HOUR).scorecards;
       expect(await after.refreshAllIfRulesChanged()).toBe(true);
       expect(readRefs()).toHaveLength(ENTITIES);
