@@ -19,12 +19,11 @@ export interface PageKey {
  * is added here), each with its entity, in no particular order across entities.
  *
  * On SQLite a large answer is read for a part of the entities at a time, down to single
- * entities, read in pages of `pageRows` rows ordered by `key` (unique within an entity), each page after
- * the last row of the one before. Why:
- * better-sqlite3 answers a query synchronously, so one query for a year of a busy team's
- * services (577,167 changes in the skewed benchmark) held the event loop for 1.5 s, and with
- * it every plugin of the backend; a page holds it for a few milliseconds, and the loop turns
- * between pages (see `sqliteTurns`). A small answer, the common case, is still one query:
+ * entities, read in pages of `pageRows` rows ordered by `key` (unique within an entity), each
+ * page after the last row of the one before. Why: better-sqlite3 answers a query
+ * synchronously, so one query for a year of a busy team's services (577,167 changes in the
+ * skewed benchmark) held the event loop for 1.5 s, and with it every plugin of the backend; a
+ * page holds it for a few milliseconds, and the loop turns between pages (see `sqliteTurns`). A small answer, the common case, is still one query:
  * for several entities the first asks for the whole answer, limited to one row more than a
  * page; for one, the first page is that query. On PostgreSQL the driver parses an answer as
  * it arrives, between turns of the loop: always one query, visited in slices of `pageRows`

@@ -3,8 +3,8 @@ import { bucketsOf, DAY_MS, TimeWindow } from '../time';
 /**
  * The days of the calendar weeks and months a window touches, each with the index of its week
  * and of its month among `bucketsOf(window, ...)`. Deployment frequency counts deploy-days per
- * bucket for every entity and window; finding a day's bucket by index, rather than by `Date`
- * arithmetic per day, was a third of the figures' time in the hourly recomputation.
+ * bucket for every entity and window. Finding a day's bucket by `Date` arithmetic per day was
+ * a third of the figures' time, timed apart (2,000 entities, the rankings' 4 windows).
  * @internal
  */
 export interface DayGrid {
