@@ -66,16 +66,35 @@ export function percentilesOf(
   if (n === 0) return ps.map(() => null);
   // Weeks' and months' deploy-days, a quiet entity's lead times: this runs for every entity,
   // window and metric, and for a few dozen values a typed array's sort is the quicker.
-  if (n <= SORT_AT_MOST && roundsBeforeSort === undefined) {
-    values.sort();
-    return ps.map(p => {
-      const rank = p * (n - 1);
-      const lo = Math.floor(rank);
-      return values[lo] + (rank - lo) * (values[Math.ceil(rank)] - values[lo]);
-    });
-  }
-  // The ranks each percentile sits between, in ascending order, each with its value once
-  // selected (plain arrays: a Set and a Map cost more than selecting a few hundred values).
+  const valueAt =
+    n <= SORT_AT_MOST && roundsBeforeSort === undefined
+      ? sortedValueAt(values)
+      : selectedValueAt(values, ps, roundsBeforeSort);
+  return ps.map(p => {
+    const rank = p * (n - 1);
+    const lo = Math.floor(rank);
+    const low = valueAt(lo);
+    return low + (rank - lo) * (valueAt(Math.ceil(rank)) - low);
+  });
+}
+
+/** The k-th smallest of `values`, by sorting them in place. */
+function sortedValueAt(values: Float64Array): (k: number) => number {
+  values.sort();
+  return k => values[k];
+}
+
+/**
+ * The k-th smallest of `values` for each rank a percentile of `ps` sits between, by selecting
+ * them in place, in ascending order (plain arrays: a Set and a Map cost more than selecting a
+ * few hundred values).
+ */
+function selectedValueAt(
+  values: Float64Array,
+  ps: readonly number[],
+  roundsBeforeSort: number | undefined,
+): (k: number) => number {
+  const n = values.length;
   const ks: number[] = [];
   for (const p of ps) {
     const rank = p * (n - 1);
@@ -97,13 +116,7 @@ export function percentilesOf(
             roundsBeforeSort,
           );
   }
-  const valueAt = (k: number) => selected[ks.indexOf(k)];
-  return ps.map(p => {
-    const rank = p * (n - 1);
-    const lo = Math.floor(rank);
-    const low = valueAt(lo);
-    return low + (rank - lo) * (valueAt(Math.ceil(rank)) - low);
-  });
+  return k => selected[ks.indexOf(k)];
 }
 
 /**

@@ -26,7 +26,8 @@ export function utcMonthStart(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
-function nextMonthStart(monthStart: number): number {
+/** Start (epoch ms) of the UTC calendar month after the one that starts at `monthStart`. @internal */
+export function nextMonthStart(monthStart: number): number {
   const d = new Date(monthStart);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }

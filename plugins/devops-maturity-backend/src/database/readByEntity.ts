@@ -23,11 +23,11 @@ export interface PageKey {
  * page after the last row of the one before. Why: better-sqlite3 answers a query
  * synchronously, so one query for a year of a busy team's services (577,167 changes in the
  * skewed benchmark) held the event loop for 1.5 s, and with it every plugin of the backend; a
- * page holds it for a few milliseconds, and the loop turns between pages (see `sqliteTurns`). A small answer, the common case, is still one query:
- * for several entities the first asks for the whole answer, limited to one row more than a
- * page; for one, the first page is that query. On PostgreSQL the driver parses an answer as
- * it arrives, between turns of the loop: always one query, visited in slices of `pageRows`
- * rows with a turn between them.
+ * page holds it for a few milliseconds, and the loop turns between pages (see `sqliteTurns`).
+ * A small answer, the common case, is still one query: for several entities the first asks for
+ * the whole answer, limited to one row more than a page; for one, the first page is that
+ * query. On PostgreSQL the driver parses an answer as it arrives, between turns of the loop:
+ * always one query, visited in slices of `pageRows` rows with a turn between them.
  *
  * A query of one entity does not select the entity column: each row would carry a copy of the
  * same string, which was the larger part of reading a busy service's year of changes

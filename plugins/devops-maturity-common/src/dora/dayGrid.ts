@@ -1,4 +1,4 @@
-import { bucketsOf, DAY_MS, TimeWindow } from '../time';
+import { bucketsOf, DAY_MS, nextMonthStart, TimeWindow } from '../time';
 
 /**
  * The days of the calendar weeks and months a window touches, each with the index of its week
@@ -77,6 +77,5 @@ function buildDayGrid(window: TimeWindow): DayGrid {
 
 /** Day number of the first day after the calendar month that starts at `monthStart`. */
 function monthEndDay(monthStart: number): number {
-  const d = new Date(monthStart);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY_MS;
+  return nextMonthStart(monthStart) / DAY_MS;
 }
