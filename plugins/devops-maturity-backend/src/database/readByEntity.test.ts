@@ -21,10 +21,26 @@ const window = { from: T0, to: T0 + 30 * 24 * H };
 /** The deployments' times, read by the entity-time index's order. */
 const deploymentTimes = (k: Knex) =>
   k('dm_deployments').select('pk', 'finished_at');
-const DEPLOYMENT_KEY = [
-  { column: 'finished_at', field: 'finished_at' },
-  { column: 'pk', field: 'pk' },
-];
+
+/** Visits the deployments' times of `refs` through readByEntity, in pages of `pageRows`. */
+const readDeploymentTimes = (
+  knex: Knex,
+  refs: string[],
+  visit: (entityRef: string, row: Record<string, unknown>) => void,
+  pageRows: number,
+) =>
+  readByEntity<Record<string, unknown>>(
+    knex,
+    refs,
+    'entity_ref',
+    deploymentTimes,
+    [
+      { column: 'finished_at', field: 'finished_at' },
+      { column: 'pk', field: 'pk' },
+    ],
+    visit,
+    pageRows,
+  );
 
 /** The longest answer (in rows) of any query `knex` runs from now on. */
 function longestAnswer(knex: Knex) {
@@ -85,12 +101,9 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     for (const asked of [refs, [refs[1]]]) {
       const longest = longestAnswer(knex);
       const paged: Array<Record<string, unknown>> = [];
-      await readByEntity<Record<string, unknown>>(
+      await readDeploymentTimes(
         knex,
         asked,
-        'entity_ref',
-        deploymentTimes,
-        DEPLOYMENT_KEY,
         (entityRef, row) =>
           paged.push({
             pk: row.pk,
@@ -129,15 +142,7 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
       queries += 1;
     });
     const read: string[] = [];
-    await readByEntity(
-      knex,
-      refs,
-      'entity_ref',
-      deploymentTimes,
-      DEPLOYMENT_KEY,
-      entityRef => read.push(entityRef),
-      8,
-    );
+    await readDeploymentTimes(knex, refs, entityRef => read.push(entityRef), 8);
     knex.removeAllListeners('query');
     expect(read.sort()).toEqual([...refs].sort());
     // SQLite: 12 rows overflow a page of 8, each half of 6 entities fits (entity by entity,
@@ -156,15 +161,7 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     setImmediate(tick);
     const turnOfEachRow: number[] = [];
     try {
-      await readByEntity(
-        knex,
-        refs,
-        'entity_ref',
-        deploymentTimes,
-        DEPLOYMENT_KEY,
-        () => turnOfEachRow.push(turns),
-        2,
-      );
+      await readDeploymentTimes(knex, refs, () => turnOfEachRow.push(turns), 2);
     } finally {
       ticking = false;
     }

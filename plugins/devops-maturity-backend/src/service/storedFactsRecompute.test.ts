@@ -115,6 +115,23 @@ async function everyRow(stores: DoraStores, knexRows: () => Promise<any[]>) {
   );
 }
 
+/** The 30-day rows of every entity or group, by name, as a ranking read answers them. */
+async function rankedRows(
+  scorecards: ReturnType<typeof servicesAt>['scorecards'],
+  subjectType: 'entity' | 'owner',
+): Promise<any[]> {
+  const ranked = await scorecards.rank({
+    subjectType,
+    windowDays: 30,
+    profile: 'dora-2021',
+    sort: 'name',
+    order: 'asc',
+    limit: 100,
+    offset: 0,
+  });
+  return ranked.items as any[];
+}
+
 /** A deployment of svc-05, stored now, at `finishedAt`. */
 const oneMore = (finishedAt: number): DeploymentEvent => ({
   id: 'late',
@@ -205,19 +222,9 @@ describe.each(databaseIds(databases))(
       await hourLater.refreshAll();
       expect(readRefs()).toEqual([ref(0), ref(1), ref(4), ref(7)]);
       const openIncidents = async (i: number) =>
-        (
-          (
-            await hourLater.rank({
-              subjectType: 'entity',
-              windowDays: 30,
-              profile: 'dora-2021',
-              sort: 'name',
-              order: 'asc',
-              limit: 100,
-              offset: 0,
-            })
-          ).items as any[]
-        ).find(r => r.entityRef === ref(i)).timeToRestore.openIncidents;
+        (await rankedRows(hourLater, 'entity')).find(
+          r => r.entityRef === ref(i),
+        ).timeToRestore.openIncidents;
       expect(await openIncidents(4)).toBe(0);
       expect(await openIncidents(7)).toBe(1);
     });
@@ -270,18 +277,8 @@ describe.each(databaseIds(databases))(
         entities: 0,
         teams: 0,
       });
-      const page = async (subjectType: 'entity' | 'owner') =>
-        (
-          await a.rank({
-            subjectType,
-            windowDays: 30,
-            profile: 'dora-2021',
-            sort: 'name',
-            order: 'asc',
-            limit: 100,
-            offset: 0,
-          })
-        ).items as any[];
+      const page = (subjectType: 'entity' | 'owner') =>
+        rankedRows(a, subjectType);
       const entities = await page('entity');
       const svc5 = entities.find(r => r.entityRef === ref(5));
       expect(svc5.deploymentFrequency.deployments).toBe(
