@@ -121,33 +121,68 @@ describe.each(databaseIds(databases))('readByEntity on %p', databaseId => {
     }
   });
 
-  it('reads many small entities whose answer overflows a page in halves, not one by one', async () => {
+  /** Stores `rows` deployments for each of these entities; counts the queries run from then. */
+  async function storeDeployments(rowsOf: Array<[name: string, rows: number]>) {
     const { knex, stores } = await createTestStore(databases, databaseId);
-    const refs = Array.from(
-      { length: 12 },
-      (_, i) => `component:default/s${i}`,
-    );
     await stores.events.writeBatch(
       {
-        deployments: refs.map((entityRef, i) =>
-          deployment(`s${i}`, at(1 + i), { entityRef }),
+        deployments: rowsOf.flatMap(([name, rows]) =>
+          Array.from({ length: rows }, (_, i) =>
+            deployment(`${name}-${i}`, at(1 + i), {
+              entityRef: `component:default/${name}`,
+            }),
+          ),
         ),
         incidents: [],
         unmatched: [],
       },
       DEFAULT_DORA_OPTIONS,
     );
-    let queries = 0;
+    const counted = { queries: 0 };
     knex.on('query', () => {
-      queries += 1;
+      counted.queries += 1;
     });
+    return { knex, counted };
+  }
+
+  it('reads many small entities whose answer overflows a page in parts, not one by one', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    const { knex, counted } = await storeDeployments(
+      names.map(name => [name, 1]),
+    );
+    const refs = names.map(name => `component:default/${name}`);
     const read: string[] = [];
     await readDeploymentTimes(knex, refs, entityRef => read.push(entityRef), 8);
     knex.removeAllListeners('query');
     expect(read.sort()).toEqual([...refs].sort());
-    // SQLite: 12 rows overflow a page of 8, each half of 6 entities fits (entity by entity,
-    // it took 13 queries). PostgreSQL: one query.
-    expect(queries).toBe(databaseId.startsWith('SQLITE') ? 3 : 1);
+    // SQLite: 30 rows overflow a page of 8; the first query reached 9 entities, so parts of 8
+    // follow: 8, 8, 8 and 6 entities, 5 queries (in halves, 7; entity by entity, 31).
+    // PostgreSQL: one query.
+    expect(counted.queries).toBe(databaseId.startsWith('SQLITE') ? 5 : 1);
+  });
+
+  it('reads an entity that fills a page on its own alone, and the others in parts', async () => {
+    // `a` sorts first, so SQLite's first query reaches it alone.
+    const { knex, counted } = await storeDeployments([
+      ['a', 12],
+      ...Array.from({ length: 12 }, (_, i): [string, number] => [`s${i}`, 1]),
+    ]);
+    const read: string[] = [];
+    await readDeploymentTimes(
+      knex,
+      ['a', ...Array.from({ length: 12 }, (_, i) => `s${i}`)].map(
+        name => `component:default/${name}`,
+      ),
+      entityRef => read.push(entityRef),
+      8,
+    );
+    knex.removeAllListeners('query');
+    expect(read.filter(ref => ref === 'component:default/a')).toHaveLength(12);
+    expect(read).toHaveLength(24);
+    // SQLite: the first query (9 rows, all of a); a alone: its first page, then its two pages
+    // in a transaction (BEGIN and COMMIT are queries too); the 12 others in halves, 6 rows
+    // each. 8 queries; when a was not set apart, 13.
+    expect(counted.queries).toBe(databaseId.startsWith('SQLITE') ? 8 : 1);
   });
 
   it('lets the event loop turn between pages, or slices of one answer', async () => {

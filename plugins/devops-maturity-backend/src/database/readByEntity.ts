@@ -57,7 +57,9 @@ export async function readByEntity<R extends Record<string, unknown>>(
   visit: (entityRef: string, row: R) => void,
   pageRows = SQLITE_PAGE_ROWS,
 ): Promise<void> {
-  const refs = [...new Set(entityRefs)]; // an entity read twice would count twice
+  // Sorted: SQLite walks an `IN` list in order, so the parts below follow its walk. An entity
+  // read twice would count twice.
+  const refs = [...new Set(entityRefs)].sort();
   if (refs.length === 0) return;
   const sqlite = isSqlite(knex);
   if (refs.length === 1 && !sqlite) {
@@ -84,13 +86,27 @@ export async function readByEntity<R extends Record<string, unknown>>(
     // entities, which are paged. Entity by entity, 500 services of a few dozen rows each took
     // 500 queries where a few do (the hourly check signals: 8,000 queries at 10,000 services).
     // SQLite looks the entities up one after the other, so the page holds whole entities but
-    // the last: as many as it reached, less one, should fit in a part. Only a performance
-    // guess: parts of half the entities when the first filled the page on its own.
-    const reached = new Set(rows.map(r => r[ENTITY_FIELD])).size;
-    const half = Math.ceil(refs.length / 2);
-    const size = reached > 1 ? Math.min(half, reached - 1) : half;
-    for (let i = 0; i < refs.length; i += size) {
-      const part = refs.slice(i, i + size);
+    // the last: as many as it reached, less one, should fit in a part. When the first filled
+    // the page on its own, it is read alone, and the others in parts as before. Only a
+    // performance guess: whatever the order of the rows, every entity is read in some part.
+    const reached = [...new Set(rows.map(r => r[ENTITY_FIELD] as string))];
+    let rest = refs;
+    if (reached.length === 1) {
+      await readByEntity(
+        knex,
+        reached,
+        entityColumn,
+        query,
+        key,
+        visit,
+        pageRows,
+      );
+      rest = refs.filter(ref => ref !== reached[0]);
+    }
+    const half = Math.ceil(rest.length / 2);
+    const size = reached.length > 1 ? Math.min(half, reached.length - 1) : half;
+    for (let i = 0; i < rest.length; i += size) {
+      const part = rest.slice(i, i + size);
       await readByEntity(knex, part, entityColumn, query, key, visit, pageRows);
     }
     return;
