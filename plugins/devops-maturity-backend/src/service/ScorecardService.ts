@@ -27,6 +27,7 @@ import { DevopsMaturitySettings } from '../config';
 import { DEFAULT_WINDOW_DAYS, scorecardIdentity } from './DoraService';
 import { ownedEntitiesByGroup } from './ownership';
 import { RankingRules } from './RankingRules';
+import { WriteBehind } from './writeBehind';
 
 /**
  * The stale marks up to which a ranking read waits for their recomputation, and so sees every
@@ -46,6 +47,9 @@ export const REREAD_SHARE_PER_RECOMPUTATION = 1 / 24;
 /** The windows the rankings keep ready; other windows are computed on request. */
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
+
+/** Rows of groups per write: about the rows of 60 groups (4 windows, 2 profiles each). */
+const ROWS_PER_WRITE = 500;
 
 /**
  * Keeps the rankings' precomputed rows: every entity and every group, for each preset window
@@ -337,6 +341,19 @@ export class ScorecardService {
     keep?: Map<string, PackedFacts>,
     readEvents?: Set<string>,
   ) {
+    // Each part's rows are written while the next part is computed (see `WriteBehind`).
+    await WriteBehind.around(writes =>
+      this.refreshParts(entities, now, writes, keep, readEvents),
+    );
+  }
+
+  private async refreshParts(
+    entities: Array<Omit<MirroredEntity, 'identities'>>,
+    now: number,
+    writes: WriteBehind,
+    keep?: Map<string, PackedFacts>,
+    readEvents?: Set<string>,
+  ) {
     for (let i = 0; i < entities.length; i += 500) {
       const part = entities.slice(i, i + 500);
       const refs = part.map(e => e.entityRef);
@@ -382,8 +399,10 @@ export class ScorecardService {
         });
         rows.push(...entityRows);
       }
-      await this.stores.rankings.upsertScorecards(rows);
-      await this.maturity.recordHistory(history, now);
+      await writes.push(async () => {
+        await this.stores.rankings.upsertScorecards(rows);
+        await this.maturity.recordHistory(history, now);
+      });
     }
   }
 
@@ -432,29 +451,44 @@ export class ScorecardService {
       for (const [ref, p] of await this.factsOf(part, now, readEvents))
         known.set(ref, p);
     }
-    for (const { group: g, entityRefs: owned } of stale) {
-      const identity = {
-        ownerRef: g.groupRef,
-        title: g.title,
-        parentRef: g.parentRef,
-        entityRefs: owned,
-        includeChildren: children,
+    // Written a few hundred rows at a time, behind the groups computed next (see
+    // `WriteBehind`): a write per group was a transaction of five round trips for 8 rows.
+    await WriteBehind.around(async writes => {
+      let rows: ScorecardRow[] = [];
+      const write = async () => {
+        const written = rows;
+        rows = [];
+        if (written.length)
+          await writes.push(() =>
+            this.stores.rankings.upsertScorecards(written),
+          );
       };
-      await this.stores.rankings.upsertScorecards(
-        await this.rowsFor(
-          {
-            subjectType: 'owner',
-            subjectRef: g.groupRef,
-            title: g.title,
-            ownerRef: g.parentRef,
-          },
-          // The arrays one after the other: a copy of numbers, however many.
-          concatPackedFacts(owned.map(ref => known.get(ref)!)),
-          now,
-          identity,
-        ),
-      );
-    }
+      for (const { group: g, entityRefs: owned } of stale) {
+        const identity = {
+          ownerRef: g.groupRef,
+          title: g.title,
+          parentRef: g.parentRef,
+          entityRefs: owned,
+          includeChildren: children,
+        };
+        rows.push(
+          ...(await this.rowsFor(
+            {
+              subjectType: 'owner',
+              subjectRef: g.groupRef,
+              title: g.title,
+              ownerRef: g.parentRef,
+            },
+            // The arrays one after the other: a copy of numbers, however many.
+            concatPackedFacts(owned.map(ref => known.get(ref)!)),
+            now,
+            identity,
+          )),
+        );
+        if (rows.length >= ROWS_PER_WRITE) await write();
+      }
+      await write();
+    });
     if (!touched) {
       // The groups as the mirror has them now (see recomputeAll).
       await this.stores.rankings.deleteScorecardsExcept(
