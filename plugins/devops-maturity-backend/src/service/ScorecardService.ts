@@ -48,8 +48,11 @@ export const REREAD_SHARE_PER_RECOMPUTATION = 1 / 24;
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
 
-/** Rows of groups per write: about the rows of 60 groups (4 windows, 2 profiles each). */
-const ROWS_PER_WRITE = 500;
+/**
+ * Groups' rows per write, at most: 62 groups of 8 rows (4 windows, 2 profiles), so that a write
+ * is one of `upsertScorecards`' statements of 500 rows, not one and a remainder.
+ */
+const GROUP_ROWS_PER_WRITE = 500;
 
 /**
  * Keeps the rankings' precomputed rows: every entity and every group, for each preset window
@@ -471,21 +474,21 @@ export class ScorecardService {
           entityRefs: owned,
           includeChildren: children,
         };
-        rows.push(
-          ...(await this.rowsFor(
-            {
-              subjectType: 'owner',
-              subjectRef: g.groupRef,
-              title: g.title,
-              ownerRef: g.parentRef,
-            },
-            // The arrays one after the other: a copy of numbers, however many.
-            concatPackedFacts(owned.map(ref => known.get(ref)!)),
-            now,
-            identity,
-          )),
+        const groupRows = await this.rowsFor(
+          {
+            subjectType: 'owner',
+            subjectRef: g.groupRef,
+            title: g.title,
+            ownerRef: g.parentRef,
+          },
+          // The arrays one after the other: a copy of numbers, however many.
+          concatPackedFacts(owned.map(ref => known.get(ref)!)),
+          now,
+          identity,
         );
-        if (rows.length >= ROWS_PER_WRITE) await write();
+        if (rows.length + groupRows.length > GROUP_ROWS_PER_WRITE)
+          await write();
+        rows.push(...groupRows);
       }
       await write();
     });

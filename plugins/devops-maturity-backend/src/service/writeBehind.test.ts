@@ -81,8 +81,35 @@ describe('WriteBehind', () => {
     });
     await new Promise(resolve => setImmediate(resolve));
     expect(log).toEqual(['start a']);
-    a.finish(new Error('the write failed too'));
+    a.finish();
     await settled;
-    expect(log).toEqual(['start a', 'failed: catalog gone']);
+    expect(log).toEqual(['start a', 'end a', 'failed: catalog gone']);
+  });
+
+  it('throws both failures when the work and the write in flight fail', async () => {
+    const a = controlledWrite('a', []);
+    const around = WriteBehind.around(async writes => {
+      await writes.push(a.write);
+      throw new Error('catalog gone');
+    });
+    a.finish(new Error('disk full'));
+    await expect(around).rejects.toThrow(
+      'Error: catalog gone; and a write in flight failed: Error: disk full',
+    );
+  });
+
+  it('starts pushed writes one after the other even when pushes are not awaited', async () => {
+    const log: string[] = [];
+    const a = controlledWrite('a', log);
+    const b = controlledWrite('b', log);
+    const writes = new WriteBehind();
+    const pushed = [writes.push(a.write), writes.push(b.write)];
+    await Promise.resolve();
+    expect(log).toEqual(['start a']);
+    a.finish();
+    await Promise.all(pushed);
+    b.finish();
+    await writes.settle();
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
 });

@@ -1,20 +1,25 @@
 /**
- * Writes that run behind the work producing them, one at a time: `push` waits for the write
- * before (its failure thrown there), starts this one and returns, so the caller computes the
- * next part while this part is written. Why: on PostgreSQL a recomputation spent about half
- * its time waiting for its own writes (the hourly one at 10,000 entities: 80,000 ranking rows
- * in 160 statements), while the database, on its own core, sat idle during the computing.
+ * Writes that run behind the work producing them, one at a time: `push` starts a write once
+ * the one before is done, and answers when that one is (throwing its failure), so the caller
+ * computes the next part while this part is written. Why: on PostgreSQL a recomputation spent
+ * about half its time waiting for its own writes (the hourly one at 10,000 entities: 80,000
+ * ranking rows in 160 statements), while the database, on its own core, sat idle during the
+ * computing.
  */
 export class WriteBehind {
   private pending: Promise<void> = Promise.resolve();
 
-  /** Waits for the write before (throwing its failure), then starts `write`. */
-  async push(write: () => Promise<void>): Promise<void> {
-    await this.pending;
-    const started = write();
+  /**
+   * Queues `write` behind the writes pushed before, and answers once the one before it is
+   * done, throwing its failure; after a failed write none is started.
+   */
+  push(write: () => Promise<void>): Promise<void> {
+    const before = this.pending;
+    const started = before.then(write);
     // Awaited by the next push or by `settle`; until then a failure is not unhandled.
     started.catch(() => undefined);
     this.pending = started;
+    return before;
   }
 
   /** Waits for the last write, throwing its failure. */
@@ -25,7 +30,7 @@ export class WriteBehind {
   /**
    * Runs `work`, which pushes writes here, and answers once every write it pushed is done.
    * When `work` fails, the write in flight is waited for first, so that nothing is written
-   * after the caller was told of the failure.
+   * after the caller was told of the failure; when that write failed too, both are thrown.
    */
   static async around<T>(
     work: (writes: WriteBehind) => Promise<T>,
@@ -35,7 +40,16 @@ export class WriteBehind {
     try {
       result = await work(writes);
     } catch (error) {
-      await writes.settle().catch(() => undefined);
+      const writeFailure = await writes.settle().then(
+        () => undefined,
+        (e: unknown) => e ?? new Error('a write failed'),
+      );
+      if (writeFailure && writeFailure !== error) {
+        throw new AggregateError(
+          [error, writeFailure],
+          `${error}; and a write in flight failed: ${writeFailure}`,
+        );
+      }
       throw error;
     }
     await writes.settle();
