@@ -57,8 +57,8 @@ export async function readByEntity<R extends Record<string, unknown>>(
   visit: (entityRef: string, row: R) => void,
   pageRows = SQLITE_PAGE_ROWS,
 ): Promise<void> {
-  // Sorted: SQLite walks an `IN` list in order, so the parts below follow its walk. An entity
-  // read twice would count twice.
+  // Sorted as SQLite sorts an `IN` list before walking it, so that the parts below follow its
+  // walk (a performance guess only). An entity read twice would count twice.
   const refs = [...new Set(entityRefs)].sort();
   if (refs.length === 0) return;
   const sqlite = isSqlite(knex);

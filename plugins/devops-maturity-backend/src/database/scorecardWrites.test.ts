@@ -118,11 +118,11 @@ describePostgres(databases)('ranking row writes on %p', databaseId => {
     const counts = await knex.transaction(async trx => {
       await upsertScorecards(
         trx,
-        names.map(n => row(n, NOW, 'first')),
+        names.map(n => row(n, NOW, 'one')),
       );
       await upsertScorecards(
         trx,
-        names.map(n => row(n, NOW + 1, 'second')),
+        names.map(n => row(n, NOW + 1, 'two')),
       );
       const { rows } = await trx.raw(
         `select n_tup_upd, n_tup_hot_upd from pg_stat_xact_user_tables
