@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { isSqlite } from './util';
+import { holdAdvisoryLock } from './advisoryLock';
 
 /** The key of the PostgreSQL advisory lock that orders mirror replacements ("dmcr"). */
 const CATALOG_LOCK = 0x646d_6372;
@@ -9,18 +9,14 @@ const CATALOG_LOCK = 0x646d_6372;
  * time, and none while a ranking write checks the mirror (see `holdCatalogShared`). SQLite runs
  * one writer at a time and needs none.
  */
-export async function holdCatalogExclusively(trx: Knex.Transaction) {
-  if (!isSqlite(trx)) {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [CATALOG_LOCK]);
-  }
+export function holdCatalogExclusively(trx: Knex.Transaction) {
+  return holdAdvisoryLock(trx, CATALOG_LOCK);
 }
 
 /**
  * Held, until the transaction ends, by a ranking write: the mirror it then reads cannot be
  * replaced before the write commits. Ranking writes share it with each other.
  */
-export async function holdCatalogShared(trx: Knex.Transaction) {
-  if (!isSqlite(trx)) {
-    await trx.raw('SELECT pg_advisory_xact_lock_shared(?)', [CATALOG_LOCK]);
-  }
+export function holdCatalogShared(trx: Knex.Transaction) {
+  return holdAdvisoryLock(trx, CATALOG_LOCK, 'shared');
 }

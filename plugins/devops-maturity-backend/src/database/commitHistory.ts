@@ -16,7 +16,8 @@ import type {
 } from '@devops-maturity/backstage-plugin-node';
 import { recordComparedChangeSet } from './comparedChangeSet';
 import { DeployedHead, recordDeployedHead } from './deployedHeads';
-import { byteOrder, chunks, isSqlite, toNumber, toNumberOrNull } from './util';
+import { holdAdvisoryLock } from './advisoryLock';
+import { byteOrder, chunks, toNumber, toNumberOrNull } from './util';
 
 /** How many commits a repository keeps: the oldest go first. */
 export const MAX_COMMITS_PER_REPOSITORY = 10_000;
@@ -121,12 +122,11 @@ export class DatabaseCommitHistory implements CommitHistory {
   }
 
   /** One change set of a repository at a time across replicas (SQLite has one writer). */
-  private async lockRepository(trx: Knex.Transaction, repository: string) {
-    if (!isSqlite(trx)) {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-        `devops-maturity:${this.source}:${repository}`,
-      ]);
-    }
+  private lockRepository(trx: Knex.Transaction, repository: string) {
+    return holdAdvisoryLock(
+      trx,
+      `devops-maturity:${this.source}:${repository}`,
+    );
   }
 
   /** The change set found by walking back from the deployed sha through the pushes' history. */

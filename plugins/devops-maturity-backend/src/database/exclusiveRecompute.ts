@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { isSqlite } from './util';
+import { holdAdvisoryLock } from './advisoryLock';
 
 /**
  * The key of the PostgreSQL advisory lock held while every ranking row is recomputed: a
@@ -38,7 +39,7 @@ export async function exclusively<T>(
 async function acrossReplicas<T>(knex: Knex, fn: () => Promise<T>) {
   if (isSqlite(knex)) return fn();
   return knex.transaction(async trx => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [RECOMPUTE_ALL_LOCK]);
+    await holdAdvisoryLock(trx, RECOMPUTE_ALL_LOCK);
     return fn();
   });
 }
