@@ -233,7 +233,7 @@ async function run(kind: 'sqlite' | 'pg') {
     return;
   }
 
-  const [refreshed, refreshMs] = await measured('recomputation', () =>
+  const [refreshed, refreshMs] = await measured('first recomputation', () =>
     timed(() => scorecards.refreshAll()),
   );
   console.log(
@@ -287,7 +287,7 @@ async function run(kind: 'sqlite' | 'pg') {
   // The hourly recomputation an hour on, nothing new: the entities' rows from their stored
   // facts, but for the rolling share read from their events.
   clockNow = NOW + 3_600_000;
-  const [hourly, hourlyMs] = await measured('recomputation', () =>
+  const [hourly, hourlyMs] = await measured('hourly recomputation', () =>
     timed(() => scorecards.refreshAll()),
   );
   clockNow = NOW;
@@ -299,6 +299,7 @@ async function run(kind: 'sqlite' | 'pg') {
     )} s, groups ${((hourly.ms - hourly.entityMs) / 1000).toFixed(1)} s)`,
   );
   if (RECOMPUTATION_ONLY) {
+    console.log(`longest stall by phase: ${phases.summary}`);
     await stores.close();
     await knex.destroy();
     return;

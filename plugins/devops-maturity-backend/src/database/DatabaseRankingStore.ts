@@ -8,6 +8,7 @@ import {
   StaleMark,
 } from './staleRankings';
 import { exclusively } from './exclusiveRecompute';
+import { isSqlite } from './util';
 import {
   deleteScorecards,
   deleteScorecardsExcept,
@@ -23,7 +24,11 @@ import {
  * in the database, so every replica sees them.
  */
 export class DatabaseRankingStore implements RankingStore {
-  constructor(private readonly knex: Knex) {}
+  readonly writesRunBeside: boolean;
+
+  constructor(private readonly knex: Knex) {
+    this.writesRunBeside = !isSqlite(knex);
+  }
 
   markStale(entityRefs: Iterable<string>) {
     return markStale(this.knex, entityRefs);

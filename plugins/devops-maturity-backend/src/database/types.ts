@@ -245,6 +245,12 @@ export interface RankingStore {
   clearStale(marks: StaleMark[]): Promise<void>;
   /** Writes rows, unless a row computed later is stored already. */
   upsertScorecards(rows: ScorecardRow[]): Promise<void>;
+  /**
+   * Whether a write of rows runs beside the reads and computing that follow it: on
+   * PostgreSQL, in a server process of its own; not on SQLite, whose one connection and
+   * synchronous driver run everything on this thread, one after the other.
+   */
+  readonly writesRunBeside: boolean;
   /** Removes the rows of these subjects (gone from the catalog). */
   deleteScorecards(subjectType: string, subjectRefs: string[]): Promise<void>;
   /** Removes the rows of every subject but these. */

@@ -344,8 +344,9 @@ export class ScorecardService {
     keep?: Map<string, PackedFacts>,
     readEvents?: Set<string>,
   ) {
-    // Each part's rows are written while the next part is computed (see `WriteBehind`).
-    await WriteBehind.around(writes =>
+    // On PostgreSQL each part's rows are written while the next part is computed (see
+    // `WriteBehind`).
+    await WriteBehind.around(this.stores.rankings.writesRunBeside, writes =>
       this.refreshParts(entities, now, writes, keep, readEvents),
     );
   }
@@ -454,44 +455,47 @@ export class ScorecardService {
       for (const [ref, p] of await this.factsOf(part, now, readEvents))
         known.set(ref, p);
     }
-    // Written a few hundred rows at a time, behind the groups computed next (see
+    // Written a few hundred rows at a time, on PostgreSQL behind the groups computed next (see
     // `WriteBehind`): a write per group was a transaction of five round trips for 8 rows.
-    await WriteBehind.around(async writes => {
-      let rows: ScorecardRow[] = [];
-      const write = async () => {
-        const written = rows;
-        rows = [];
-        if (written.length)
-          await writes.push(() =>
-            this.stores.rankings.upsertScorecards(written),
-          );
-      };
-      for (const { group: g, entityRefs: owned } of stale) {
-        const identity = {
-          ownerRef: g.groupRef,
-          title: g.title,
-          parentRef: g.parentRef,
-          entityRefs: owned,
-          includeChildren: children,
+    await WriteBehind.around(
+      this.stores.rankings.writesRunBeside,
+      async writes => {
+        let rows: ScorecardRow[] = [];
+        const write = async () => {
+          const written = rows;
+          rows = [];
+          if (written.length)
+            await writes.push(() =>
+              this.stores.rankings.upsertScorecards(written),
+            );
         };
-        const groupRows = await this.rowsFor(
-          {
-            subjectType: 'owner',
-            subjectRef: g.groupRef,
+        for (const { group: g, entityRefs: owned } of stale) {
+          const identity = {
+            ownerRef: g.groupRef,
             title: g.title,
-            ownerRef: g.parentRef,
-          },
-          // The arrays one after the other: a copy of numbers, however many.
-          concatPackedFacts(owned.map(ref => known.get(ref)!)),
-          now,
-          identity,
-        );
-        if (rows.length + groupRows.length > GROUP_ROWS_PER_WRITE)
-          await write();
-        rows.push(...groupRows);
-      }
-      await write();
-    });
+            parentRef: g.parentRef,
+            entityRefs: owned,
+            includeChildren: children,
+          };
+          const groupRows = await this.rowsFor(
+            {
+              subjectType: 'owner',
+              subjectRef: g.groupRef,
+              title: g.title,
+              ownerRef: g.parentRef,
+            },
+            // The arrays one after the other: a copy of numbers, however many.
+            concatPackedFacts(owned.map(ref => known.get(ref)!)),
+            now,
+            identity,
+          );
+          if (rows.length + groupRows.length > GROUP_ROWS_PER_WRITE)
+            await write();
+          rows.push(...groupRows);
+        }
+        await write();
+      },
+    );
     if (!touched) {
       // The groups as the mirror has them now (see recomputeAll).
       await this.stores.rankings.deleteScorecardsExcept(

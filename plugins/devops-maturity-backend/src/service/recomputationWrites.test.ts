@@ -75,6 +75,8 @@ describe.each(databaseIds(databases))(
             return original(...args);
           });
       }
+      // On SQLite writes are awaited in place (nothing runs beside them), so the gate there
+      // checks the order of the steps only; on PostgreSQL it checks the waiting too.
       const fallback = setTimeout(gate.open, 100);
       await scorecards.refreshAll();
       clearTimeout(fallback);

@@ -54,7 +54,7 @@ describe('WriteBehind', () => {
   it('answers around() only once the last write is done, with its failure', async () => {
     const log: string[] = [];
     const a = controlledWrite('a', log);
-    const around = WriteBehind.around(async writes => {
+    const around = WriteBehind.around(true, async writes => {
       await writes.push(a.write);
       return 'computed';
     });
@@ -72,7 +72,7 @@ describe('WriteBehind', () => {
   it('when the work fails, waits for the write in flight before throwing the work’s failure', async () => {
     const log: string[] = [];
     const a = controlledWrite('a', log);
-    const around = WriteBehind.around(async writes => {
+    const around = WriteBehind.around(true, async writes => {
       await writes.push(a.write);
       throw new Error('catalog gone');
     });
@@ -88,7 +88,7 @@ describe('WriteBehind', () => {
 
   it('throws both failures when the work and the write in flight fail', async () => {
     const a = controlledWrite('a', []);
-    const around = WriteBehind.around(async writes => {
+    const around = WriteBehind.around(true, async writes => {
       await writes.push(a.write);
       throw new Error('catalog gone');
     });
@@ -96,6 +96,18 @@ describe('WriteBehind', () => {
     await expect(around).rejects.toThrow(
       'Error: catalog gone; and a write in flight failed: Error: disk full',
     );
+  });
+
+  it('waits for each write itself when writes cannot run beside the work', async () => {
+    const log: string[] = [];
+    const a = controlledWrite('a', log);
+    const writes = new WriteBehind(false);
+    const pushed = writes.push(a.write).then(() => log.push('pushed'));
+    await Promise.resolve();
+    expect(log).toEqual(['start a']);
+    a.finish();
+    await pushed;
+    expect(log).toEqual(['start a', 'end a', 'pushed']);
   });
 
   it('starts pushed writes one after the other even when pushes are not awaited', async () => {

@@ -10,6 +10,13 @@ export class WriteBehind {
   private pending: Promise<void> = Promise.resolve();
 
   /**
+   * `beside` false: each push waits for its own write, one after the other as if awaited in
+   * place. For SQLite, where nothing runs beside a write: measured in paired runs at 2,000
+   * entities, its first recomputation took 6.3-9.7 s with writes behind, 6.2-8.0 s without.
+   */
+  constructor(private readonly beside = true) {}
+
+  /**
    * Queues `write` behind the writes pushed before, and answers once the one before it is
    * done, throwing its failure; after a failed write none is started.
    */
@@ -19,7 +26,7 @@ export class WriteBehind {
     // Awaited by the next push or by `settle`; until then a failure is not unhandled.
     started.catch(() => undefined);
     this.pending = started;
-    return before;
+    return this.beside ? before : started;
   }
 
   /** Waits for the last write, throwing its failure. */
@@ -33,9 +40,10 @@ export class WriteBehind {
    * after the caller was told of the failure; when that write failed too, both are thrown.
    */
   static async around<T>(
+    beside: boolean,
     work: (writes: WriteBehind) => Promise<T>,
   ): Promise<T> {
-    const writes = new WriteBehind();
+    const writes = new WriteBehind(beside);
     let result: T;
     try {
       result = await work(writes);
