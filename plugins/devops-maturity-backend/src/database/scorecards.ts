@@ -73,7 +73,7 @@ const SORT_COLUMNS: Record<string, string> = {
  * Through knex, building and preparing each multi-row statement's text cost as much as running
  * it: the hourly recomputation writes 80,000 rows at 10,000 entities.
  */
-const ROWS_PER_WRITE = 500;
+export const SCORECARD_ROWS_PER_WRITE = 500;
 
 export async function upsertScorecards(
   knex: Knex,
@@ -106,7 +106,10 @@ export async function upsertScorecards(
   }));
   await knex.transaction(async trx => {
     await holdCatalogShared(trx);
-    for (const [i, part] of chunks(records, ROWS_PER_WRITE).entries()) {
+    for (const [i, part] of chunks(
+      records,
+      SCORECARD_ROWS_PER_WRITE,
+    ).entries()) {
       // SQLite's prepared statements run synchronously: let the event loop turn between parts.
       if (i > 0) await nextTurn();
       await upsertRows(trx, 'dm_scorecards', part, {

@@ -21,6 +21,7 @@ import { MaturityService } from './MaturityService';
 import {
   MaturityRow,
   RankingQuery,
+  SCORECARD_ROWS_PER_WRITE,
   ScorecardRow,
 } from '../database/scorecards';
 import { DevopsMaturitySettings } from '../config';
@@ -47,12 +48,6 @@ export const REREAD_SHARE_PER_RECOMPUTATION = 1 / 24;
 /** The windows the rankings keep ready; other windows are computed on request. */
 export const PRESET_WINDOW_DAYS = [30, 90, 180, 365];
 const LONGEST = Math.max(...PRESET_WINDOW_DAYS);
-
-/**
- * Groups' rows per write, at most: 62 groups of 8 rows (4 windows, 2 profiles), so that a write
- * is one of `upsertScorecards`' statements of 500 rows, not one and a remainder.
- */
-const GROUP_ROWS_PER_WRITE = 500;
 
 /**
  * Keeps the rankings' precomputed rows: every entity and every group, for each preset window
@@ -457,44 +452,8 @@ export class ScorecardService {
     }
     // Written a few hundred rows at a time, on PostgreSQL behind the groups computed next (see
     // `WriteBehind`): a write per group was a transaction of five round trips for 8 rows.
-    await WriteBehind.around(
-      this.stores.rankings.writesRunBeside,
-      async writes => {
-        let rows: ScorecardRow[] = [];
-        const write = async () => {
-          const written = rows;
-          rows = [];
-          if (written.length)
-            await writes.push(() =>
-              this.stores.rankings.upsertScorecards(written),
-            );
-        };
-        for (const { group: g, entityRefs: owned } of stale) {
-          const identity = {
-            ownerRef: g.groupRef,
-            title: g.title,
-            parentRef: g.parentRef,
-            entityRefs: owned,
-            includeChildren: children,
-          };
-          const groupRows = await this.rowsFor(
-            {
-              subjectType: 'owner',
-              subjectRef: g.groupRef,
-              title: g.title,
-              ownerRef: g.parentRef,
-            },
-            // The arrays one after the other: a copy of numbers, however many.
-            concatPackedFacts(owned.map(ref => known.get(ref)!)),
-            now,
-            identity,
-          );
-          if (rows.length + groupRows.length > GROUP_ROWS_PER_WRITE)
-            await write();
-          rows.push(...groupRows);
-        }
-        await write();
-      },
+    await WriteBehind.around(this.stores.rankings.writesRunBeside, writes =>
+      this.writeGroupRows(stale, known, now, writes),
     );
     if (!touched) {
       // The groups as the mirror has them now (see recomputeAll).
@@ -504,6 +463,51 @@ export class ScorecardService {
       );
     }
     return stale.length;
+  }
+
+  /**
+   * Computes these groups' rows from their entities' facts (all in `known`) and pushes them to
+   * `writes`, at most one of `upsertScorecards`' statements at a time (62 groups of 8 rows),
+   * not a statement and a remainder.
+   */
+  private async writeGroupRows(
+    groups: Awaited<ReturnType<typeof ownedEntitiesByGroup>>,
+    known: Map<string, PackedFacts>,
+    now: number,
+    writes: WriteBehind,
+  ) {
+    let rows: ScorecardRow[] = [];
+    const write = async () => {
+      const written = rows;
+      rows = [];
+      if (written.length)
+        await writes.push(() => this.stores.rankings.upsertScorecards(written));
+    };
+    for (const { group: g, entityRefs: owned } of groups) {
+      const identity = {
+        ownerRef: g.groupRef,
+        title: g.title,
+        parentRef: g.parentRef,
+        entityRefs: owned,
+        includeChildren: this.settings.includeChildGroups,
+      };
+      const groupRows = await this.rowsFor(
+        {
+          subjectType: 'owner',
+          subjectRef: g.groupRef,
+          title: g.title,
+          ownerRef: g.parentRef,
+        },
+        // The arrays one after the other: a copy of numbers, however many.
+        concatPackedFacts(owned.map(ref => known.get(ref)!)),
+        now,
+        identity,
+      );
+      if (rows.length + groupRows.length > SCORECARD_ROWS_PER_WRITE)
+        await write();
+      rows.push(...groupRows);
+    }
+    await write();
   }
 
   /**
