@@ -227,6 +227,7 @@ async function run(kind: 'sqlite' | 'pg') {
         2,
       )}x`,
     );
+    console.log(`longest stall in the ingestion: ${stalls.longest}`);
     await stores.close();
     await knex.destroy();
     await naiveOnly.destroy();

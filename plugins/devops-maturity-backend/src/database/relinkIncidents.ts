@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { DoraOptions } from '@devops-maturity/backstage-plugin-common';
-import { sqlitePrepare } from './fastWrites';
+import { inTurns, sqlitePrepare } from './fastWrites';
 import { toNumber, whereAnyOf } from './util';
 import { findCauses } from './writeIncidents';
 import { RelinkScope } from './writeDeployments';
@@ -101,7 +101,7 @@ async function setCauses(
     const statement = prepare(
       'UPDATE dm_incidents SET cause_deployment_pk = ? WHERE pk = ?',
     );
-    for (const { pk, cause } of links) statement.run(cause, pk);
+    await inTurns(links, ({ pk, cause }) => statement.run(cause, pk));
     return;
   }
   await trx.raw(

@@ -7,7 +7,7 @@ import {
   parseInstant,
 } from '@devops-maturity/backstage-plugin-common';
 import { selectWherePairs, toBoolean, toNumber, toNumberOrNull } from './util';
-import { sqlitePrepare, upsertRows } from './fastWrites';
+import { inTurns, sqlitePrepare, upsertRows } from './fastWrites';
 import { notOlderThanStored } from './ordering';
 import {
   ChangeRow,
@@ -113,10 +113,10 @@ async function findExisting(
       `SELECT ${EXISTING_COLUMNS.join(', ')} FROM dm_deployments ` +
         'WHERE source = ? AND external_id = ?',
     );
-    for (const [source, id] of keys) {
+    await inTurns(keys, ([source, id]) => {
       const row = statement.get(source, id);
       if (row) rows.push(row);
-    }
+    });
   } else {
     // Locked until the batch commits: a batch that skips work for a resend compares with the
     // very row its upsert replaces, not one a concurrent batch has replaced meanwhile.
