@@ -32,8 +32,9 @@ export class GroupCommit<B, R> {
     /** A batch's size (its events): a group stops growing at `maxGroupSize`. */
     private readonly sizeOf: (batch: B) => number,
     /**
-     * A group's largest size, at least one batch: better-sqlite3 runs a group's rows without
-     * giving the event loop a turn between them, so a group's size bounds that stall.
+     * A group's largest size, at least one batch. On SQLite the event loop turns within a
+     * group's writes (see `inTurns`), but what runs between two turns (building the group's
+     * rows, its commit) grows with the group.
      */
     private readonly maxGroupSize = 2_000,
   ) {}

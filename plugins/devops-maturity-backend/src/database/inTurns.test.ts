@@ -3,7 +3,7 @@ import { inTurns, SQLITE_ROWS_PER_TURN } from './fastWrites';
 describe('inTurns', () => {
   it('lets the event loop turn first and after every SQLITE_ROWS_PER_TURN items', async () => {
     const items = Array.from(
-      { length: SQLITE_ROWS_PER_TURN * 2 + 200 },
+      { length: SQLITE_ROWS_PER_TURN * 2.5 },
       (_, i) => i,
     );
     let handled = 0;

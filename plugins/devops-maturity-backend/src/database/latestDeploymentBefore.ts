@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { SqlitePrepare, sqlitePrepare } from './fastWrites';
+import { inTurns, SqlitePrepare, sqlitePrepare } from './fastWrites';
 import { byteOrder, toNumber } from './util';
 
 /** An entity and a time: the entity's latest counted deployment finished before it is asked. */
@@ -28,10 +28,10 @@ async function sqliteLatestBefore(
       `${orderLatestFirst(byteOrder(trx))}`,
   );
   const found = new Map<string, number>();
-  for (const q of queries) {
+  await inTurns(queries, q => {
     const row = statement.get(q.entityRef, 1, q.before);
     if (row) found.set(queryKey(q), toNumber(row.pk));
-  }
+  });
   return found;
 }
 

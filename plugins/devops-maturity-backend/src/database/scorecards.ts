@@ -68,8 +68,9 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 /**
- * Rows per write: on SQLite about 10 ms of prepared statements between two turns of the event
- * loop, on PostgreSQL one statement (the rows as one JSON parameter, see `pgUpsertRows`).
+ * Rows per write: on SQLite prepared statements that let the event loop turn every
+ * `SQLITE_ROWS_PER_TURN` rows (see `inTurns`), on PostgreSQL one statement (the rows as one
+ * JSON parameter, see `pgUpsertRows`).
  * Through knex, building and preparing each multi-row statement's text cost as much as running
  * it: the hourly recomputation writes 80,000 rows at 10,000 entities.
  */
